@@ -1,0 +1,390 @@
+"""The buyer's case: the answers, their validation, and the case folder on disk.
+
+A case folder holds `case.yaml` (answers + timeline), `evidence/` and `out/`.
+Validation errors are `BuyerHelperError`s in Chinese that name the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import BuyerHelperError
+from .fileio import write_text_atomic
+
+PLATFORMS = {"pdd": "拼多多", "taobao": "淘宝"}
+PROBLEMS = {
+    "quality": "质量问题",
+    "damaged": "商品破损",
+    "not_as_described": "与描述不符",
+    "not_received": "未收到货",
+    "no_reason_return": "不想要了（七天无理由）",
+    "seller_abuse": "商家辱骂",
+    "seller_harassment": "商家骚扰、威胁",
+    "off_platform": "商家引导加微信或私下交易",
+    "bribe_for_review": "商家利诱删差评",
+    "fake_goods": "假货",
+}
+DELIVERY = {"not_signed": "还没签收", "signed": "已签收", "completed": "交易已完成"}
+TRIED = {
+    "contacted_seller": "已联系商家",
+    "seller_no_reply": "商家不回复",
+    "after_sales_filed": "已申请售后",
+    "seller_rejected": "商家拒绝/驳回",
+    "platform_intervened": "已申请平台介入",
+    "platform_unsatisfied": "对平台处理不满意",
+    "hotline_called": "已打消费者热线",
+    "c12315_filed": "已向12315投诉",
+    "police_called": "已报警",
+}
+DEMANDS = {
+    "refund": "仅退款",
+    "return_refund": "退货退款",
+    "exchange": "换货",
+    "repair": "维修",
+    "compensation": "赔偿",
+    "apology_and_penalty": "道歉并处罚商家",
+}
+# Problems that are seller misconduct rather than a problem with the goods.
+MISCONDUCT = {"seller_abuse", "seller_harassment", "off_platform", "bribe_for_review"}
+
+CASE_FILE = "case.yaml"
+EVIDENCE_DIR = "evidence"
+OUT_DIR = "out"
+
+FIELD_NAMES = {
+    "platform": "平台 platform",
+    "problem": "问题类型 problem",
+    "delivery": "收货状态 delivery",
+    "signed_on": "签收日期 signed_on",
+    "tried": "已做过的事 tried",
+    "order": "订单 order",
+    "order.id": "订单号 order.id",
+    "order.shop": "店铺名 order.shop",
+    "order.item": "商品 order.item",
+    "order.amount": "金额 order.amount",
+    "order.ordered_on": "下单日期 order.ordered_on",
+    "demand": "诉求 demand",
+    "story": "经过 story",
+    "contact": "联系方式 contact",
+    "contact.name": "姓名 contact.name",
+    "contact.phone": "电话 contact.phone",
+    "contact.address": "地址 contact.address",
+    "seller_city": "商家所在城市 seller_city",
+    "timeline": "时间线 timeline",
+    "evidence_notes": "证据说明 evidence_notes",
+}
+
+ORDER_ID_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
+
+
+@dataclass
+class Order:
+    id: str
+    shop: str
+    item: str
+    amount: Decimal
+    ordered_on: dt.date
+
+
+@dataclass
+class Contact:
+    name: str = ""
+    phone: str = ""
+    address: str = ""
+
+    def complete(self) -> bool:
+        return bool(self.name and self.phone and self.address)
+
+
+@dataclass
+class Event:
+    """One dated entry of the case timeline ("打了021-53395288，工单号 123")."""
+
+    at: dt.datetime
+    text: str
+    tried: str | None = None
+
+
+@dataclass
+class Case:
+    platform: str
+    problem: str
+    delivery: str
+    order: Order
+    demand: str
+    story: str = ""
+    signed_on: dt.date | None = None
+    tried: list[str] = field(default_factory=list)
+    contact: Contact = field(default_factory=Contact)
+    seller_city: str = ""
+    timeline: list[Event] = field(default_factory=list)
+    evidence_notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def platform_name(self) -> str:
+        return PLATFORMS[self.platform]
+
+    @property
+    def problem_name(self) -> str:
+        return PROBLEMS[self.problem]
+
+    @property
+    def demand_name(self) -> str:
+        return DEMANDS[self.demand]
+
+    @property
+    def delivery_name(self) -> str:
+        return DELIVERY[self.delivery]
+
+    @property
+    def is_misconduct(self) -> bool:
+        return self.problem in MISCONDUCT
+
+    def has_tried(self, *states: str) -> bool:
+        return any(s in self.tried for s in states)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _err(key: str, what: str) -> BuyerHelperError:
+    return BuyerHelperError(f"答案文件有误：{FIELD_NAMES.get(key, key)}：{what}")
+
+
+def _choice(data: dict, key: str, choices: dict[str, str], required: bool = True) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise _err(key, "缺少这一项。可选值：" + "、".join(f"{k}（{v}）" for k, v in choices.items()))
+        return None
+    if not isinstance(value, str) or value not in choices:
+        raise _err(
+            key,
+            f"“{value}”不是可选值。可选值：" + "、".join(f"{k}（{v}）" for k, v in choices.items()),
+        )
+    return value
+
+
+def parse_date(value: Any, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _err(key, f"“{value}”不是日期，请写成 2026-11-20 这样的格式")
+
+
+def parse_amount(value: Any, key: str = "order.amount") -> Decimal:
+    if isinstance(value, bool):
+        raise _err(key, "应为金额数字，例如 89.90")
+    try:
+        amount = Decimal(str(value).strip().removeprefix("¥").removeprefix("￥").strip())
+    except (InvalidOperation, ValueError):
+        raise _err(key, f"“{value}”不是金额，请写数字，例如 89.90") from None
+    if not amount.is_finite() or amount <= 0:
+        raise _err(key, "金额必须大于 0")
+    if amount > Decimal("10000000"):
+        raise _err(key, "金额过大，请检查")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(data: dict, key: str, label: str, required: bool = True, limit: int = 200) -> str:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _err(label, "缺少这一项")
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise _err(label, "应为文字")
+    value = value.strip()
+    if len(value) > limit:
+        raise _err(label, f"太长了（{len(value)} 字，最多 {limit} 字）")
+    return value
+
+
+def check_order_id(value: str) -> str:
+    """Loose check: order numbers are digits, letters and dashes (拼多多: 231120-…)."""
+    value = value.strip()
+    if not ORDER_ID_RE.match(value):
+        raise _err("order.id", f"“{value}”不像订单号：应为 6–40 位数字、字母或“-”")
+    return value
+
+
+def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
+    """Validate raw answers (from YAML) into a Case. Raises BuyerHelperError naming the field."""
+    if not isinstance(data, dict):
+        raise BuyerHelperError("答案文件有误：文件内容应是“键: 值”的列表（YAML 映射），例如 platform: pdd")
+    today = today or dt.date.today()
+    platform = _choice(data, "platform", PLATFORMS)
+    problem = _choice(data, "problem", PROBLEMS)
+    delivery = _choice(data, "delivery", DELIVERY)
+    demand = _choice(data, "demand", DEMANDS)
+
+    raw_order = data.get("order")
+    if not isinstance(raw_order, dict):
+        raise _err("order", "缺少这一项，或格式不对：应包含 id、shop、item、amount、ordered_on")
+    order_id = check_order_id(_text(raw_order, "id", "order.id", limit=40))
+    if "ordered_on" not in raw_order or raw_order["ordered_on"] in (None, ""):
+        raise _err("order.ordered_on", "缺少这一项")
+    ordered_on = parse_date(raw_order["ordered_on"], "order.ordered_on")
+    if ordered_on > today:
+        raise _err("order.ordered_on", f"{ordered_on} 在今天之后")
+    if "amount" not in raw_order:
+        raise _err("order.amount", "缺少这一项")
+    order = Order(
+        id=order_id,
+        shop=_text(raw_order, "shop", "order.shop", limit=100),
+        item=_text(raw_order, "item", "order.item", limit=200),
+        amount=parse_amount(raw_order["amount"]),
+        ordered_on=ordered_on,
+    )
+
+    signed_on = None
+    if delivery != "not_signed":
+        if data.get("signed_on") in (None, ""):
+            raise _err("signed_on", "已签收或交易完成时需要签收日期")
+        signed_on = parse_date(data["signed_on"], "signed_on")
+        if signed_on > today:
+            raise _err("signed_on", f"{signed_on} 在今天之后")
+        if signed_on < ordered_on:
+            raise _err("signed_on", f"{signed_on} 早于下单日期 {ordered_on}")
+
+    tried_raw = data.get("tried") or []
+    if isinstance(tried_raw, str):
+        tried_raw = [tried_raw]
+    if not isinstance(tried_raw, list):
+        raise _err("tried", "应为列表")
+    tried: list[str] = []
+    for item in tried_raw:
+        if item not in TRIED:
+            raise _err(
+                "tried",
+                f"“{item}”不是可选值。可选值：" + "、".join(f"{k}（{v}）" for k, v in TRIED.items()),
+            )
+        if item not in tried:
+            tried.append(item)
+
+    raw_contact = data.get("contact") or {}
+    if not isinstance(raw_contact, dict):
+        raise _err("contact", "应包含 name、phone、address")
+    contact = Contact(
+        name=_text(raw_contact, "name", "contact.name", required=False, limit=50),
+        phone=_text(raw_contact, "phone", "contact.phone", required=False, limit=30),
+        address=_text(raw_contact, "address", "contact.address", required=False, limit=200),
+    )
+    if contact.phone and not re.fullmatch(r"[0-9+\- ]{5,30}", contact.phone):
+        raise _err("contact.phone", f"“{contact.phone}”不像电话号码")
+
+    timeline = []
+    raw_timeline = data.get("timeline") or []
+    if not isinstance(raw_timeline, list):
+        raise _err("timeline", "应为列表")
+    for i, ev in enumerate(raw_timeline, 1):
+        if not isinstance(ev, dict) or "at" not in ev or "text" not in ev:
+            raise _err("timeline", f"第 {i} 条应包含 at（时间）和 text（内容）")
+        at = ev["at"]
+        if isinstance(at, str):
+            try:
+                at = dt.datetime.fromisoformat(at)
+            except ValueError:
+                raise _err("timeline", f"第 {i} 条的时间“{at}”格式不对") from None
+        elif isinstance(at, dt.date) and not isinstance(at, dt.datetime):
+            at = dt.datetime.combine(at, dt.time())
+        if not isinstance(at, dt.datetime):
+            raise _err("timeline", f"第 {i} 条的时间格式不对")
+        tried_state = ev.get("tried")
+        if tried_state is not None and tried_state not in TRIED:
+            raise _err("timeline", f"第 {i} 条的 tried“{tried_state}”不是可选值")
+        timeline.append(Event(at=at, text=str(ev["text"]), tried=tried_state))
+
+    notes = data.get("evidence_notes") or {}
+    if not isinstance(notes, dict):
+        raise _err("evidence_notes", "应为“文件名: 说明”的映射")
+
+    story = data.get("story") or ""
+    if not isinstance(story, str):
+        story = str(story)
+
+    return Case(
+        platform=platform,
+        problem=problem,
+        delivery=delivery,
+        order=order,
+        demand=demand,
+        story=story,
+        signed_on=signed_on,
+        tried=tried,
+        contact=contact,
+        seller_city=_text(data, "seller_city", "seller_city", required=False, limit=50),
+        timeline=timeline,
+        evidence_notes={str(k): str(v) for k, v in notes.items()},
+    )
+
+
+def case_to_dict(case: Case) -> dict:
+    """The YAML-ready form of a Case (dates as ISO strings, amount as a string)."""
+    d = asdict(case)
+    d["order"]["amount"] = str(case.order.amount)
+    d["order"]["ordered_on"] = case.order.ordered_on.isoformat()
+    d["signed_on"] = case.signed_on.isoformat() if case.signed_on else None
+    d["timeline"] = [
+        {k: v for k, v in (("at", e.at.isoformat()), ("text", e.text), ("tried", e.tried)) if v}
+        for e in case.timeline
+    ]
+    return d
+
+
+# ------------------------------------------------------------------- files
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file; a missing, non-UTF-8 or non-YAML file is a BuyerHelperError."""
+    import yaml
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BuyerHelperError(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise BuyerHelperError(f"{path} 是文件夹，不是文件") from None
+    except OSError as e:
+        raise BuyerHelperError(f"无法读取 {path}：{e.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BuyerHelperError(f"{path} 不是 UTF-8 编码的文本文件，请另存为 UTF-8 后再试") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        where = ""
+        mark = getattr(e, "problem_mark", None)
+        if mark is not None:
+            where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列附近）"
+        raise BuyerHelperError(f"{path} 不是有效的 YAML 文件{where}，请检查格式") from None
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    write_text_atomic(Path(path), text)
+
+
+def load_case(path: Path, today: dt.date | None = None) -> Case:
+    """Load a case from an answers file or a case folder (its case.yaml)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / CASE_FILE
+    return case_from_dict(read_yaml(path), today=today)

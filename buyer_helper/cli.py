@@ -1,0 +1,164 @@
+"""The `buyer-helper` command line: each command parses options and calls one function.
+
+Heavy libraries (reportlab, questionary, jinja2) are imported inside the commands that
+need them, never at start-up. The project's own error type becomes a Chinese message and
+an exit code in one place: `_Group.invoke`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import BuyerHelperError
+
+NOW_HELP = "把“现在”设为这个时刻（ISO 8601，例如 2026-11-22T22:00:00+08:00），默认北京时间的现在"
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BuyerHelperError as e:
+            click.echo(f"错误：{e.message}", err=True)
+            ctx.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\n已中断。", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as e:  # the last boundary: no traceback for the buyer
+            if os.environ.get("BUYER_HELPER_DEBUG"):
+                raise
+            click.echo(
+                f"错误：程序内部出错（{type(e).__name__}: {e}）。"
+                "你的数据没有丢失；设置环境变量 BUYER_HELPER_DEBUG=1 可查看详细信息。",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="buyer-helper", message="buyer-helper %(version)s")
+def main():
+    """网购维权助手：选对渠道、写好投诉、打包证据。
+
+    \b
+    先试试：buyer-helper demo        （用内置示例走一遍完整流程）
+    开始你的案子：buyer-helper start 我的案子
+    """
+
+
+def _echo(text: str | None) -> None:
+    if text:
+        click.echo(text)
+
+
+@main.command()
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
+@click.option("--channel", "channels", multiple=True, metavar="ID", help="只看这个渠道（可重复）")
+def hours(now, as_json, channels):
+    """各渠道现在是否开放、下次何时开放。"""
+    from .hours import hours_command
+
+    _echo(hours_command(now=now, as_json=as_json, channel_ids=channels))
+
+
+@main.command()
+@click.option(
+    "--answers",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="答案文件（case.yaml）或案子文件夹",
+)
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
+def plan(answers, now, as_json):
+    """根据答案文件给出维权步骤。"""
+    from .render import plan_command
+
+    _echo(plan_command(answers=answers, now=now, as_json=as_json))
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path), default="我的维权案子")
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+def start(directory, now):
+    """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
+    from .interview import start_command
+
+    _echo(start_command(directory=directory, now=now))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("text")
+@click.option("--tried", metavar="STATE", help="同时记下进展，例如 hotline_called")
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+def log(directory, text, tried, now):
+    """在案子的时间线上记一笔（例如“打了021-53395288，工单号 123”）。"""
+    from .timeline import log_command
+
+    _echo(log_command(directory=directory, text=text, tried=tried, now=now))
+
+
+@main.command()
+@click.argument("channel")
+@click.option("--answers", required=True, type=click.Path(path_type=Path), help="答案文件或案子文件夹")
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入这个文件，而不是打印")
+def letter(channel, answers, now, output):
+    """生成某个渠道的投诉文字。"""
+    from .letters import letter_command
+
+    _echo(letter_command(channel=channel, answers=answers, now=now, output=output))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+def letters(directory, now):
+    """为案子的每一步生成文字，写入 DIR/out/。"""
+    from .letters import letters_command
+
+    _echo(letters_command(directory=directory, now=now))
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--answers", type=click.Path(path_type=Path), help="答案文件（不用案子文件夹时）")
+@click.option("--evidence", type=click.Path(path_type=Path), help="证据文件夹（配合 --answers）")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出的 PDF 文件")
+@click.option("--channel", metavar="ID", help="PDF 里附哪个渠道的投诉文字（默认：计划的下一步）")
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+def bundle(directory, answers, evidence, output, channel, now):
+    """把案子和证据打包成一个 PDF。
+
+    有无法预览的证据文件时仍会生成 PDF，并以退出码 3 结束。
+    """
+    from .bundle import bundle_command
+
+    message, code = bundle_command(
+        directory=directory,
+        answers=answers,
+        evidence=evidence,
+        output=output,
+        channel=channel,
+        now=now,
+    )
+    _echo(message)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path), default="buyer-helper-示例")
+@click.option("--now", metavar="ISO8601", help=NOW_HELP)
+def demo(directory, now):
+    """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
+    from .demo import demo_command
+
+    _echo(demo_command(directory=directory, now=now))

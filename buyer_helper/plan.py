@@ -1,0 +1,67 @@
+"""The Plan that `route(case, now)` returns: ordered steps plus warnings.
+
+Renderers (terminal, JSON, letters, PDF) read these; they never decide anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+DISCLAIMER = "本工具提供的是信息整理和文书起草帮助，不是法律意见，也不保证任何处理结果。"
+
+
+@dataclass
+class Deadline:
+    """A date the buyer must act by (or a date something is due), with its basis."""
+
+    label: str  # e.g. "7天质量退货截止"
+    due: dt.datetime  # Asia/Shanghai
+    basis: str  # e.g. "签收次日起算7天（网络购买商品七日无理由退货暂行办法）"
+    source: str  # seed section or law article
+    approximate: bool = False  # computed with a fallback calendar, or "about" (seller ~48h)
+
+
+@dataclass
+class ChannelState:
+    """Whether a channel is open at the plan's `now` (filled from the hours engine)."""
+
+    status: str  # open | maybe | closed
+    open_now: bool
+    next_open: dt.datetime | None  # None when open around the clock
+    today_hours: str  # e.g. "08:00–21:30" or "全天"
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Step:
+    channel: str  # a channel id from channels.yaml
+    title: str  # short Chinese title ("申请7天质量问题退货退款")
+    actions: list[str]  # what to do, concrete Chinese, in order
+    have_ready: list[str]  # which evidence / facts to have at hand
+    if_fails: str  # what to do if this step does not work
+    sources: list[str]  # seed sections / law articles behind this step
+    deadlines: list[Deadline] = field(default_factory=list)
+    state: ChannelState | None = None
+    reach: str = ""  # the number to dial or where to go (e.g. "021-12315")
+    done: bool = False  # the case's `tried` says this was already done
+    note: str = ""  # extra context (why this step, conflicts)
+
+
+@dataclass
+class Warning:
+    text: str
+    source: str
+
+
+@dataclass
+class Plan:
+    now: dt.datetime
+    steps: list[Step]
+    warnings: list[Warning]
+    calendar_notes: list[str] = field(default_factory=list)  # e.g. fallback calendar used
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def next_step(self) -> Step | None:
+        return next((s for s in self.steps if not s.done), None)
