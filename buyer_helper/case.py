@@ -160,7 +160,9 @@ def _choice(data: dict, key: str, choices: dict[str, str], required: bool = True
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise _err(key, "缺少这一项。可选值：" + "、".join(f"{k}（{v}）" for k, v in choices.items()))
+            raise _err(
+                key, "缺少这一项。可选值：" + "、".join(f"{k}（{v}）" for k, v in choices.items())
+            )
         return None
     if not isinstance(value, str) or value not in choices:
         raise _err(
@@ -224,7 +226,9 @@ def check_order_id(value: str) -> str:
 def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
     """Validate raw answers (from YAML) into a Case. Raises BuyerHelperError naming the field."""
     if not isinstance(data, dict):
-        raise BuyerHelperError("答案文件有误：文件内容应是“键: 值”的列表（YAML 映射），例如 platform: pdd")
+        raise BuyerHelperError(
+            "答案文件有误：文件内容应是“键: 值”的列表（YAML 映射），例如 platform: pdd"
+        )
     today = today or dt.date.today()
     platform = _choice(data, "platform", PLATFORMS)
     problem = _choice(data, "problem", PROBLEMS)
@@ -270,7 +274,8 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         if item not in TRIED:
             raise _err(
                 "tried",
-                f"“{item}”不是可选值。可选值：" + "、".join(f"{k}（{v}）" for k, v in TRIED.items()),
+                f"“{item}”不是可选值。可选值："
+                + "、".join(f"{k}（{v}）" for k, v in TRIED.items()),
             )
         if item not in tried:
             tried.append(item)

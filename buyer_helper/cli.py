@@ -85,7 +85,9 @@ def plan(answers, now, as_json):
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(path_type=Path), default="我的维权案子")
+@click.argument(
+    "directory", required=False, type=click.Path(path_type=Path), default="我的维权案子"
+)
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def start(directory, now):
     """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
@@ -108,7 +110,9 @@ def log(directory, text, tried, now):
 
 @main.command()
 @click.argument("channel")
-@click.option("--answers", required=True, type=click.Path(path_type=Path), help="答案文件或案子文件夹")
+@click.option(
+    "--answers", required=True, type=click.Path(path_type=Path), help="答案文件或案子文件夹"
+)
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入这个文件，而不是打印")
 def letter(channel, answers, now, output):
@@ -155,7 +159,9 @@ def bundle(directory, answers, evidence, output, channel, now):
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(path_type=Path), default="buyer-helper-示例")
+@click.argument(
+    "directory", required=False, type=click.Path(path_type=Path), default="buyer-helper-示例"
+)
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def demo(directory, now):
     """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
