@@ -1,4 +1,4 @@
-"""The built-in sample case: a 拼多多 quality problem with a rude seller (used by `demo` and tests)."""
+"""The built-in sample case: a 拼多多 quality problem with a rude seller (for `demo`, tests)."""
 
 SAMPLE_ANSWERS = {
     "platform": "pdd",
