@@ -1,0 +1,429 @@
+"""Channels: how to reach each one, its office hours per source, form limits (channels.yaml).
+
+The file is validated on load; every problem becomes a BuyerHelperError whose Chinese
+message names the file, the entry and what is wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BuyerHelperError
+
+PLATFORMS = ("pdd", "taobao", "any")
+KINDS = ("path", "chat", "phone", "online")
+CALENDARS = ("weekly", "cn_workdays")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+_REQUIRED = ("id", "name", "platform", "kind", "reach", "how", "sources", "verified")
+
+
+@dataclass(frozen=True)
+class Window:
+    """One opening on one day, in minutes after midnight; `end` may be 1440 (24:00)."""
+
+    start: int
+    end: int
+
+    def contains(self, minute: float) -> bool:
+        return self.start <= minute < self.end
+
+    def text(self) -> str:
+        return f"{_hhmm(self.start)}–{_hhmm(self.end)}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One source's (or several agreeing sources') weekly hours.
+
+    `week[i]` are the windows on weekday i (0 = Monday) for calendar "weekly"; for
+    "cn_workdays" `week` holds the same windows on every day and they apply only on Chinese
+    working days (closed on public holidays, open on make-up working days).
+    """
+
+    sources: tuple[str, ...]
+    calendar: str
+    week: tuple[tuple[Window, ...], ...]
+    quote: str = ""
+    verified: bool = True
+
+    @property
+    def source_text(self) -> str:
+        return "、".join(self.sources)
+
+
+@dataclass(frozen=True)
+class Limit:
+    max_chars: int
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str
+    platform: str  # pdd | taobao | any
+    kind: str  # path | chat | phone | online
+    reach: str
+    how: tuple[str, ...]
+    schedules: tuple[Schedule, ...]
+    always_open: bool
+    sources: tuple[str, ...]
+    verified: bool
+    note: str = ""
+    limits: dict[str, Limit] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def conflicting(self) -> bool:
+        """True when the sources give different hours for this channel."""
+        return len({(s.calendar, s.week) for s in self.schedules}) > 1
+
+    @property
+    def hours_verified(self) -> bool:
+        return self.always_open or all(s.verified for s in self.schedules)
+
+
+@dataclass(frozen=True)
+class Company:
+    platform: str
+    platform_name: str
+    name: str
+    address: str
+    address_verified: bool
+    credit_code: str
+    city: str
+    area_code: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: int
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ChannelData:
+    channels: dict[str, Channel]
+    companies: dict[str, Company]
+    regulator: dict[str, Any]  # Setting values plus plain strings (new_rules_*)
+    not_for_buyers: tuple[dict[str, str], ...]
+    path: Path
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+class _Checker:
+    """Builds Chinese error messages naming the file and the entry."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, entry: str | None, what: str) -> BuyerHelperError:
+        where = f"渠道“{entry}”" if entry else "文件"
+        return BuyerHelperError(f"渠道数据文件 {self.path} 有误：{where}{what}")
+
+
+def _parse_time(text: str, allow_24: bool) -> int | None:
+    parts = text.strip().split(":")
+    if len(parts) != 2 or not all(p.isdigit() and 1 <= len(p) <= 2 for p in parts):
+        return None
+    h, m = int(parts[0]), int(parts[1])
+    if m > 59 or h > 24 or (h == 24 and (m != 0 or not allow_24)):
+        return None
+    return h * 60 + m
+
+
+def _parse_window(text: Any) -> Window | None:
+    if not isinstance(text, str):
+        return None
+    for sep in ("-", "–", "~"):
+        if sep in text:
+            a, _, b = text.partition(sep)
+            start, end = _parse_time(a, False), _parse_time(b, True)
+            if start is None or end is None or start >= end:
+                return None
+            return Window(start, end)
+    return None
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
+
+
+def _schedule(raw: Any, cid: str, i: int, chk: _Checker) -> Schedule:
+    label = f"的第{i + 1}条 hours"
+    if not isinstance(raw, dict):
+        raise chk.fail(cid, f"{label}不是键值表")
+    if not _str_list(raw.get("sources")):
+        raise chk.fail(cid, f"{label}缺少 sources（出处列表）")
+    calendar = raw.get("calendar", "weekly")
+    if calendar not in CALENDARS:
+        raise chk.fail(cid, f"{label}的 calendar “{calendar}”未知，只能是 {'、'.join(CALENDARS)}")
+    wins_raw = raw.get("windows")
+    if not isinstance(wins_raw, list) or not wins_raw:
+        raise chk.fail(cid, f"{label}缺少 windows（开放时段）")
+    windows = []
+    for w in wins_raw:
+        win = _parse_window(w)
+        if win is None:
+            raise chk.fail(
+                cid, f"{label}的时段“{w}”不是有效时间（应为 HH:MM-HH:MM，00:00 到 24:00）"
+            )
+        windows.append(win)
+    windows.sort(key=lambda w: w.start)
+    for a, b in itertools.pairwise(windows):
+        if b.start < a.end:
+            raise chk.fail(cid, f"{label}的时段 {a.text()} 和 {b.text()} 重叠")
+    if calendar == "cn_workdays":
+        if "days" in raw:
+            raise chk.fail(cid, f"{label}按法定工作日开放（cn_workdays），不应再写 days")
+        days = set(range(7))
+    else:
+        days_raw = raw.get("days")
+        if days_raw == "daily":
+            days = set(range(7))
+        elif isinstance(days_raw, list) and days_raw:
+            days = set()
+            for d in days_raw:
+                if d not in WEEKDAYS:
+                    raise chk.fail(
+                        cid, f"{label}的星期“{d}”未知，只能是 {'、'.join(WEEKDAYS)} 或 daily"
+                    )
+                days.add(WEEKDAYS.index(d))
+        else:
+            raise chk.fail(cid, f"{label}缺少 days（daily 或星期列表）")
+    verified = raw.get("verified", True)
+    if not isinstance(verified, bool):
+        raise chk.fail(cid, f"{label}的 verified 必须是 true 或 false")
+    week = tuple(tuple(windows) if d in days else () for d in range(7))
+    return Schedule(
+        sources=tuple(raw["sources"]),
+        calendar=calendar,
+        week=week,
+        quote=str(raw.get("quote", "")),
+        verified=verified,
+    )
+
+
+def _limits(raw: Any, cid: str, chk: _Checker) -> dict[str, Limit]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise chk.fail(cid, "的 limits 不是键值表")
+    out = {}
+    for name, lim in raw.items():
+        if not isinstance(lim, dict):
+            raise chk.fail(cid, f"的字数限制“{name}”不是键值表")
+        mc = lim.get("max_chars")
+        if not isinstance(mc, int) or isinstance(mc, bool) or mc <= 0:
+            raise chk.fail(cid, f"的字数限制“{name}”缺少正整数 max_chars")
+        src = lim.get("source")
+        if not isinstance(src, str) or not src.strip():
+            raise chk.fail(cid, f"的字数限制“{name}”缺少 source（出处，或写明无来源）")
+        ver = lim.get("verified")
+        if not isinstance(ver, bool):
+            raise chk.fail(cid, f"的字数限制“{name}”缺少 verified（true 或 false）")
+        out[str(name)] = Limit(max_chars=mc, source=src, verified=ver)
+    return out
+
+
+def _channel(raw: Any, index: int, chk: _Checker) -> Channel:
+    if not isinstance(raw, dict):
+        raise chk.fail(None, f"channels 的第{index + 1}项不是键值表")
+    cid = raw.get("id")
+    if not isinstance(cid, str) or not cid.strip():
+        raise chk.fail(None, f"channels 的第{index + 1}项缺少 id")
+    for key in _REQUIRED:
+        if key not in raw or raw[key] is None or raw[key] == "":
+            raise chk.fail(cid, f"缺少字段 {key}")
+    for key in ("name", "reach"):
+        if not isinstance(raw[key], str):
+            raise chk.fail(cid, f"的 {key} 必须是文字")
+    if raw["platform"] not in PLATFORMS:
+        raise chk.fail(cid, f"的 platform “{raw['platform']}”未知，只能是 {'、'.join(PLATFORMS)}")
+    if raw["kind"] not in KINDS:
+        raise chk.fail(cid, f"的 kind “{raw['kind']}”未知，只能是 {'、'.join(KINDS)}")
+    if not _str_list(raw["how"]):
+        raise chk.fail(cid, "的 how 必须是非空的步骤列表")
+    if not _str_list(raw["sources"]):
+        raise chk.fail(cid, "的 sources 必须是非空的出处列表")
+    if not isinstance(raw["verified"], bool):
+        raise chk.fail(cid, "的 verified 必须是 true 或 false")
+    always_open = raw.get("always_open", False)
+    if not isinstance(always_open, bool):
+        raise chk.fail(cid, "的 always_open 必须是 true 或 false")
+    hours = raw.get("hours")
+    if always_open:
+        if hours:
+            raise chk.fail(cid, "标为全天开放（always_open），不应再写 hours")
+        schedules: tuple[Schedule, ...] = ()
+    else:
+        if not isinstance(hours, list) or not hours:
+            raise chk.fail(cid, "缺少 hours（开放时间），或应标为 always_open: true")
+        schedules = tuple(_schedule(h, cid, i, chk) for i, h in enumerate(hours))
+    note = raw.get("note", "") or ""
+    if not isinstance(note, str):
+        raise chk.fail(cid, "的 note 必须是文字")
+    return Channel(
+        id=cid,
+        name=raw["name"],
+        platform=raw["platform"],
+        kind=raw["kind"],
+        reach=raw["reach"],
+        how=tuple(raw["how"]),
+        schedules=schedules,
+        always_open=always_open,
+        sources=tuple(raw["sources"]),
+        verified=raw["verified"],
+        note=note,
+        limits=_limits(raw.get("limits"), cid, chk),
+    )
+
+
+def _companies(raw: Any, chk: _Checker) -> dict[str, Company]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise chk.fail(None, "的 companies 不是键值表")
+    out = {}
+    for key, c in raw.items():
+        if key not in PLATFORMS or not isinstance(c, dict):
+            raise chk.fail(None, f"的 companies 里“{key}”不是已知平台或不是键值表")
+        for f in ("name", "area_code", "city"):
+            if not isinstance(c.get(f), str) or not c[f]:
+                raise chk.fail(None, f"的 companies.{key} 缺少 {f}")
+        if not _str_list(c.get("sources")):
+            raise chk.fail(None, f"的 companies.{key} 缺少 sources")
+        out[key] = Company(
+            platform=key,
+            platform_name=str(c.get("platform_name", key)),
+            name=c["name"],
+            address=str(c.get("address", "") or ""),
+            address_verified=bool(c.get("address_verified", False)),
+            credit_code=str(c.get("credit_code", "") or ""),
+            city=c["city"],
+            area_code=c["area_code"],
+            sources=tuple(c["sources"]),
+        )
+    return out
+
+
+def _regulator(raw: Any, chk: _Checker) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise chk.fail(None, "的 regulator 不是键值表")
+    out: dict[str, Any] = {}
+    for key, v in raw.items():
+        if isinstance(v, dict):
+            val = v.get("value")
+            if not isinstance(val, int) or isinstance(val, bool) or val <= 0:
+                raise chk.fail(None, f"的 regulator.{key} 缺少正整数 value")
+            if not v.get("label") or not v.get("source"):
+                raise chk.fail(None, f"的 regulator.{key} 缺少 label 或 source")
+            out[key] = Setting(value=val, label=str(v["label"]), source=str(v["source"]))
+        else:
+            out[key] = str(v)
+    return out
+
+
+def parse_channels_text(text: str, path: Path) -> ChannelData:
+    """Parse and validate the YAML text of a channels file (path is only for messages)."""
+    import yaml
+
+    chk = _Checker(path)
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"第{mark.line + 1}行附近" if mark is not None else ""
+        raise chk.fail(None, f"不是有效的 YAML（{where}格式错误）") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("channels"), list):
+        raise chk.fail(None, "缺少 channels 列表")
+    if not doc["channels"]:
+        raise chk.fail(None, "的 channels 列表是空的")
+    channels: dict[str, Channel] = {}
+    for i, raw in enumerate(doc["channels"]):
+        ch = _channel(raw, i, chk)
+        if ch.id in channels:
+            raise chk.fail(ch.id, "的 id 重复出现")
+        channels[ch.id] = ch
+    nfb = doc.get("not_for_buyers") or []
+    if not isinstance(nfb, list) or not all(isinstance(x, dict) for x in nfb):
+        raise chk.fail(None, "的 not_for_buyers 必须是列表")
+    return ChannelData(
+        channels=channels,
+        companies=_companies(doc.get("companies"), chk),
+        regulator=_regulator(doc.get("regulator"), chk),
+        not_for_buyers=tuple({str(k): str(v) for k, v in x.items()} for x in nfb),
+        path=path,
+    )
+
+
+def _read(path: Path) -> ChannelData:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuyerHelperError(f"找不到渠道数据文件 {path}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BuyerHelperError(f"无法读取渠道数据文件 {path}（{e}）") from None
+    return parse_channels_text(text, path)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_data() -> ChannelData:
+    from .resources import data_path
+
+    try:
+        path = data_path("channels.yaml")
+    except FileNotFoundError:
+        raise BuyerHelperError("找不到渠道数据文件 channels.yaml（安装不完整？）") from None
+    return _read(path)
+
+
+def load_data(path: str | Path | None = None) -> ChannelData:
+    """Everything in channels.yaml: channels, companies, regulator settings (cached by default)."""
+    if path is None:
+        return _default_data()
+    return _read(Path(path))
+
+
+def load_channels(path: str | Path | None = None) -> dict[str, Channel]:
+    """All channels by id, in file order. The default file is read once and cached."""
+    return load_data(path).channels
+
+
+def get_channel(channel_id: str, path: str | Path | None = None) -> Channel:
+    channels = load_channels(path)
+    try:
+        return channels[channel_id]
+    except KeyError:
+        known = "、".join(channels)
+        raise BuyerHelperError(f"未知的渠道“{channel_id}”。可用的渠道：{known}") from None
+
+
+def get_company(platform: str) -> Company:
+    """The platform operator (FACTS.md §7): name, address, city and area code for 12315."""
+    companies = load_data().companies
+    try:
+        return companies[platform]
+    except KeyError:
+        raise BuyerHelperError(f"没有平台“{platform}”的公司信息") from None
+
+
+def regulator_setting(key: str) -> Setting:
+    """A configurable 12315 time limit, e.g. "accept_working_days" (7) with its label."""
+    value = load_data().regulator.get(key)
+    if not isinstance(value, Setting):
+        raise BuyerHelperError(f"渠道数据里没有 12315 时限设置“{key}”")
+    return value

@@ -1,0 +1,478 @@
+"""The hours engine: is a channel open at a moment, and when does it open next.
+
+All times are Asia/Shanghai whatever the machine's timezone. Working days follow the
+State Council's schedule (public holidays, make-up working days) via `chinesecalendar`;
+for years outside its data the engine falls back to Monday–Friday and says so.
+
+Where sources give different hours, a channel is `open` only when every source says open,
+`maybe` when some do, `closed` otherwise; `next_open` is the earliest moment at or after
+`now` when every source says open (None for channels open around the clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from .channels import WEEKDAY_ZH, Channel, Schedule, get_channel, load_channels
+from .errors import BuyerHelperError
+from .plan import ChannelState
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SEARCH_DAYS = 30  # how far ahead next_open looks
+
+STATUS_ZH = {"open": "开放", "maybe": "可能开放（来源不一）", "closed": "已关闭"}
+
+
+# --------------------------------------------------------------------------- time input
+
+
+def now_shanghai() -> dt.datetime:
+    """The current moment in Beijing time, whatever the machine's timezone."""
+    return dt.datetime.now(SHANGHAI)
+
+
+def parse_now(value: str | dt.datetime | None) -> dt.datetime:
+    """`--now` as an aware datetime in Asia/Shanghai. A value without offset is Beijing time."""
+    if value is None:
+        return now_shanghai()
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("z", "Z")) if text else None
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None:
+            raise BuyerHelperError(
+                f"无法识别时间“{value}”。请用 ISO 8601 格式，例如 2026-11-22T22:00:00+08:00"
+                "（不写时区时按北京时间理解）。"
+            )
+    try:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            return moment.replace(tzinfo=SHANGHAI)
+        return moment.astimezone(SHANGHAI)
+    except (ValueError, OverflowError):
+        raise BuyerHelperError(f"时间“{value}”超出可处理的范围。") from None
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@functools.lru_cache(maxsize=4096)
+def is_workday(day: dt.date) -> tuple[bool, bool]:
+    """(is it a Chinese working day?, was the Monday–Friday fallback used?)."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day)), False
+    except NotImplementedError:
+        return day.weekday() < 5, True
+
+
+def add_working_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
+    """The n-th Chinese working day after `start` (n=0 gives `start`), and whether the
+    Monday–Friday fallback was used for any day counted."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    day, fallback, counted = start, False, 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        work, fb = is_workday(day)
+        fallback = fallback or fb
+        if work:
+            counted += 1
+    return day, fallback
+
+
+def fallback_note(years: set[int] | list[int] | tuple[int, ...]) -> str:
+    ys = "、".join(f"{y}年" for y in sorted(set(years)))
+    return (
+        f"{ys}的法定节假日和调休安排不在内置日历数据中，已按周一至周五为工作日估算，"
+        "请以国务院公布的放假安排为准。"
+    )
+
+
+def _day_label(day: dt.date) -> str:
+    """'国庆节' / '调休上班日' / '周末' / '' for a date (only where the calendar has data)."""
+    import chinese_calendar
+
+    try:
+        is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return ""
+    zh = {h.value: h.chinese for h in chinese_calendar.Holiday}
+    if is_holiday and name:
+        return f"{zh.get(name, name)}假期"
+    if not is_holiday and name:
+        return f"{zh.get(name, name)}调休上班日"
+    if is_holiday:
+        return "周末"
+    return ""
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass
+class _Ctx:
+    """Collects the years for which the fallback calendar was consulted."""
+
+    fallback_years: set[int] = field(default_factory=set)
+
+    def workday(self, day: dt.date) -> bool:
+        work, fb = is_workday(day)
+        if fb:
+            self.fallback_years.add(day.year)
+        return work
+
+
+def _windows_on(schedule: Schedule, day: dt.date, ctx: _Ctx):
+    if schedule.calendar == "cn_workdays" and not ctx.workday(day):
+        return ()
+    return schedule.week[day.weekday()]
+
+
+def _source_open(schedule: Schedule, moment: dt.datetime, ctx: _Ctx) -> bool:
+    minute = moment.hour * 60 + moment.minute + (moment.second + moment.microsecond / 1e6) / 60
+    return any(w.contains(minute) for w in _windows_on(schedule, moment.date(), ctx))
+
+
+def _at(day: dt.date, minute: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=SHANGHAI)
+
+
+def _next_all_open(channel: Channel, now: dt.datetime, ctx: _Ctx) -> dt.datetime | None:
+    """Earliest moment >= now at which every source says open (within SEARCH_DAYS)."""
+    if all(_source_open(s, now, ctx) for s in channel.schedules):
+        return now
+    start = now.date()
+    for offset in range(SEARCH_DAYS + 1):
+        day = start + dt.timedelta(days=offset)
+        candidates = sorted(
+            {_at(day, w.start) for s in channel.schedules for w in _windows_on(s, day, ctx)}
+        )
+        for moment in candidates:
+            if moment >= now and all(_source_open(s, moment, ctx) for s in channel.schedules):
+                return moment
+    return None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The full answer for one channel at one moment (ChannelState plus detail)."""
+
+    channel: Channel
+    now: dt.datetime
+    status: str  # open | maybe | closed
+    next_open: dt.datetime | None
+    today_hours: str
+    open_sources: tuple[str, ...]
+    closed_sources: tuple[str, ...]
+    notes: tuple[str, ...]
+    fallback_years: tuple[int, ...]
+
+    @property
+    def open_now(self) -> bool:
+        return self.status == "open"
+
+    def state(self) -> ChannelState:
+        return ChannelState(
+            status=self.status,
+            open_now=self.open_now,
+            next_open=self.next_open,
+            today_hours=self.today_hours,
+            notes=list(self.notes),
+        )
+
+
+def _today_text(schedule: Schedule, day: dt.date, ctx: _Ctx) -> str:
+    windows = _windows_on(schedule, day, ctx)
+    if windows:
+        text = "、".join(w.text() for w in windows)
+        if schedule.calendar == "cn_workdays" and day.weekday() >= 5:
+            label = _day_label(day) or "工作日"
+            text += f"（今天是{label}）"
+        return text
+    if schedule.calendar == "cn_workdays":
+        label = _day_label(day)
+        if not label:
+            label = "周末" if day.weekday() >= 5 else "非工作日"
+        return f"{label}不开放"
+    return "今天不开放"
+
+
+def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluation:
+    now = parse_now(now)
+    ctx = _Ctx()
+    notes: list[str] = []
+    if channel.always_open:
+        return Evaluation(
+            channel=channel,
+            now=now,
+            status="open",
+            next_open=None,
+            today_hours="全天（随时可办理）",
+            open_sources=channel.sources,
+            closed_sources=(),
+            notes=(),
+            fallback_years=(),
+        )
+    opens = [_source_open(s, now, ctx) for s in channel.schedules]
+    if all(opens):
+        status = "open"
+    elif any(opens):
+        status = "maybe"
+    else:
+        status = "closed"
+    next_open = _next_all_open(channel, now, ctx)
+    today = now.date()
+    parts = [f"{_today_text(s, today, ctx)}（{s.source_text}）" for s in channel.schedules]
+    today_hours = "；".join(parts)
+    open_src = tuple(s.source_text for s, o in zip(channel.schedules, opens, strict=True) if o)
+    closed_src = tuple(
+        s.source_text for s, o in zip(channel.schedules, opens, strict=True) if not o
+    )
+    if channel.conflicting:
+        said = "；".join(f"{s.source_text} 说{_week_words(s)}" for s in channel.schedules)
+        notes.append(f"来源不一：{said}。只有各来源都说开放时才算“开放”。")
+        if status == "maybe":
+            notes.append(
+                f"现在 {'、'.join(open_src)} 说开放，{'、'.join(closed_src)} 说已关闭，"
+                "打过去可能无人接听。"
+            )
+    for s in channel.schedules:
+        if not s.verified:
+            notes.append(f"时间未核实（来源：{s.source_text}），以当地公布为准。")
+    if next_open is None:
+        notes.append(f"未来{SEARCH_DAYS}天内找不到所有来源都说开放的时段。")
+    if ctx.fallback_years:
+        notes.append(fallback_note(ctx.fallback_years))
+    return Evaluation(
+        channel=channel,
+        now=now,
+        status=status,
+        next_open=next_open,
+        today_hours=today_hours,
+        open_sources=open_src,
+        closed_sources=closed_src,
+        notes=tuple(notes),
+        fallback_years=tuple(sorted(ctx.fallback_years)),
+    )
+
+
+def _week_words(schedule: Schedule) -> str:
+    """'每天 09:00–24:00' / '法定工作日 08:30–12:00、14:00–17:30' / '周一至周五 …'."""
+    if schedule.calendar == "cn_workdays":
+        wins = schedule.week[0]
+        return "法定工作日 " + "、".join(w.text() for w in wins)
+    groups: dict[tuple, list[int]] = {}
+    for i, wins in enumerate(schedule.week):
+        if wins:
+            groups.setdefault(wins, []).append(i)
+    out = []
+    for wins, days in groups.items():
+        if len(days) == 7:
+            label = "每天"
+        elif days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+            label = f"{WEEKDAY_ZH[days[0]]}至{WEEKDAY_ZH[days[-1]]}"
+        else:
+            label = "、".join(WEEKDAY_ZH[d] for d in days)
+        out.append(f"{label} " + "、".join(w.text() for w in wins))
+    return "；".join(out) if out else "不开放"
+
+
+def channel_state(channel: Channel, now: dt.datetime | str | None = None) -> ChannelState:
+    """The plan's view of a channel at `now`: status, open_now, next_open, today_hours, notes."""
+    return evaluate(channel, now).state()
+
+
+# --------------------------------------------------------------------------- words
+
+
+def when_words(moment: dt.datetime | None, now: dt.datetime) -> str:
+    """In words: '今天 14:00', '周一 09:00（明天，11月23日）', '周四 08:30（10月8日）',
+    '12月1日 周二 08:30'."""
+    if moment is None:
+        return "随时"
+    moment, now = moment.astimezone(SHANGHAI), now.astimezone(SHANGHAI)
+    hm = moment.strftime("%H:%M")
+    days = (moment.date() - now.date()).days
+    wd = WEEKDAY_ZH[moment.weekday()]
+    md = f"{moment.month}月{moment.day}日"
+    if days == 0:
+        return f"今天 {hm}"
+    if days == 1:
+        return f"{wd} {hm}（明天，{md}）"
+    if days < 7:
+        return f"{wd} {hm}（{md}）"
+    if moment.year != now.year:
+        md = f"{moment.year}年{md}"
+    return f"{md} {wd} {hm}"
+
+
+def now_words(now: dt.datetime) -> str:
+    now = now.astimezone(SHANGHAI)
+    return (
+        f"{now.year}年{now.month}月{now.day}日 {WEEKDAY_ZH[now.weekday()]} "
+        f"{now.strftime('%H:%M')}（北京时间）"
+    )
+
+
+def _width(text: str) -> int:
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
+def _tokens(text: str) -> list[str]:
+    """Wrap units: a run of ASCII stays whole, each wide character is its own unit."""
+    out: list[str] = []
+    for ch in text:
+        if out and ch.isascii() and not ch.isspace() and out[-1][-1].isascii():
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+_NO_LINE_START = set("）)」』》〉，。、；：！？")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for tok in _tokens(para):
+            if line and _width(line + tok) > width and tok[0] not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line = tok.lstrip()
+            else:
+                line += tok
+        lines.append(line.rstrip())
+    return lines
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def render_table(headers: list[str], rows: list[list[str]], max_widths: list[int]) -> str:
+    """A plain-text table aligned by display width (CJK characters take two columns)."""
+    cells = [[_wrap(c, m) for c, m in zip(row, max_widths, strict=True)] for row in rows]
+    widths = [
+        max([_width(h)] + [_width(line) for row in cells for line in row[i]])
+        for i, h in enumerate(headers)
+    ]
+    sep = "  "
+    out = [sep.join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    out.append(sep.join("-" * w for w in widths))
+    for row in cells:
+        height = max(len(c) for c in row)
+        for i in range(height):
+            parts = [_pad(c[i] if i < len(c) else "", w) for c, w in zip(row, widths, strict=True)]
+            out.append(sep.join(parts).rstrip())
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _status_words(ev: Evaluation) -> str:
+    if ev.channel.always_open:
+        return "开放（随时）"
+    return STATUS_ZH[ev.status]
+
+
+def _next_words(ev: Evaluation) -> str:
+    if ev.channel.always_open:
+        return "随时"
+    if ev.status == "open":
+        return "现在开放"
+    if ev.next_open is None:
+        return f"{SEARCH_DAYS}天内无"
+    return when_words(ev.next_open, ev.now)
+
+
+def evaluate_all(
+    now: dt.datetime | str | None = None, channel_ids: tuple[str, ...] | list[str] = ()
+) -> list[Evaluation]:
+    moment = parse_now(now)
+    if channel_ids:
+        chans = [get_channel(cid) for cid in dict.fromkeys(channel_ids)]
+    else:
+        chans = list(load_channels().values())
+    return [evaluate(c, moment) for c in chans]
+
+
+def hours_command(
+    now: str | None = None, as_json: bool = False, channel_ids: tuple[str, ...] = ()
+) -> str:
+    """`buyer-helper hours`: the office-hours checklist as a Chinese table or JSON."""
+    moment = parse_now(now)
+    evals = evaluate_all(moment, channel_ids)
+    if as_json:
+        import json
+
+        data = [
+            {
+                "channel": ev.channel.id,
+                "name": ev.channel.name,
+                "reach": ev.channel.reach,
+                "open_now": ev.open_now,
+                "status": ev.status,
+                "always_open": ev.channel.always_open,
+                "next_open": ev.next_open.isoformat() if ev.next_open else None,
+                "today_hours": ev.today_hours,
+                "sources": list(ev.channel.sources),
+                "verified": ev.channel.verified and ev.channel.hours_verified,
+                "calendar_fallback": bool(ev.fallback_years),
+                "notes": list(ev.notes),
+            }
+            for ev in evals
+        ]
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    rows = []
+    footnotes: list[str] = []
+    fallback_years: set[int] = set()
+    for ev in evals:
+        fallback_years.update(ev.fallback_years)
+        name = ev.channel.name
+        own_notes = [
+            n for n in ev.notes if not ev.fallback_years or n != fallback_note(ev.fallback_years)
+        ]
+        if own_notes:
+            footnotes.append(f"[{len(footnotes) + 1}] {ev.channel.name}：" + "".join(own_notes))
+            name += f" [{len(footnotes)}]"
+        if ev.channel.always_open:
+            today = "全天"
+        else:
+            today = "\n".join(f"{s.strip()}" for s in ev.today_hours.split("；"))
+        rows.append([name, ev.channel.reach, today, _status_words(ev), _next_words(ev)])
+    table = render_table(
+        ["渠道", "怎么联系", "今天的时间（出处）", "现在", "下次开放"],
+        rows,
+        [16, 18, 22, 20, 16],
+    )
+    lines = [f"现在：{now_words(moment)}", "", table, ""]
+    lines.append(
+        "“开放”= 所有来源都说开放；“可能开放（来源不一）”= 只有部分来源说开放；"
+        "“下次开放”= 所有来源都说开放的最早时间。"
+    )
+    if fallback_years:
+        lines.append("注意：" + fallback_note(fallback_years))
+    if footnotes:
+        lines.append("")
+        lines.append("说明：")
+        lines.extend(footnotes)
+    return "\n".join(lines)
