@@ -1,0 +1,467 @@
+"""The interview (`buyer-helper start DIR`), driven in-process through prompt_toolkit pipe input.
+
+Keys are queued up front; the input is closed after them, so a prompt that runs out of keys
+raises EOFError, which the interview treats like Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from buyer_helper import interview as iv
+from buyer_helper.case import DELIVERY, DEMANDS, PLATFORMS, PROBLEMS, TRIED
+from buyer_helper.cli import main
+from buyer_helper.errors import BuyerHelperError
+
+NOW = "2026-11-23T10:30:00+08:00"  # a Monday; "today" is 2026-11-23
+TODAY = dt.date(2026, 11, 23)
+
+DOWN, UP, ENTER, CTRL_C, CLEAR = "\x1b[B", "\x1b[A", "\r", "\x03", "\x15"
+
+
+def pick(choices, value):
+    """Select `value` in a list that starts at its first item."""
+    return DOWN * list(choices).index(value) + ENTER
+
+
+def back_in_select():
+    """The last choice of a select is "← 上一题": one step up from the first item wraps to it."""
+    return UP + ENTER
+
+
+def tick(choices, values):
+    """Tick `values` in a checkbox (nothing ticked before) and confirm."""
+    keys, pos = "", 0
+    for idx in sorted(list(choices).index(v) for v in values):
+        keys += DOWN * (idx - pos) + " "
+        pos = idx
+    return keys + ENTER
+
+
+def typed(text):
+    return text + ENTER
+
+
+def retyped(text):
+    """Replace a pre-filled answer."""
+    return CLEAR + text + ENTER
+
+
+def run(directory, keys, now=NOW):
+    """Run start_command with these keys; return (result, exception)."""
+    with create_pipe_input() as inp:
+        inp.send_text("".join(keys))
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            try:
+                return iv.start_command(directory, now, is_terminal=lambda: True), None
+            except BuyerHelperError as e:
+                return None, e
+
+
+def saved(directory):
+    return yaml.safe_load((directory / "case.yaml").read_text(encoding="utf-8"))
+
+
+# The first part of a 拼多多 quality case, in the order the interview asks it.
+ORDER_KEYS = [
+    pick(PLATFORMS, "pdd"),
+    pick(PROBLEMS, "quality"),
+    typed("231118-094512837760231"),
+    typed("优品家居旗舰店"),
+    typed("不锈钢保温杯 500ml"),
+    typed("89.9"),
+    typed("2026-11-16"),
+]
+STORY = "11月20日签收，杯盖漏水。\n商家说“你自己弄坏的”，驳回了退货。"
+ESCALATED = ["contacted_seller", "after_sales_filed", "seller_rejected", "platform_unsatisfied"]
+
+
+def escalated_keys():
+    """A case where the platform did not help: the plan reaches 12315, so contact is asked."""
+    return [
+        *ORDER_KEYS,
+        pick(DELIVERY, "signed"),
+        typed("2026-11-20"),
+        tick(TRIED, ESCALATED),
+        pick(DEMANDS, "return_refund"),
+        STORY.replace("\n", ENTER) + ENTER + ENTER,
+        typed("浙江省义乌市"),
+        typed("李明"),
+        typed("13800138000"),
+        typed("北京市海淀区中关村大街1号"),
+    ]
+
+
+EXPECTED_ESCALATED = {
+    "platform": "pdd",
+    "problem": "quality",
+    "order": {
+        "id": "231118-094512837760231",
+        "shop": "优品家居旗舰店",
+        "item": "不锈钢保温杯 500ml",
+        "amount": "89.90",
+        "ordered_on": "2026-11-16",
+    },
+    "delivery": "signed",
+    "signed_on": "2026-11-20",
+    "tried": ESCALATED,
+    "demand": "return_refund",
+    "story": STORY,
+    "seller_city": "浙江省义乌市",
+    "contact": {"name": "李明", "phone": "13800138000", "address": "北京市海淀区中关村大街1号"},
+}
+
+
+# ----------------------------------------------------------- the whole interview
+
+
+def test_full_interview_gives_the_plan_and_plan_answers_gives_the_same(tmp_path, capsys):
+    from buyer_helper.render import plan_command
+
+    case_dir = tmp_path / "我的案子"
+    result, err = run(case_dir, [*escalated_keys(), ENTER])  # ENTER: "✓ 都对" in the review
+    assert err is None, err.message
+    assert saved(case_dir) == EXPECTED_ESCALATED
+    assert (case_dir / "evidence").is_dir() and (case_dir / "out").is_dir()
+    # the plan the buyer sees is the one `plan --answers` gives from the saved file
+    assert plan_command(answers=case_dir / "case.yaml", now=NOW, as_json=False) in result
+    assert "12315" in result
+    for command in ("letters", "bundle", "log"):
+        assert f"buyer-helper {command} {case_dir}" in result
+    out = capsys.readouterr().out
+    assert "evidence" in out and "Ctrl-C" in out and "上一题" in out  # told once at the start
+    assert "请核对你的回答" in out
+
+
+def test_the_cli_runs_the_interview_inside_a_pipe_session(tmp_path, runner, monkeypatch):
+    monkeypatch.setattr(iv, "_stdin_is_terminal", lambda: True)
+    case_dir = tmp_path / "c"
+    with create_pipe_input() as inp:
+        inp.send_text("".join([*escalated_keys(), ENTER]))
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            res = runner.invoke(main, ["start", str(case_dir), "--now", NOW])
+    assert res.exit_code == 0, res.output
+    assert "buyer-helper letters" in res.output
+    assert saved(case_dir) == EXPECTED_ESCALATED
+
+
+def test_contact_is_asked_only_when_the_plan_reaches_12315(tmp_path):
+    answers = {
+        "platform": "pdd",
+        "problem": "damaged",
+        "order": {
+            "id": "231118-0945",
+            "shop": "店",
+            "item": "杯子",
+            "amount": "10",
+            "ordered_on": "2026-11-20",
+        },
+        "delivery": "not_signed",
+        "tried": [],
+        "demand": "refund",
+        "story": "快递还没签收，外箱破了",
+    }
+    ctx = iv.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
+    assert not iv.reaches_12315(answers, ctx)  # nothing tried yet: the seller and platform first
+    (tmp_path / "case.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
+    result, err = run(tmp_path, [ENTER])  # everything that matters is answered: the review
+    assert err is None, err.message
+    assert "contact" not in saved(tmp_path) and "seller_city" not in saved(tmp_path)
+    assert "buyer-helper letters" in result
+
+    escalated = {**answers, "tried": ["contacted_seller", "platform_unsatisfied"]}
+    assert iv.reaches_12315(escalated, ctx)
+    assert iv.first_unanswered(escalated, ctx).key == "seller_city"
+
+
+# --------------------------------------------------------------- going back
+
+
+def test_going_back_from_a_select_and_from_a_text_question(tmp_path):
+    keys = [
+        pick(PLATFORMS, "pdd"),
+        back_in_select(),  # at "出了什么问题？": back to the platform
+        pick(PLATFORMS, "taobao"),  # pointer starts on the saved answer (pdd), one down: 淘宝
+        pick(PROBLEMS, "damaged"),
+        typed("111111-222222"),
+        typed("<"),  # at the shop: back to the order number, pre-filled
+        retyped("333333-444444"),
+        typed("某某店"),  # the shop is asked again after the order number
+    ]
+    _, err = run(tmp_path, keys)
+    assert err is not None and err.exit_code == 130
+    data = saved(tmp_path)
+    assert data["platform"] == "taobao"
+    assert data["problem"] == "damaged"
+    assert data["order"] == {"id": "333333-444444", "shop": "某某店"}
+
+
+def test_going_back_twice_asks_the_skipped_question_again(tmp_path):
+    keys = [
+        *ORDER_KEYS[:4],  # platform, problem, order id, shop
+        typed("<"),  # at the item: back to the shop
+        typed("<"),  # at the shop: back to the order id
+        ENTER,  # keep the order id as it was
+        retyped("新店名"),  # the shop is asked again, not skipped
+        typed("水杯"),
+    ]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    assert saved(tmp_path)["order"] == {
+        "id": "231118-094512837760231",
+        "shop": "新店名",
+        "item": "水杯",
+    }
+
+
+# ------------------------------------------------------ validation and re-asking
+
+
+def test_invalid_date_and_amount_are_asked_again(tmp_path):
+    keys = [
+        *ORDER_KEYS[:5],
+        typed("abc"),  # not an amount: refused, the text stays for editing
+        retyped("0"),  # not > 0
+        retyped("¥89.9"),
+        typed("2026-13-40"),  # not a date
+        retyped("2026-12-01"),  # in the future
+        retyped("11月16日"),
+        pick(DELIVERY, "signed"),
+        typed("2026-11-10"),  # before the order
+        retyped("2026/11/20"),
+    ]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    data = saved(tmp_path)
+    assert data["order"]["amount"] == "89.90"
+    assert data["order"]["ordered_on"] == "2026-11-16"
+    assert data["signed_on"] == "2026-11-20"
+
+
+@pytest.mark.parametrize(
+    "typed_date, expected",
+    [
+        ("2026-11-20", "2026-11-20"),
+        ("2026/11/20", "2026-11-20"),
+        ("2026.11.2", "2026-11-02"),
+        ("2026年11月20日", "2026-11-20"),
+        ("11月20日", "2026-11-20"),
+        ("12月30日", "2025-12-30"),  # without a year: the latest such day not after today
+        ("昨天", "2026-11-22"),
+    ],
+)
+def test_dates_in_the_forms_buyers_type(typed_date, expected):
+    assert iv.read_date(typed_date, "signed_on", TODAY).isoformat() == expected
+
+
+def _parse(key, value, answers=None):
+    ctx = iv.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
+    return iv._BY_KEY[key].parse(value, answers or {}, ctx)
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("order.ordered_on", "2026-11-24", "在今天（2026-11-23）之后"),
+        ("order.ordered_on", "20.11.2026", "不是日期，请写成 2026-11-20"),
+        ("order.amount", "0", "金额必须大于 0"),
+        ("order.amount", "八十", "不是金额"),
+        ("order.id", "12", "不像订单号"),
+        ("order.id", "", "订单编号"),
+        ("order.shop", "   ", "不能空着"),
+        ("contact.phone", "call me", "不像电话号码"),
+    ],
+)
+def test_bad_answers_get_a_chinese_message_without_the_file_prefix(key, value, message):
+    with pytest.raises(BuyerHelperError) as info:
+        _parse(key, value)
+    assert message in info.value.message
+    assert not info.value.message.startswith("答案文件有误")
+
+
+def test_signed_on_is_checked_against_the_order_date():
+    answers = {"delivery": "signed", "order": {"ordered_on": "2026-11-16"}}
+    with pytest.raises(BuyerHelperError, match="不能早于下单日期（2026-11-16）"):
+        _parse("signed_on", "2026-11-15", answers)
+    assert _parse("signed_on", " 2026-11-16 ", answers) == "2026-11-16"
+    assert _parse("order.amount", "¥1,299.5元") == "1299.50"
+    assert _parse("order.id", "231118 0945 1283") == "23111809451283"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_any_typed_date_is_a_date_or_a_chinese_message(text):
+    try:
+        day = iv.read_date(text, "signed_on", TODAY)
+    except BuyerHelperError as e:
+        assert "日期" in e.message
+    else:
+        assert isinstance(day, dt.date)
+
+
+# ------------------------------------------------------------- Ctrl-C and resume
+
+
+def test_ctrl_c_keeps_the_answers_and_resume_starts_at_the_first_unanswered(tmp_path):
+    case_dir = tmp_path / "案子 1"
+    _, err = run(case_dir, [*ORDER_KEYS[:5], CTRL_C])
+    assert err.exit_code == 130
+    assert "已回答的 5 题都保存在" in err.message
+    assert f"buyer-helper start '{case_dir}'" in err.message  # quoted: the path has a space
+    first = saved(case_dir)
+    assert first["platform"] == "pdd" and first["order"]["item"] == "不锈钢保温杯 500ml"
+    assert "amount" not in first["order"]
+
+    # resume: the first question asked is the amount
+    _, err = run(case_dir, [typed("66"), CTRL_C])
+    assert err.exit_code == 130
+    second = saved(case_dir)
+    assert second["order"]["amount"] == "66.00"
+    assert {k: v for k, v in second.items() if k != "order"} == {
+        k: v for k, v in first.items() if k != "order"
+    }
+
+
+def test_resume_says_how_many_were_answered(tmp_path, capsys):
+    run(tmp_path, [*ORDER_KEYS[:3], CTRL_C])
+    capsys.readouterr()
+    _, err = run(tmp_path, [])  # out of keys at once: like Ctrl-C
+    assert err.exit_code == 130
+    assert "继续上次的案子，已回答 3 题" in capsys.readouterr().out
+
+
+def test_an_unfinished_case_file_is_a_valid_partial_file(tmp_path, runner):
+    run(tmp_path, [*ORDER_KEYS, CTRL_C])
+    res = runner.invoke(main, ["plan", "--answers", str(tmp_path / "case.yaml"), "--now", NOW])
+    assert res.exit_code == 2
+    assert "delivery" in res.output  # names the first missing field; the file itself is fine
+
+
+def test_ctrl_c_in_the_cli_exits_130_with_the_resume_command(tmp_path, runner, monkeypatch):
+    monkeypatch.setattr(iv, "_stdin_is_terminal", lambda: True)
+    with create_pipe_input() as inp:
+        inp.send_text(pick(PLATFORMS, "taobao") + CTRL_C)
+        with create_app_session(input=inp, output=DummyOutput()):
+            res = runner.invoke(main, ["start", str(tmp_path), "--now", NOW])
+    assert res.exit_code == 130
+    assert f"buyer-helper start {tmp_path}" in res.output
+    assert "Traceback" not in res.output
+    assert saved(tmp_path)["platform"] == "taobao"
+
+
+# ------------------------------------------------------------------ the review
+
+
+def test_review_changes_one_answer_then_gives_the_plan(tmp_path, capsys):
+    # every question applies to the escalated case; row 0 is "✓ 都对，生成维权计划"
+    amount_row = 1 + [q.key for q in iv.QUESTIONS].index("order.amount")
+    keys = [
+        *escalated_keys(),
+        DOWN * amount_row + ENTER,  # "改：金额：89.90"
+        retyped("120"),
+        ENTER,  # back in the review: confirm
+    ]
+    result, err = run(tmp_path, keys)
+    assert err is None, err.message
+    assert saved(tmp_path) == {
+        **EXPECTED_ESCALATED,
+        "order": {**EXPECTED_ESCALATED["order"], "amount": "120.00"},
+    }
+    out = capsys.readouterr().out
+    assert out.count("请核对你的回答") == 2
+    assert "改：金额：89.90" not in out  # the list is a prompt, not printed text
+    assert "12315" in result
+
+
+def test_review_lists_the_answers_with_chinese_labels():
+    answers = {**EXPECTED_ESCALATED}
+    rows = {q.label: iv._display(q, answers) for q in iv.QUESTIONS}
+    assert rows["平台"] == "拼多多"
+    assert rows["收货状态"] == "已签收"
+    assert rows["已做过"] == "已联系商家、已申请售后、商家拒绝/驳回、对平台处理不满意"
+    assert rows["经过"].startswith("11月20日签收") and "\n" not in rows["经过"]
+    assert iv._display(iv._BY_KEY["tried"], {"tried": []}) == "（都还没做）"
+
+
+def test_review_change_that_opens_a_new_question_asks_it(tmp_path):
+    keys = [
+        *ORDER_KEYS,
+        pick(DELIVERY, "not_signed"),
+        tick(TRIED, []),
+        pick(DEMANDS, "refund"),
+        typed("快递还没签收，外箱破了") + ENTER,
+        # the review: change the delivery state; the signing date is then asked
+        DOWN * (1 + [q.key for q in iv.QUESTIONS].index("delivery")) + ENTER,
+        DOWN + ENTER,  # the select opens on "还没签收": one down is "已签收"
+        typed("2026-11-21"),
+        CTRL_C,
+    ]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    answers = saved(tmp_path)
+    assert answers["delivery"] == "signed" and answers["signed_on"] == "2026-11-21"
+
+
+# ------------------------------------------------------------ what is skipped
+
+
+def test_signed_on_is_not_asked_when_not_signed(tmp_path, capsys):
+    keys = [*ORDER_KEYS, pick(DELIVERY, "not_signed"), tick(TRIED, ["contacted_seller"]), CTRL_C]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    data = saved(tmp_path)
+    assert "signed_on" not in data
+    assert data["tried"] == ["contacted_seller"]  # the next question after delivery was "tried"
+    assert "哪天签收的" not in capsys.readouterr().out
+
+
+def test_a_stale_signing_date_is_dropped_when_delivery_becomes_not_signed(tmp_path):
+    keys = [
+        *ORDER_KEYS,
+        pick(DELIVERY, "signed"),
+        typed("2026-11-20"),
+        UP + " " + ENTER,  # at "tried": tick the last item, "← 上一题", and confirm
+        typed("<"),  # at the pre-filled signing date: "<" after it goes back to delivery
+        UP + ENTER,  # the select opens on "已签收": one up is "还没签收"
+        CTRL_C,
+    ]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    data = saved(tmp_path)
+    assert data["delivery"] == "not_signed"
+    assert "signed_on" not in data
+
+
+# ------------------------------------------------------------------ no terminal
+
+
+def test_without_a_terminal_points_to_plan_answers(tmp_path, runner):
+    case_dir = tmp_path / "c"
+    res = runner.invoke(main, ["start", str(case_dir)], input="")
+    assert res.exit_code == 2
+    assert "plan --answers" in res.output
+    assert "demo" in res.output  # where to see the file format
+    assert "Traceback" not in res.output
+    assert not case_dir.exists()  # nothing created
+
+
+def test_the_terminal_check_is_injectable(tmp_path):
+    with pytest.raises(BuyerHelperError) as info:
+        iv.start_command(tmp_path, NOW, is_terminal=lambda: False)
+    assert info.value.exit_code == 2 and "plan --answers" in info.value.message
+
+
+def test_a_case_file_that_is_not_answers_is_refused(tmp_path):
+    (tmp_path / "case.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    _, err = run(tmp_path, [])
+    assert err.exit_code == 2 and "case.yaml" in err.message
