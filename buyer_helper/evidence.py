@@ -1,0 +1,430 @@
+"""The evidence folder: index every file (kind, date, size, SHA-256, note) and prepare previews.
+
+Images (JPEG, PNG, WebP, HEIC, …) are opened with Pillow, EXIF orientation applied, shrunk to
+fit `MAX_SIDE` pixels and re-encoded as JPEG bytes for the PDF (the index keeps the original
+file's hash). Chat logs (.txt) are decoded as UTF-8, UTF-8 with BOM or GB18030. A file that
+cannot be shown is still indexed, with its hash and the reason in Chinese.
+
+Pillow is imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuyerHelperError
+
+MAX_SIDE = 1600  # pixels, long side of an image in the PDF
+JPEG_QUALITY = 85
+MAX_TEXT_BYTES = 30 * 1024 * 1024  # a chat log larger than this is listed, not printed
+PARALLEL_FROM = 5  # use two worker processes from this many images on
+PROGRESS_FROM = 5  # print progress from this many images on
+
+IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"}
+VIDEO_EXT = {".mp4", ".mov", ".avi", ".mkv", ".3gp", ".m4v", ".wmv", ".flv", ".webm"}
+TEXT_EXT = {".txt", ".text"}
+SKIP_NAMES = {"thumbs.db", "desktop.ini"}
+SCREENSHOT_RE = re.compile(r"截图|截屏|屏幕快照|聊天|screen ?shot|snip", re.IGNORECASE)
+
+KIND_PHOTO, KIND_SCREENSHOT, KIND_CHAT, KIND_VIDEO, KIND_OTHER = (
+    "照片",
+    "截图",
+    "聊天记录",
+    "视频",
+    "其他",
+)
+UNPREVIEWABLE = "无法预览"
+
+
+@dataclass
+class EvidenceFile:
+    no: int
+    path: Path
+    name: str  # path relative to the evidence folder, with "/" separators
+    size: int
+    sha256: str = ""
+    kind: str = KIND_OTHER
+    date: dt.datetime | None = None  # Asia/Shanghai
+    date_source: str = ""  # "拍摄" (EXIF) or "修改" (file time)
+    note: str = ""
+    preview: str = ""  # "图片" | "文字" | "" (none)
+    reason: str = ""  # why it could not be previewed (Chinese)
+    jpeg: bytes | None = field(default=None, repr=False)
+    pixel_size: tuple[int, int] | None = None  # of the JPEG for the PDF
+    original_size: tuple[int, int] | None = None
+    text: str | None = field(default=None, repr=False)
+    encoding: str = ""
+
+    @property
+    def previewable(self) -> bool:
+        return bool(self.preview)
+
+    @property
+    def status(self) -> str:
+        if self.preview == "图片":
+            return "已附图片"
+        if self.preview == "文字":
+            return "已附全文"
+        return f"{UNPREVIEWABLE}：{self.reason}"
+
+    @property
+    def date_text(self) -> str:
+        if self.date is None:
+            return "未知"
+        return f"{self.date:%Y-%m-%d %H:%M}（{self.date_source}）"
+
+
+def _shanghai():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Shanghai")
+
+
+def _natural_key(name: str) -> list:
+    return [
+        (0, int(t), t) if t.isdigit() else (1, 0, t.casefold()) for t in re.split(r"(\d+)", name)
+    ]
+
+
+def list_files(folder: Path) -> list[Path]:
+    """Every non-hidden file under `folder`, recursively, in natural name order."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise BuyerHelperError(f"证据文件夹不存在：{folder}")
+    if not folder.is_dir():
+        raise BuyerHelperError(f"{folder} 不是文件夹；请给出放证据文件的文件夹")
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for f in files:
+            if f.startswith(".") or f.lower() in SKIP_NAMES:
+                continue
+            p = Path(root, f)
+            if p.is_file():
+                found.append(p)
+    return sorted(found, key=lambda p: _natural_key(p.relative_to(folder).as_posix()))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sniff(path: Path) -> str:
+    """ "image", "video", "text" or "other", by extension, then by the first bytes."""
+    ext = path.suffix.lower()
+    if ext in IMAGE_EXT:
+        return "image"
+    if ext in VIDEO_EXT:
+        return "video"
+    if ext in TEXT_EXT:
+        return "text"
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return "other"
+    if (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc")
+    ):
+        return "image"
+    if head[4:8] == b"ftyp":
+        return "video"
+    return "other"
+
+
+# ------------------------------------------------------------------ images
+
+
+def _exif_date(exif) -> dt.datetime | None:
+    """DateTimeOriginal (with OffsetTimeOriginal if present) in Asia/Shanghai, or None."""
+    try:
+        sub = exif.get_ifd(0x8769)
+    except Exception:
+        return None
+    raw = sub.get(0x9003)
+    if not isinstance(raw, str):
+        return None
+    try:
+        when = dt.datetime.strptime(raw.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    tz = _shanghai()
+    offset = sub.get(0x9011)
+    if isinstance(offset, str) and re.fullmatch(r"[+-]\d\d:\d\d", offset.strip("\x00 ")):
+        aware = dt.datetime.fromisoformat(when.isoformat() + offset.strip("\x00 "))
+        return aware.astimezone(tz)
+    return when.replace(tzinfo=tz)
+
+
+def _image_reason(exc: BaseException) -> str:
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(exc, Image.DecompressionBombError):
+        return "图片像素太多，无法处理"
+    if isinstance(exc, UnidentifiedImageError):
+        return "无法识别的图片格式，文件可能已损坏"
+    text = str(exc).lower()
+    if "truncated" in text or "premature" in text or "broken data stream" in text:
+        return "图片文件不完整或已损坏"
+    if isinstance(exc, MemoryError):
+        return "图片太大，内存不足"
+    return f"图片无法读取（{type(exc).__name__}）"
+
+
+def process_image(path: str) -> dict:
+    """Open one image and return JPEG bytes for the PDF (run in a worker process).
+
+    Returns a dict: ok, jpeg, size (w, h of the JPEG), original (w, h), date (ISO or None),
+    camera (bool), reason (Chinese, when not ok).
+    """
+    from PIL import Image, ImageOps
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:  # pragma: no cover - pillow-heif is a dependency
+        pass
+    try:
+        with Image.open(path) as im:
+            original = im.size
+            exif = im.getexif()
+            date = _exif_date(exif)
+            camera = bool(exif.get(0x010F) or exif.get(0x0110))
+            orientation = exif.get(0x0112, 1)
+            fmt = im.format
+            long_side = max(original)
+            # Small baseline/progressive RGB or grey JPEGs that need no rotation go in as they are.
+            if (
+                fmt == "JPEG"
+                and long_side <= MAX_SIDE
+                and orientation in (1, None)
+                and im.mode in ("RGB", "L")
+            ):
+                im.load()  # proves the file decodes completely
+                with open(path, "rb") as fh:
+                    data = fh.read()
+                return _ok(data, original, original, date, camera)
+            if fmt == "JPEG" and long_side > MAX_SIDE:
+                scale = MAX_SIDE / long_side
+                im.draft("RGB", (int(original[0] * scale), int(original[1] * scale)))
+            im.load()
+            im = ImageOps.exif_transpose(im)
+            im = _flatten(im)
+            if max(im.size) > MAX_SIDE:
+                im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=JPEG_QUALITY)
+            return _ok(buf.getvalue(), im.size, original, date, camera)
+    except Exception as exc:  # every failure becomes a reason shown in the index
+        return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
+
+
+def _ok(data, size, original, date, camera) -> dict:
+    return {
+        "ok": True,
+        "jpeg": data,
+        "size": tuple(size),
+        "original": tuple(original),
+        "date": date.isoformat() if date else None,
+        "camera": camera,
+    }
+
+
+def _flatten(im):
+    """RGB or L image; transparency (screenshots, stickers) flattened onto white."""
+    from PIL import Image
+
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    if im.mode in ("RGB", "L"):
+        return im
+    return im.convert("RGB")
+
+
+# -------------------------------------------------------------------- text
+
+
+def decode_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-8, UTF-8 with BOM or GB18030 text; None for binary data."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:65536]:
+        return None
+    for enc, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
+        try:
+            return data.decode(enc), label
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+# ------------------------------------------------------------------- index
+
+
+def _mtime(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=_shanghai()).replace(microsecond=0)
+
+
+def scan_evidence(
+    folder: Path,
+    notes: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 2,
+) -> list[EvidenceFile]:
+    """Index and prepare every file in `folder` (see the module docstring)."""
+    folder = Path(folder)
+    notes = notes or {}
+    items: list[EvidenceFile] = []
+    images: list[EvidenceFile] = []
+    for no, path in enumerate(list_files(folder), 1):
+        name = path.relative_to(folder).as_posix()
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        item = EvidenceFile(no=no, path=path, name=name, size=size)
+        item.note = notes.get(name, notes.get(path.name, ""))
+        items.append(item)
+        with contextlib.suppress(OSError):
+            item.date, item.date_source = _mtime(path), "修改"
+        what = sniff(path)
+        if size == 0:
+            item.kind = {"image": KIND_PHOTO, "video": KIND_VIDEO, "text": KIND_CHAT}.get(
+                what, KIND_OTHER
+            )
+            item.reason = "文件是空的（0 字节）"
+            item.sha256 = hashlib.sha256(b"").hexdigest()
+            continue
+        if what == "image":
+            item.kind = KIND_PHOTO
+            images.append(item)
+            continue  # hashed in the image pass
+        try:
+            item.sha256 = sha256_file(path)
+        except OSError as e:
+            item.reason = f"无法读取文件（{e.strerror or type(e).__name__}）"
+            continue
+        if what == "video":
+            item.kind = KIND_VIDEO
+            item.reason = "视频无法放进 PDF，请另行提交原文件"
+        elif what == "text":
+            item.kind = KIND_CHAT
+            _load_text(item)
+        else:
+            ext = path.suffix.lower() or "无扩展名"
+            item.kind = KIND_OTHER
+            item.reason = f"PDF 里无法显示这种文件（{ext}），请另行提交原文件"
+    _process_images(images, progress, workers)
+    return items
+
+
+def _load_text(item: EvidenceFile) -> None:
+    if item.size > MAX_TEXT_BYTES:
+        item.reason = f"文字文件太大（超过 {MAX_TEXT_BYTES // 1024 // 1024} MB），请另行提交原文件"
+        return
+    decoded = decode_text(item.path.read_bytes())
+    if decoded is None:
+        item.kind = KIND_OTHER
+        item.reason = "不是可识别的文字文件（不是 UTF-8 或 GB18030 编码）"
+        return
+    item.text, item.encoding = decoded
+    item.preview = "文字"
+
+
+def _image_job(path: str) -> tuple[str, dict]:
+    return sha256_file(Path(path)), process_image(path)
+
+
+def _process_images(
+    images: list[EvidenceFile], progress: Callable[[int, int], None] | None, workers: int
+) -> None:
+    total = len(images)
+    if not total:
+        return
+    paths = [str(i.path) for i in images]
+    if workers > 1 and total >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for done, (item, result) in enumerate(
+                zip(images, pool.map(_image_job, paths), strict=True), 1
+            ):
+                _apply(item, *result)
+                if progress:
+                    progress(done, total)
+    else:
+        for done, (item, path) in enumerate(zip(images, paths, strict=True), 1):
+            _apply(item, *_image_job(path))
+            if progress:
+                progress(done, total)
+
+
+def _apply(item: EvidenceFile, digest: str, result: dict) -> None:
+    item.sha256 = digest
+    name = item.path.name
+    if result.get("date"):
+        item.date = dt.datetime.fromisoformat(result["date"])
+        item.date_source = "拍摄"
+    ext = item.path.suffix.lower()
+    if SCREENSHOT_RE.search(name) or (
+        not result.get("camera") and ext in (".png", ".webp", ".gif", ".bmp")
+    ):
+        item.kind = KIND_SCREENSHOT
+    else:
+        item.kind = KIND_PHOTO
+    if result["ok"]:
+        item.jpeg = result["jpeg"]
+        item.pixel_size = result["size"]
+        item.original_size = result["original"]
+        item.preview = "图片"
+    else:
+        item.reason = result["reason"]
+
+
+def stderr_progress(label: str = "处理图片") -> Callable[[int, int], None]:
+    """A progress printer for the terminal: "处理图片 12/100" (stderr, one line when a tty)."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\r{label} {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif done == total or done % 10 == 0:
+            print(f"{label} {done}/{total}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    if n < 1024**3:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{n / 1024**3:.2f} GB"

@@ -1,0 +1,204 @@
+"""Sample evidence for the built-in sample case (`buyer-helper demo`), generated offline.
+
+Three files, matching `sample.SAMPLE_ANSWERS['evidence_notes']`: a chat screenshot drawn with
+the packaged Chinese font, a synthetic "photo" of the leaking cup with EXIF DateTimeOriginal,
+and a chat log (UTF-8 text, one line with an emoji). The output is the same on every run,
+file times included, so the demo's PDF is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+from .fileio import write_bytes_atomic, write_text_atomic
+
+SCREENSHOT = "01-聊天截图.png"
+PHOTO = "02-漏水照片.jpg"
+CHATLOG = "03-聊天记录.txt"
+SHOP = "优品家居旗舰店"
+
+# (who, time, text): "me" is the buyer, "shop" the seller. Consistent with SAMPLE_ANSWERS' story.
+CHAT = [
+    ("time", "11月20日 19:05", ""),
+    ("me", "19:05", "你好，杯子今天收到了，倒热水后杯盖处一直漏水，杯身外壁烫手，完全不保温。"),
+    ("me", "19:06", "[图片] [视频] 漏水的照片和视频发你了"),
+    ("shop", "19:20", "用久了都这样，你自己弄坏的"),
+    ("me", "19:22", "我今天刚签收，第一次用就漏水。我要申请退货退款，原因是质量问题。"),
+    ("shop", "19:40", "退款原因你改成“不想要了”，我就给你同意"),
+    ("me", "19:42", "就是质量问题，我不会改退款原因。"),
+    ("time", "21:30", ""),
+    ("shop", "21:30", "你是不是有病？爱买不买，穷就别买"),
+    ("me", "21:31", "请注意你的用语，聊天记录我会保留，向平台投诉。"),
+]
+
+CHATLOG_TEXT = f"""拼多多聊天记录（从 App 聊天界面复制）
+店铺：{SHOP}
+订单号：231118-094512837760231　商品：不锈钢保温杯 500ml
+
+2026-11-20 19:05 我：你好，杯子今天收到了，倒热水后杯盖处一直漏水，杯身外壁烫手，完全不保温。
+2026-11-20 19:06 我：[图片] [视频] 漏水的照片和视频发你了
+2026-11-20 19:20 {SHOP}：用久了都这样，你自己弄坏的
+2026-11-20 19:22 我：我今天刚签收，第一次用就漏水。我要申请退货退款，原因是质量问题。
+2026-11-20 19:40 {SHOP}：退款原因你改成“不想要了”，我就给你同意
+2026-11-20 19:42 我：就是质量问题，我不会改退款原因。
+2026-11-20 21:30 {SHOP}：你是不是有病？爱买不买，穷就别买
+2026-11-20 21:31 我：请注意你的用语，聊天记录我会保留，向平台投诉。😡
+2026-11-21 09:10 系统消息：买家已申请退货退款，退款原因：质量问题
+2026-11-22 10:02 系统消息：商家已驳回退货退款申请，驳回理由：商品已使用
+2026-11-22 10:05 我：我已经把漏水的照片和视频都发给你了，为什么驳回？我会申请平台介入。
+"""
+
+_TZ8 = dt.timezone(dt.timedelta(hours=8))
+MTIMES = {
+    SCREENSHOT: dt.datetime(2026, 11, 20, 21, 35, tzinfo=_TZ8),
+    PHOTO: dt.datetime(2026, 11, 20, 18, 52, 30, tzinfo=_TZ8),
+    CHATLOG: dt.datetime(2026, 11, 22, 10, 30, tzinfo=_TZ8),
+}
+PHOTO_TAKEN = "2026:11:20 18:52:30"
+
+
+def make_sample_evidence(folder: Path) -> list[Path]:
+    """Write the three sample evidence files into `folder` (created if needed); return them."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        SCREENSHOT: folder / SCREENSHOT,
+        PHOTO: folder / PHOTO,
+        CHATLOG: folder / CHATLOG,
+    }
+    write_bytes_atomic(paths[SCREENSHOT], chat_screenshot_png())
+    write_bytes_atomic(paths[PHOTO], leak_photo_jpeg())
+    write_text_atomic(paths[CHATLOG], CHATLOG_TEXT)
+    for name, path in paths.items():
+        ts = MTIMES[name].timestamp()
+        os.utime(path, (ts, ts))
+    return list(paths.values())
+
+
+_NO_LINE_START = "，。、；：？！”’）》」"
+
+
+def _wrap(text: str, font, width: float) -> list[str]:
+    lines, cur = [], ""
+    for ch in text:
+        if cur and font.getlength(cur + ch) > width:
+            if ch in _NO_LINE_START and len(cur) > 1:  # keep "。" off the start of a line
+                lines.append(cur[:-1])
+                cur = cur[-1]
+            else:
+                lines.append(cur)
+                cur = ""
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def chat_screenshot_png() -> bytes:
+    """A phone chat screenshot (750×1624) showing the seller's rude replies."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .fonts import font_path
+
+    path = str(font_path("sans"))
+    f_msg = ImageFont.truetype(path, 30)
+    f_small = ImageFont.truetype(path, 22)
+    f_title = ImageFont.truetype(path, 32)
+    w, h = 750, 1624
+    im = Image.new("RGB", (w, h), (237, 237, 237))
+    d = ImageDraw.Draw(im)
+    # status bar and title bar
+    d.rectangle([0, 0, w, 150], fill=(247, 247, 247))
+    d.text((30, 14), "21:35", font=f_small, fill=(0, 0, 0))
+    d.text((w - 120, 14), "87%", font=f_small, fill=(0, 0, 0))
+    d.text((30, 72), "‹", font=f_title, fill=(40, 40, 40))
+    d.text((w / 2, 90), SHOP, font=f_title, fill=(20, 20, 20), anchor="mm")
+    d.line([0, 150, w, 150], fill=(210, 210, 210), width=2)
+    y = 180
+    max_text = 430
+    for who, when, text in CHAT:
+        if who == "time":
+            d.text((w / 2, y + 14), when, font=f_small, fill=(150, 150, 150), anchor="mm")
+            y += 56
+            continue
+        lines = _wrap(text, f_msg, max_text)
+        text_w = max(f_msg.getlength(line) for line in lines)
+        bw, bh = text_w + 40, len(lines) * 42 + 26
+        if who == "me":
+            x1 = w - 110
+            box = [x1 - bw, y, x1, y + bh]
+            fill = (149, 236, 105)
+            d.rounded_rectangle([w - 90, y, w - 20, y + 70], 10, fill=(96, 140, 200))
+            d.text((w - 55, y + 35), "我", font=f_msg, fill=(255, 255, 255), anchor="mm")
+        else:
+            x0 = 110
+            box = [x0, y, x0 + bw, y + bh]
+            fill = (255, 255, 255)
+            d.rounded_rectangle([20, y, 90, y + 70], 10, fill=(230, 100, 60))
+            d.text((55, y + 35), "店", font=f_msg, fill=(255, 255, 255), anchor="mm")
+        d.rounded_rectangle(box, 12, fill=fill)
+        for i, line in enumerate(lines):
+            d.text((box[0] + 20, box[1] + 13 + i * 42), line, font=f_msg, fill=(25, 25, 25))
+        y += bh + 34
+    if y > h - 110:
+        raise AssertionError("sample screenshot overflows")  # a bug in this module, not user input
+    # input bar
+    d.rectangle([0, h - 110, w, h], fill=(247, 247, 247))
+    d.rounded_rectangle([30, h - 90, w - 30, h - 30], 10, fill=(255, 255, 255))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def leak_photo_jpeg() -> bytes:
+    """A synthetic 1600×1200 "photo" of a steel cup leaking at the lid, with EXIF capture time."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    w, h = 1600, 1200
+    # wooden table: horizontal gradient with grain stripes
+    base = Image.linear_gradient("L").resize((w, h)).rotate(90, expand=False)
+    table = Image.merge(
+        "RGB",
+        (
+            base.point(lambda v: 150 + v // 4),
+            base.point(lambda v: 105 + v // 5),
+            base.point(lambda v: 70 + v // 6),
+        ),
+    )
+    d = ImageDraw.Draw(table)
+    for i in range(0, h, 23):
+        shade = 12 if (i // 23) % 3 else -10
+        d.line([0, i, w, i + 40], fill=(140 + shade, 98 + shade, 62 + shade), width=3)
+    # the cup: body with a vertical steel gradient, lid, water
+    steel = Image.linear_gradient("L").rotate(90).resize((420, 760))
+    steel = steel.point(lambda v: 120 + int(110 * abs((v - 128) / 128) ** 0.7))
+    mask = Image.new("L", (420, 760), 0)
+    ImageDraw.Draw(mask).rounded_rectangle([0, 0, 419, 759], 60, fill=255)
+    table.paste(
+        Image.merge("RGB", (steel, steel, steel.point(lambda v: min(255, v + 8)))), (590, 300), mask
+    )
+    d = ImageDraw.Draw(table)
+    d.rounded_rectangle([570, 230, 1030, 330], 30, fill=(45, 45, 50))
+    d.rectangle([570, 300, 1030, 318], fill=(30, 30, 34))
+    water = (170, 205, 235)
+    d.ellipse([430, 1000, 1180, 1120], fill=(120, 95, 70))  # wet patch
+    d.ellipse([470, 1010, 1140, 1100], fill=(150, 175, 195))
+    for k, (x, y) in enumerate([(600, 340), (640, 420), (1000, 360), (975, 470), (610, 560)]):
+        r = 14 + k * 3
+        d.ellipse([x - r, y - r * 1.4, x + r, y + r * 1.4], fill=water, outline=(235, 245, 255))
+    d.line([1030, 318, 1040, 700], fill=water, width=10)
+    d.line([575, 318, 560, 980], fill=water, width=8)
+    photo = table.filter(ImageFilter.GaussianBlur(1.2))
+    exif = Image.Exif()
+    exif[0x010F] = "Sample"  # Make
+    exif[0x0110] = "buyer-helper demo"  # Model
+    exif[0x0112] = 1
+    sub = exif.get_ifd(0x8769)
+    sub[0x9003] = PHOTO_TAKEN  # DateTimeOriginal
+    sub[0x9011] = "+08:00"  # OffsetTimeOriginal
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=88, exif=exif)
+    return buf.getvalue()
