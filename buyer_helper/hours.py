@@ -23,6 +23,7 @@ from .plan import ChannelState
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEARCH_DAYS = 30  # how far ahead next_open looks
+MIN_YEAR, MAX_YEAR = 1970, 2999  # a --now outside this is a typo, not a plan
 
 STATUS_ZH = {"open": "开放", "maybe": "可能开放（来源不一）", "closed": "已关闭"}
 
@@ -54,10 +55,15 @@ def parse_now(value: str | dt.datetime | None) -> dt.datetime:
             )
     try:
         if moment.tzinfo is None or moment.utcoffset() is None:
-            return moment.replace(tzinfo=SHANGHAI)
-        return moment.astimezone(SHANGHAI)
+            moment = moment.replace(tzinfo=SHANGHAI)
+        moment = moment.astimezone(SHANGHAI)
     except (ValueError, OverflowError):
-        raise BuyerHelperError(f"时间“{value}”超出可处理的范围。") from None
+        moment = None
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise BuyerHelperError(
+            f"时间“{value}”超出可处理的范围（{MIN_YEAR}–{MAX_YEAR}年）。"
+        ) from None
+    return moment
 
 
 # --------------------------------------------------------------------------- calendar

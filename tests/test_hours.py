@@ -215,6 +215,24 @@ def test_parse_now_never_crashes(text):
         assert moment.utcoffset() == dt.timedelta(hours=8)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1, 1, 2),
+        max_value=dt.datetime(9999, 12, 30),
+        timezones=st.timezones(),
+    )
+)
+def test_hours_command_any_moment_gives_a_table_or_a_chinese_error(moment):
+    try:
+        out = hours_command(now=moment.isoformat(), channel_ids=("c12315", "pdd_hotline"))
+    except BuyerHelperError as e:
+        assert "超出可处理的范围" in e.message
+        assert not 1970 <= moment.astimezone(SHANGHAI).year <= 2999
+    else:
+        assert "12315" in out and "021-53395288" in out
+
+
 def test_when_words():
     now = at("2026-11-22T22:00")
     assert when_words(at("2026-11-22T23:00"), now) == "今天 23:00"
