@@ -337,33 +337,32 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
             "按2019年《市场监督管理投诉举报处理暂行办法》第十二条：平台内商家由其实际经营地"
             "或平台住所地的市场监管部门处理，两者都可以。"
         )
-    lines.append(rule)
-    platform_line = (
-        f"平台住所地：{company.name}（{company.city}），区号 {platform_code}"
-        f" → {platform_code}-12315。"
+    platform_number = (
+        f"{platform_code}-12315（平台住所地：{company.name}，{company.city}，区号 {platform_code}）"
     )
     if match:
         code, place = match
-        lines.insert(
-            0,
-            f"商家公示所在地“{case.seller_city}”→ 号码地理数据对应“{place}”，区号 {code}。",
+        lines.append(
+            f"商家公示所在地“{case.seller_city}”→ 号码地理数据对应“{place}”，区号 {code}。"
         )
-        if today < NEW_RULES_FROM:
-            lines.append(platform_line)
+        lines.append(rule)
+        if today >= NEW_RULES_FROM:
+            lines.append(f"商家地址无法确定或联系不上时，改打 {platform_number}。")
+        else:
+            lines.append(f"也可以打 {platform_number}。")
         sources.append("phonenumbers 地理数据")
     else:
         code = platform_code
         if case.seller_city:
-            lines.insert(
-                0,
+            lines.append(
                 f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
-                "县级市如义乌不在其中）。如果你知道商家所在地的区号，拨“该区号-12315”；"
-                "否则可以找平台住所地：",
+                "不含县级市和区县）。如果你知道商家所在地的区号，拨“该区号-12315”。"
             )
         else:
-            lines.insert(0, "你没有填写商家在店铺页公示的所在城市，所以用平台住所地：")
-        lines.append(platform_line)
-    lines.append("全国12315平台网上投诉任何时间都可以提交，系统按地址分派。")
+            lines.append("你没有填写商家在店铺页公示的所在城市。")
+        lines.append(rule)
+        lines.append(f"这里先给平台住所地的号码：{platform_number}。")
+    lines.append("全国12315平台网上投诉任何时间都可以提交。")
     return RegulatorNumber(reach=f"{code}-12315", code=code, lines=lines, sources=sources)
 
 

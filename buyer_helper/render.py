@@ -1,0 +1,226 @@
+"""Rendering a Plan: readable Chinese for the terminal, and JSON for programs.
+
+Renderers decide nothing: everything they print comes from `route()`'s Plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from .case import TRIED, Case, load_case
+from .plan import Deadline, Plan, Step
+
+WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+STATUS_ZH = {"open": "开放", "maybe": "可能开放（来源不一）", "closed": "已关闭"}
+
+
+def plan_command(answers: Path, now: str | None, as_json: bool) -> str:
+    """`buyer-helper plan --answers FILE [--now] [--json]`."""
+    from .hours import parse_now
+    from .routing import route
+
+    moment = parse_now(now)
+    case = load_case(Path(answers), today=moment.date())
+    plan = route(case, moment)
+    if as_json:
+        return json.dumps(plan_to_dict(plan, case), ensure_ascii=False, indent=2)
+    return render_plan_text(plan, case)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def deadline_to_dict(d: Deadline) -> dict[str, Any]:
+    return {
+        "label": d.label,
+        "due": _iso(d.due),
+        "basis": d.basis,
+        "source": d.source,
+        "approximate": d.approximate,
+    }
+
+
+def step_to_dict(step: Step) -> dict[str, Any]:
+    from .channels import get_channel
+
+    state = step.state
+    return {
+        "channel": step.channel,
+        "channel_name": get_channel(step.channel).name,
+        "title": step.title,
+        "done": step.done,
+        "reach": step.reach,
+        "status": state.status if state else None,
+        "open_now": state.open_now if state else None,
+        "next_open": _iso(state.next_open) if state else None,
+        "today_hours": state.today_hours if state else None,
+        "hours_notes": list(state.notes) if state else [],
+        "actions": list(step.actions),
+        "have_ready": list(step.have_ready),
+        "deadlines": [deadline_to_dict(d) for d in step.deadlines],
+        "if_fails": step.if_fails,
+        "sources": list(step.sources),
+        "note": step.note,
+    }
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {
+        "platform": case.platform,
+        "platform_name": case.platform_name,
+        "problem": case.problem,
+        "problem_name": case.problem_name,
+        "delivery": case.delivery,
+        "delivery_name": case.delivery_name,
+        "signed_on": case.signed_on.isoformat() if case.signed_on else None,
+        "tried": list(case.tried),
+        "demand": case.demand,
+        "demand_name": case.demand_name,
+        "seller_city": case.seller_city,
+        "order": {
+            "id": case.order.id,
+            "shop": case.order.shop,
+            "item": case.order.item,
+            "amount": str(case.order.amount),
+            "ordered_on": case.order.ordered_on.isoformat(),
+        },
+    }
+
+
+def plan_to_dict(plan: Plan, case: Case | None = None) -> dict[str, Any]:
+    """The JSON form of a plan (`plan --json`); `case` adds the case summary."""
+    nxt = plan.next_step
+    return {
+        "now": _iso(plan.now),
+        "case": case_summary(case) if case is not None else None,
+        "next_step": nxt.channel if nxt else None,
+        "steps": [step_to_dict(s) for s in plan.steps],
+        "warnings": [w.text for w in plan.warnings],
+        "warning_sources": [w.source for w in plan.warnings],
+        "calendar_notes": list(plan.calendar_notes),
+        "disclaimer": plan.disclaimer,
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _when(moment: dt.datetime) -> str:
+    from .hours import SHANGHAI
+
+    m = moment.astimezone(SHANGHAI)
+    return f"{m.year}年{m.month}月{m.day}日 {WEEKDAYS_ZH[m.weekday()]} {m:%H:%M}"
+
+
+def _state_lines(step: Step, plan: Plan) -> list[str]:
+    from .hours import when_words
+
+    state = step.state
+    if state is None:
+        return []
+    always = state.next_open is None and state.status == "open"
+    if always:
+        now_text, next_text = "开放（随时可以办理）", "随时"
+    else:
+        now_text = STATUS_ZH.get(state.status, state.status)
+        if state.status == "open":
+            next_text = "现在就开放"
+        elif state.next_open is None:
+            next_text = "未来30天内找不到各来源都说开放的时段"
+        else:
+            next_text = when_words(state.next_open, plan.now)
+            if state.status == "maybe":
+                next_text += "（各来源都说开放）"
+    lines = [f"现在：{now_text}；下次开放：{next_text}"]
+    if state.today_hours and not always:
+        lines.append(f"今天的时间：{state.today_hours}")
+    lines += [f"（{n}）" for n in state.notes]
+    return lines
+
+
+def _deadline_line(d: Deadline, plan: Plan) -> str:
+    passed = "（已过）" if d.due < plan.now else ""
+    about = "约 " if d.approximate else ""
+    return f"{d.label}：{about}{_when(d.due)}{passed}——{d.basis}〔{d.source}〕"
+
+
+def _channel_name(channel_id: str) -> str:
+    from .channels import get_channel
+
+    return get_channel(channel_id).name
+
+
+def _step_block(number: int, step: Step, plan: Plan) -> list[str]:
+    ind = "    "
+    lines = [f"第{number}步  {step.title}"]
+    lines.append(f"{ind}渠道：{_channel_name(step.channel)}｜联系方式：{step.reach}")
+    lines += [ind + line for line in _state_lines(step, plan)]
+    if step.deadlines:
+        lines.append(f"{ind}截止：")
+        lines += [f"{ind}  · {_deadline_line(d, plan)}" for d in step.deadlines]
+    else:
+        lines.append(f"{ind}截止：无固定期限")
+    if step.note:
+        lines.append(f"{ind}说明：{step.note}")
+    lines.append(f"{ind}要做的：")
+    lines += [f"{ind}  {i}. {a}" for i, a in enumerate(step.actions, 1)]
+    lines.append(f"{ind}准备好：")
+    lines += [f"{ind}  - {h}" for h in step.have_ready]
+    lines.append(f"{ind}不行的话：{step.if_fails}")
+    lines.append(f"{ind}依据：{'、'.join(step.sources)}")
+    return lines
+
+
+def render_plan_text(plan: Plan, case: Case) -> str:
+    """The plan as readable Chinese for a terminal or a .txt file."""
+    from .hours import now_words
+
+    order = case.order
+    head = [
+        f"维权计划：{case.platform_name}｜{order.shop}｜{order.item}（订单号 {order.id}，"
+        f"实付 {order.amount} 元）",
+        f"情况：{case.problem_name}；{case.delivery_name}"
+        + (f"（{case.signed_on:%Y-%m-%d}）" if case.signed_on else "")
+        + f"；诉求：{case.demand_name}",
+        "已做过：" + ("、".join(TRIED[t] for t in case.tried) if case.tried else "还没有"),
+        f"现在：{now_words(plan.now)}",
+    ]
+    out = ["\n".join(head), ""]
+    todo = [s for s in plan.steps if not s.done]
+    done = [s for s in plan.steps if s.done]
+    if todo:
+        out.append("接下来按顺序做（前一步不行再做下一步；网上渠道可以同时进行）：")
+        out.append("")
+        for i, step in enumerate(todo, 1):
+            out += _step_block(i, step, plan)
+            out.append("")
+    else:
+        out += ["计划里的步骤你都已经做过了。", ""]
+    if done:
+        out.append("已经做过的步骤（留作参考）：")
+        for step in done:
+            name = _channel_name(step.channel)
+            out.append(f"  ✓ {step.title}" + ("" if name == step.title else f"（{name}）"))
+            for d in step.deadlines:
+                out.append(f"      {_deadline_line(d, plan)}")
+            if step.note:
+                out.append(f"      {step.note}")
+        out.append("")
+    if plan.warnings:
+        out.append("注意：")
+        for w in plan.warnings:
+            out.append(f"  ！{w.text}〔依据：{w.source}〕")
+        out.append("")
+    if plan.calendar_notes:
+        out.append("日历说明：")
+        out += [f"  {n}" for n in plan.calendar_notes]
+        out.append("")
+    out.append(plan.disclaimer)
+    return "\n".join(out)
