@@ -501,7 +501,9 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                 deadlines=deadlines,
             )
         choose = "选“退货退款”，原因选“质量问题”"
-        if c.demand in ("exchange", "repair"):
+        if c.demand == "refund":
+            choose += "（你的诉求是“仅退款”：也可以选“仅退款”，是否同意由商家和平台决定）"
+        elif c.demand in ("exchange", "repair"):
             choose += f"（你的诉求是“{demand}”：也可以选“{demand}”；7天内质量问题你有权直接退货）"
         return Step(
             channel="return_7day",

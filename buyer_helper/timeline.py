@@ -1,0 +1,107 @@
+"""`buyer-helper log DIR "text" [--tried STATE]`: add a dated event to the case's timeline.
+
+The case file is read as raw YAML and only `timeline` (and `tried`) are touched, so a
+half-finished interview stays as it was; the write is atomic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .case import CASE_FILE, TRIED, load_case, read_yaml, write_yaml
+from .errors import BuyerHelperError
+
+MAX_TEXT = 500
+
+
+def _tried_choices() -> str:
+    return "、".join(f"{k}（{v}）" for k, v in TRIED.items())
+
+
+def log_command(directory: Path, text: str, tried: str | None, now: str | None) -> str:
+    from .hours import now_words, parse_now
+
+    directory = Path(directory)
+    if not directory.exists():
+        raise BuyerHelperError(
+            f"找不到案子文件夹 {directory}。先用 buyer-helper start {directory} 建立案子。"
+        )
+    if not directory.is_dir():
+        raise BuyerHelperError(
+            f"{directory} 不是文件夹。log 要的是案子文件夹（里面有 {CASE_FILE}）。"
+        )
+    case_file = directory / CASE_FILE
+    if not case_file.is_file():
+        raise BuyerHelperError(
+            f"文件夹 {directory} 里没有 {CASE_FILE}，不是案子文件夹。"
+            f"先用 buyer-helper start {directory} 建立案子。"
+        )
+    text = (text or "").strip()
+    if not text:
+        raise BuyerHelperError(
+            '要记下的内容是空的，例如：buyer-helper log 我的案子 "打了021-53395288，工单号 123"'
+        )
+    if len(text) > MAX_TEXT:
+        raise BuyerHelperError(f"要记下的内容太长了（{len(text)} 字，最多 {MAX_TEXT} 字）")
+    if tried is not None and tried not in TRIED:
+        raise BuyerHelperError(f"--tried “{tried}”不是可选的进展。可选：{_tried_choices()}")
+    moment = parse_now(now)
+
+    data = read_yaml(case_file)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BuyerHelperError(f"{case_file} 的内容不是“键: 值”的格式，无法追加时间线，请先修好它")
+    timeline = data.get("timeline")
+    if timeline is None:
+        timeline = []
+    if not isinstance(timeline, list):
+        raise BuyerHelperError(f"{case_file} 里的 timeline 不是列表，无法追加，请先修好它")
+    event = {"at": moment.isoformat(timespec="seconds"), "text": text}
+    if tried:
+        event["tried"] = tried
+    timeline.append(event)
+    data["timeline"] = timeline
+    if tried:
+        states = data.get("tried") or []
+        if isinstance(states, str):
+            states = [states]
+        if not isinstance(states, list):
+            raise BuyerHelperError(f"{case_file} 里的 tried 不是列表，无法记录进展，请先修好它")
+        if tried not in states:
+            states.append(tried)
+        data["tried"] = states
+    write_yaml(case_file, data)
+
+    lines = [f"已记到时间线（{now_words(moment)}）：{text}"]
+    if tried:
+        lines.append(f"进展：{TRIED[tried]}")
+    lines.append(_next_step_words(directory, moment))
+    return "\n".join(lines)
+
+
+def _next_step_words(directory: Path, moment) -> str:
+    from .channels import get_channel
+    from .hours import STATUS_ZH, when_words
+    from .routing import route
+
+    try:
+        case = load_case(directory, today=moment.date())
+    except BuyerHelperError as e:
+        return (
+            f"案子的回答还不完整，暂时算不出下一步（{e.message}）。"
+            f"补全后运行：buyer-helper plan --answers {directory}"
+        )
+    step = route(case, moment).next_step
+    if step is None:
+        return "计划里的步骤你都已经做过了。完整计划：buyer-helper plan --answers " + str(directory)
+    state = step.state
+    when = ""
+    if state is not None:
+        when = f"；现在：{STATUS_ZH[state.status]}"
+        if state.status != "open" and state.next_open is not None:
+            when += f"，下次开放：{when_words(state.next_open, moment)}"
+    return (
+        f"下一步：{step.title}（{get_channel(step.channel).name}，{step.reach}{when}）。"
+        f"\n完整计划：buyer-helper plan --answers {directory}"
+    )
