@@ -203,12 +203,15 @@ def _today_text(schedule: Schedule, day: dt.date, ctx: _Ctx) -> str:
         if schedule.calendar == "cn_workdays" and day.weekday() >= 5:
             label = _day_label(day) or "工作日"
             text += f"（今天是{label}）"
+        if schedule.calendar == "cn_workdays" and is_workday(day)[1]:
+            text += "（工作日按周一至周五估算）"
         return text
     if schedule.calendar == "cn_workdays":
         label = _day_label(day)
         if not label:
             label = "周末" if day.weekday() >= 5 else "非工作日"
-        return f"{label}不开放"
+        guess = "（按周一至周五估算）" if is_workday(day)[1] else ""
+        return f"{label}不开放{guess}"
     return "今天不开放"
 
 
@@ -340,18 +343,23 @@ def _width(text: str) -> int:
     )
 
 
+def _narrow_word(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.east_asian_width(ch) not in ("W", "F")
+
+
 def _tokens(text: str) -> list[str]:
-    """Wrap units: a run of ASCII stays whole, each wide character is its own unit."""
+    """Wrap units: a run of narrow characters ("14:00–17:30") stays whole, each wide
+    character is its own unit."""
     out: list[str] = []
     for ch in text:
-        if out and ch.isascii() and not ch.isspace() and out[-1][-1].isascii():
+        if out and _narrow_word(ch) and _narrow_word(out[-1][-1]):
             out[-1] += ch
         else:
             out.append(ch)
     return out
 
 
-_NO_LINE_START = set("）)」』》〉，。、；：！？")
+_NO_LINE_START = set("）)」』》〉，。、；：！？”’")
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -406,7 +414,8 @@ def _next_words(ev: Evaluation) -> str:
         return "现在开放"
     if ev.next_open is None:
         return f"{SEARCH_DAYS}天内无"
-    return when_words(ev.next_open, ev.now)
+    # in the table the date goes on its own line: "周一 09:00" / "（明天，11月23日）"
+    return when_words(ev.next_open, ev.now).replace("（", "\n（", 1)
 
 
 def evaluate_all(
@@ -468,7 +477,7 @@ def hours_command(
     table = render_table(
         ["渠道", "怎么联系", "今天的时间（出处）", "现在", "下次开放"],
         rows,
-        [16, 18, 22, 20, 16],
+        [16, 20, 22, 20, 18],
     )
     lines = [f"现在：{now_words(moment)}", "", table, ""]
     lines.append(
