@@ -272,11 +272,13 @@ _C12315_CHANNELS = ("c12315", "c12315_online")
 
 
 def reaches_12315(answers: Answers, ctx: Context) -> bool:
-    """Whether the plan for these answers would reach a 12315 complaint.
+    """Whether the plan for these answers reaches a 12315 complaint (so contact details matter).
 
-    Asks the routing itself once the answers so far make a valid case; before that (or if
-    routing is not installed) falls back to the ladder of 消保法 第三十九条: 12315 comes after
-    the platform has failed, and for fake goods (退一赔三 needs 12315 or a court: FACTS.md §4a).
+    The plan always ends with the whole ladder of 消保法 第三十九条, so "reaches" means: a 12315
+    step is already done, or only phone calls to the platform's hotline stand between the
+    buyer and 12315 (the platform's own service has been tried). Before the answers make a
+    valid case (or without routing) a simpler rule stands in: the platform has failed, or the
+    goods are fake (退一赔三 needs 12315 or a court: FACTS.md §4a).
     """
     key = (json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False), ctx.now)
     if key not in _REACH_CACHE:
@@ -284,6 +286,21 @@ def reaches_12315(answers: Answers, ctx: Context) -> bool:
             _REACH_CACHE.clear()
         _REACH_CACHE[key] = _reaches_12315(answers, ctx)
     return _REACH_CACHE[key]
+
+
+def _plan_reaches_12315(plan: Any) -> bool:
+    from .channels import get_channel
+
+    if any(step.done and step.channel in _C12315_CHANNELS for step in plan.steps):
+        return True
+    for step in plan.steps:
+        if step.done:
+            continue
+        if step.channel in _C12315_CHANNELS:
+            return True
+        if get_channel(step.channel).kind != "phone":
+            return False
+    return False
 
 
 _REACH_CACHE: dict[tuple, bool] = {}
@@ -302,7 +319,7 @@ def _reaches_12315(answers: Answers, ctx: Context) -> bool:
         except BuyerHelperError:
             pass
         else:
-            return any(step.channel in _C12315_CHANNELS for step in route(case, ctx.now).steps)
+            return _plan_reaches_12315(route(case, ctx.now))
     tried = _get(answers, "tried") or []
     if not isinstance(tried, list):
         tried = [tried]
@@ -406,8 +423,9 @@ QUESTIONS: list[Question] = [
         "text",
         _text(50, required=False),
         label="商家所在地",
-        help="12315 投诉按商家在平台上公示的地址找当地市场监管部门。"
-        "在店铺页的资质/营业执照信息里能看到，例如“浙江省义乌市”；不知道就直接回车留空。",
+        help="下面几题是向 12315 投诉要用的。12315 按商家在平台上公示的地址找当地市场监管部门，"
+        "地址在店铺页的资质/营业执照信息里；写到省和市即可，例如“浙江省杭州市”。"
+        "不知道就直接回车留空，计划会先给平台所在地的号码。",
         when=reaches_12315,
     ),
     Question(
@@ -416,7 +434,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(50, what="：12315 投诉需要投诉人姓名"),
         label="姓名",
-        help="12315 投诉必须写明投诉人的姓名、电话和地址。这些只保存在本机的 case.yaml 里。",
+        help="12315 投诉必须写明投诉人的姓名、电话和通信地址；这些只保存在本机的 case.yaml 里。",
         when=reaches_12315,
     ),
     Question("contact.phone", "你的电话：", "text", _parse_phone, label="电话", when=reaches_12315),
@@ -532,38 +550,33 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
         print(f"? {q.prompt} {shown}")
         return value
 
-    prefilled = "" if current is None else str(current)
+    # A refused answer is explained on the line below it and asked again, pre-filled with
+    # what was typed, so the message stays next to the question.
+    draft = "" if current is None else str(current)
+    while True:
 
-    def wants_back(text: str) -> bool:
-        # "<" alone, or "<" typed after the pre-filled previous answer
-        return text.strip() in (BACK_TEXT, prefilled.strip() + BACK_TEXT)
+        def wants_back(text: str, shown: str = draft) -> bool:
+            # "<" alone, or "<" typed after the pre-filled text
+            return text.strip() in (BACK_TEXT, shown.strip() + BACK_TEXT)
 
-    def validate(text: str) -> bool | str:
+        extra: dict[str, Any] = {}
+        if q.kind == "story":
+            extra = {
+                "multiline": True,
+                "instruction": STORY_HINT,
+                "key_bindings": _story_key_bindings(wants_back),
+            }
+        text = questionary.text(q.prompt, default=draft, **extra).unsafe_ask()
         if wants_back(text):
-            return True if back else "这已经是第一题了"
+            if back:
+                raise _Back
+            print("  ✗ 这已经是第一题了")
+            continue
         try:
-            q.parse(text, answers, ctx)
+            return q.parse(text, answers, ctx)
         except BuyerHelperError as e:
-            return e.message
-        return True
-
-    extra: dict[str, Any] = {}
-    if q.kind == "story":
-        extra = {
-            "multiline": True,
-            "instruction": STORY_HINT,
-            "key_bindings": _story_key_bindings(wants_back),
-        }
-    text = questionary.text(
-        q.prompt,
-        default=prefilled,
-        validate=validate,
-        validate_while_typing=False,
-        **extra,
-    ).unsafe_ask()
-    if wants_back(text):
-        raise _Back
-    return q.parse(text, answers, ctx)
+            print(f"  ✗ {e.message}")
+            draft = text.strip()
 
 
 # ----------------------------------------------------------------- the flow
@@ -651,16 +664,17 @@ class _Interview:
 
         while True:
             self.complete()
-            print("\n请核对你的回答：")
+            print("\n请核对你的回答（选一项可以修改）：")
+            questions = self.applicable()
+            width = max(len(q.label) for q in questions)
             choices = [questionary.Choice(title="✓ 都对，生成维权计划", value=_CONFIRM_VALUE)]
-            for q in self.applicable():
+            for q in questions:
+                label = q.label + "　" * (width - len(q.label))  # CJK labels: pad with U+3000
                 choices.append(
-                    questionary.Choice(
-                        title=f"改：{q.label}：{_display(q, self.answers)}", value=q.key
-                    )
+                    questionary.Choice(title=f"{label}  {_display(q, self.answers)}", value=q.key)
                 )
             picked = questionary.select(
-                "要修改哪一项？", choices=choices, instruction=SELECT_HINT
+                "都对吗？", choices=choices, instruction=SELECT_HINT
             ).unsafe_ask()
             if picked == _CONFIRM_VALUE:
                 try:
@@ -672,7 +686,7 @@ class _Interview:
             try:
                 _set(self.answers, q.key, self.ask(q, self.answers, self.ctx, REVIEW_BACK_TITLE))
             except _Back:
-                continue  # "← 上一题" in the review means: leave this answer as it was
+                continue  # the way back in the review means: leave this answer as it was
             self.save()
 
 
