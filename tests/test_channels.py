@@ -37,8 +37,9 @@ REQUIRED_IDS = {
     "taobao_cs",
 }
 
-# Every phone number FACTS.md §2/§4a lets the product print (digits only).
-FACTS_NUMBERS = {"4008822528", "02153395288", "12315", "02112315", "057112315", "110"}
+# Every phone number FACTS.md §2/§4a lets the product print (digits only), and the
+# platforms' area codes of §7.
+FACTS_NUMBERS = {"4008822528", "02153395288", "12315", "02112315", "057112315", "110", "0571"}
 NOT_FOR_BUYERS = {"02153395088", "02124153888"}  # 003: merchant line, wallet line
 
 
