@@ -573,10 +573,14 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
             print("  ✗ 这已经是第一题了")
             continue
         try:
-            return q.parse(text, answers, ctx)
+            value = q.parse(text, answers, ctx)
         except BuyerHelperError as e:
             print(f"  ✗ {e.message}")
             draft = text.strip()
+            continue
+        if q.kind == "date" and value != text.strip():
+            print(f"  → 记为 {value}")  # "昨天", "11月16日": show the date it became
+        return value
 
 
 # ----------------------------------------------------------------- the flow

@@ -248,6 +248,7 @@ def test_invalid_date_and_amount_are_asked_again(tmp_path, capsys):
     assert "✗ “2026-13-40”不是日期" in out
     assert "✗ 2026-12-01 在今天（2026-11-23）之后" in out
     assert "✗ 签收日期不能早于下单日期（2026-11-16）" in out
+    assert "→ 记为 2026-11-16" in out  # "11月16日" is shown as the date it became
     data = saved(tmp_path)
     assert data["order"]["amount"] == "89.90"
     assert data["order"]["ordered_on"] == "2026-11-16"
@@ -470,3 +471,18 @@ def test_a_case_file_that_is_not_answers_is_refused(tmp_path):
     (tmp_path / "case.yaml").write_text("- a\n- b\n", encoding="utf-8")
     _, err = run(tmp_path, [])
     assert err.exit_code == 2 and "case.yaml" in err.message
+
+
+def test_resume_keeps_what_other_commands_wrote_to_the_case(tmp_path):
+    partial = {
+        "platform": "pdd",
+        "timeline": [{"at": "2026-11-21T09:10:00+08:00", "text": "打了021-53395288，工单号 123"}],
+        "evidence_notes": {"01.png": "聊天截图"},
+    }
+    (tmp_path / "case.yaml").write_text(yaml.safe_dump(partial, allow_unicode=True), "utf-8")
+    _, err = run(tmp_path, [pick(PROBLEMS, "fake_goods"), CTRL_C])  # resumes at "problem"
+    assert err.exit_code == 130
+    data = saved(tmp_path)
+    assert data["problem"] == "fake_goods"
+    assert data["timeline"] == partial["timeline"]
+    assert data["evidence_notes"] == partial["evidence_notes"]
