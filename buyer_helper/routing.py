@@ -597,6 +597,11 @@ def _platform_step(ctx: _Ctx, goods: Step | None) -> Step:
                 "上传完整的聊天记录和照片。"
             )
             sources += ["002 ⑻"]
+        if "seller_no_reply" in c.tried and ctx.pdd:
+            actions.append(
+                "商家客服不理你：保留让你“自行处理”或一直不回的聊天记录，提交给拼多多官方客服处理。"
+            )
+            sources.append("004 §⑵")
         if "seller_no_reply" in c.tried and "after_sales_filed" in c.tried and ctx.pdd:
             actions.append(
                 "商家一直不回复：售后申请逾期未处理时系统会默认同意并自动退款；"
@@ -1006,7 +1011,9 @@ def route(case: Case, now: dt.datetime) -> Plan:
             )
         elif step.done:
             step.note = _join(step.note, "你已经做过这一步。")
-        if rung == RUNG_GOODS and not step.done and "contacted_seller" in case.tried:
+        if rung == RUNG_GOODS and not step.done and "seller_no_reply" in case.tried:
+            step.note = _join(step.note, NO_REPLY_NOTE)
+        elif rung == RUNG_GOODS and not step.done and "contacted_seller" in case.tried:
             step.note = _join(
                 step.note,
                 "你已经联系过商家；接下来在平台上正式提交申请，让平台的处理时限开始计算。",
@@ -1030,6 +1037,11 @@ def route(case: Case, now: dt.datetime) -> Plan:
     if calendar_notes:
         warnings.append(Warning(calendar_notes[0], "FACTS.md §8"))
     return Plan(now=ctx.now, steps=steps, warnings=warnings, calendar_notes=calendar_notes)
+
+
+NO_REPLY_NOTE = (
+    "商家不回复：不用再等，直接在平台上正式提交申请；商家逾期不处理，系统默认同意（004 §⑴.4）。"
+)
 
 
 def _join(a: str, b: str) -> str:
