@@ -1,0 +1,178 @@
+"""The law articles the complaint texts may cite, and which ones fit a case.
+
+Every text is a short paraphrase of FACTS.md §5 (wording checked there against the published
+texts); nothing here may go beyond what FACTS.md says. Templates never spell out a law
+themselves: they loop over the `Law` objects that `laws_for` picks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FACTS_5 = "FACTS.md §5"
+
+
+@dataclass(frozen=True)
+class Law:
+    key: str
+    cite: str  # how the text names it: 《消费者权益保护法》第二十四条
+    text: str  # short paraphrase, one or two sentences
+    short: str  # a clause short enough for an app form
+    source: str = FACTS_5
+
+
+LAWS: dict[str, Law] = {
+    law.key: law
+    for law in (
+        Law(
+            "cpl_24",
+            "《消费者权益保护法》第二十四条",
+            "商品不符合质量要求的，消费者可以自收到商品之日起七日内退货；七日后符合法定解除合同"
+            "条件的，可以及时退货，不符合的，可以要求更换、修理。依此退货、更换、修理的，"
+            "经营者应当承担运输等必要费用。",
+            "质量问题退货、换货、维修的运输等必要费用由商家承担",
+        ),
+        Law(
+            "cpl_25",
+            "《消费者权益保护法》第二十五条",
+            "网购商品，消费者有权自收到商品之日起七日内退货，且无需说明理由（定作、鲜活易腐、"
+            "已拆封的音像制品和计算机软件等数字化商品、已交付的报纸期刊除外；其他商品须在购买时"
+            "经消费者确认才不适用）。退回的商品应当完好，经营者应当自收到退回商品之日起七日内"
+            "返还价款；退回运费由消费者承担，另有约定的按约定。",
+            "网购商品签收后七日内可以无理由退货",
+        ),
+        Law(
+            "rule_7day_start",
+            "《网络购买商品七日无理由退货暂行办法》",
+            "七日无理由退货的期限自签收商品的次日开始计算。",
+            "七天从签收次日起算",
+        ),
+        Law(
+            "impl_19",
+            "《消费者权益保护法实施条例》第十九条",
+            "不适用无理由退货的商品，须在购买时明示并经消费者确认，不得设为默认选项；"
+            "为检查商品拆开包装，不影响退货。",
+            "拆开包装检查商品不影响无理由退货",
+        ),
+        Law(
+            "cpl_39",
+            "《消费者权益保护法》第三十九条",
+            "消费争议可以通过与经营者协商和解、请求消费者协会或其他调解组织调解、"
+            "向有关行政部门投诉、依仲裁协议申请仲裁、向人民法院起诉等途径解决。",
+            "消费争议可以先与经营者协商和解",
+        ),
+        Law(
+            "cpl_44",
+            "《消费者权益保护法》第四十四条",
+            "通过网络交易平台购买商品受到损害的，消费者可以向销售者要求赔偿；平台不能提供销售者的"
+            "真实名称、地址和有效联系方式的，消费者也可以向平台要求赔偿；平台明知或者应知销售者"
+            "利用其平台侵害消费者合法权益而未采取必要措施的，与销售者承担连带责任。",
+            "平台应能提供销售者的真实名称、地址和联系方式",
+        ),
+        Law(
+            "cpl_46",
+            "《消费者权益保护法》第四十六条",
+            "消费者向有关行政部门投诉的，该部门应当自收到投诉之日起七个工作日内予以处理并告知消费者。",
+            "行政部门收到投诉后七个工作日内处理并告知",
+        ),
+        Law(
+            "cpl_55",
+            "《消费者权益保护法》第五十五条",
+            "经营者提供商品有欺诈行为的，应当按照消费者的要求增加赔偿其受到的损失，增加赔偿的金额为"
+            "购买商品价款的三倍；不足五百元的，为五百元。",
+            "经营者欺诈的，增加赔偿价款的三倍，不足五百元的按五百元",
+        ),
+        Law(
+            "fsl_148",
+            "《食品安全法》第一百四十八条",
+            "食品不符合食品安全标准的，消费者除要求赔偿损失外，还可以要求支付价款十倍或者损失三倍的"
+            "赔偿金；增加赔偿的金额不足一千元的，为一千元。",
+            "不符合食品安全标准的食品，可要求价款十倍或损失三倍的赔偿金",
+        ),
+        Law(
+            "ecl_61",
+            "《电子商务法》第六十一条",
+            "消费者在电子商务平台购买商品发生争议时，平台经营者应当积极协助消费者维护合法权益。",
+            "平台应当积极协助消费者维护合法权益",
+        ),
+        Law(
+            "ecl_62",
+            "《电子商务法》第六十二条",
+            "在电子商务争议处理中，电子商务经营者应当提供原始合同和交易记录。",
+            "商家应当提供原始合同和交易记录",
+        ),
+    )
+}
+
+# Problems where the goods do not meet quality requirements (第二十四条: the seller bears the
+# return shipping). A counterfeit or an item unlike its description does not meet the agreed
+# quality either; "not received", "changed my mind" and pure misconduct are not quality problems.
+QUALITY_PROBLEMS = frozenset({"quality", "damaged", "not_as_described", "fake_goods"})
+
+# Demands that a goods law (第二十四条 / 第二十五条) speaks to.
+GOODS_DEMANDS = frozenset({"refund", "return_refund", "exchange", "repair", "compensation"})
+
+# Food check for 食品安全法 第一百四十八条: deliberately conservative. An item counts as food only
+# if its name has one of these words and none of the "this is a tool or a container" words:
+# a wrong "no" only leaves an article out, a wrong "yes" would cite food law for a thermos.
+FOOD_WORDS = (
+    "食品", "零食", "奶粉", "饼干", "糖果", "巧克力", "坚果", "蜂蜜", "茶叶", "咖啡豆",
+    "牛奶", "酸奶", "饮料", "月饼", "粽子", "大米", "面粉", "食用油", "酱油", "调味",
+    "罐头", "肉干", "辣条", "方便面", "水果", "生鲜", "海鲜", "牛肉", "猪肉", "鸡肉",
+    "鸡蛋", "蛋糕", "面包", "果冻", "香肠", "腊肠", "红枣", "枸杞", "燕窝", "保健食品",
+    "白酒", "葡萄酒", "啤酒", "果汁", "麦片", "挂面", "螺蛳粉", "火锅底料",
+)  # fmt: skip
+NOT_FOOD_WORDS = (
+    "机", "杯", "壶", "锅", "碗", "盘", "勺", "模具", "盒", "袋", "罐子", "收纳", "容器",
+    "玩具", "模型", "贴纸", "冰箱贴", "图案", "印花", "夹", "架", "刀", "叉", "筷",
+)  # fmt: skip
+
+# Fresh or frozen goods: refusing them at the door can end as "报废，无法退款" (FACTS.md §4a).
+FRESH_WORDS = (
+    "生鲜", "冷冻", "冷鲜", "水果", "海鲜", "鲜肉", "牛肉", "猪肉", "鸡肉", "羊肉",
+    "蔬菜", "鲜花", "蛋糕", "冰淇淋", "鲜奶", "活虾", "螃蟹", "大闸蟹",
+)  # fmt: skip
+
+
+def is_food(item: str) -> bool:
+    """True only when the item's name clearly names food (see FOOD_WORDS / NOT_FOOD_WORDS)."""
+    return any(w in item for w in FOOD_WORDS) and not any(w in item for w in NOT_FOOD_WORDS)
+
+
+def is_fresh(item: str) -> bool:
+    return any(w in item for w in FRESH_WORDS) and not any(w in item for w in NOT_FOOD_WORDS)
+
+
+def is_quality_problem(problem: str) -> bool:
+    return problem in QUALITY_PROBLEMS
+
+
+# Which texts cite what. Purposes:
+#   seller    the first message to the seller (negotiation first: 第三十九条)
+#   form      the short description in an app form (one clause at most)
+#   platform  asking the platform (official customer service, hotline) to act
+#   regulator the 12315 complaint and the 12315 phone script
+def laws_for(case, purpose: str) -> list[Law]:
+    """The articles that fit this case for this kind of text, in citing order."""
+    keys: list[str] = []
+    goods = case.demand in GOODS_DEMANDS or case.problem == "no_reason_return"
+    if purpose == "seller":
+        keys.append("cpl_39")
+    if goods and is_quality_problem(case.problem):
+        keys.append("cpl_24")
+    if case.problem == "no_reason_return":
+        keys += ["cpl_25", "rule_7day_start"]
+        if purpose in ("seller", "platform"):
+            keys.append("impl_19")
+    if purpose in ("platform", "regulator"):
+        if case.problem == "fake_goods":
+            keys.append("cpl_55")
+        if is_food(case.order.item) and case.problem in ("quality", "fake_goods"):
+            keys.append("fsl_148")
+    if purpose == "platform":
+        keys.append("ecl_61")
+    if purpose == "regulator":
+        keys += ["cpl_44", "ecl_62"]
+    if purpose == "form":
+        keys = [k for k in keys if k in ("cpl_24", "cpl_25", "rule_7day_start")]
+    return [LAWS[k] for k in keys]

@@ -1,0 +1,787 @@
+"""Complaint texts for every channel, rendered from the jinja2 templates in `templates/`.
+
+The templates hold the wording; this module prepares the facts they may use (a plain dict of
+strings built from the Case and the Plan), picks the law articles (`law.py`), fits form limits
+from `channels.yaml`, and checks every output: no `None`, no template leftovers, no doubled
+punctuation, no more than one blank line in a row. The buyer's own words (the story, quotes,
+timeline entries) are never changed beyond removing control characters and surplus blank lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from .case import DEMANDS, MISCONDUCT, OUT_DIR, TRIED, Case, load_case
+from .errors import BuyerHelperError
+from .fileio import write_text_atomic
+from .law import is_food, is_fresh, is_quality_problem, laws_for
+from .plan import DISCLAIMER, Plan, Step
+from .routing import MISCONDUCT_WORDS, THREAT_WORDS
+
+SHANGHAI_TZ = "Asia/Shanghai"
+
+
+# ------------------------------------------------------------------ the texts
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    """One kind of text: which template renders it and which form limits apply."""
+
+    template: str
+    title: str
+    # limit name in channels.yaml -> (field template, or None when the limit is for the whole text)
+    limits: tuple[tuple[str, str | None], ...] = ()
+    levels: int = 1  # how many detail levels the limited templates offer (0 = fullest)
+
+
+TEXTS: dict[str, TextSpec] = {
+    "seller": TextSpec("seller.txt.j2", "给商家的第一条消息（平台内聊天）", (("message", None),)),
+    "refuse_delivery": TextSpec(
+        "refuse_delivery.txt.j2", "仅退款（未收到货）申请说明", (("description", None),), 3
+    ),
+    "return_7day": TextSpec(
+        "after_sales.txt.j2", "7天质量问题退货退款：申请说明", (("description", None),), 3
+    ),
+    "after_sales": TextSpec(
+        "after_sales.txt.j2", "售后维权：问题说明", (("description", None),), 3
+    ),
+    "official_cs": TextSpec(
+        "platform_cs.txt.j2", "请平台官方客服介入的消息", (("message", None),), 4
+    ),
+    "pdd_wechat": TextSpec(
+        "platform_cs.txt.j2", "请平台客服介入的消息（微信公众号）", (("message", None),), 4
+    ),
+    "taobao_cs": TextSpec(
+        "platform_cs.txt.j2", "申请淘宝小二介入的说明", (("description", None),), 4
+    ),
+    "misconduct": TextSpec(
+        "misconduct.txt.j2", "举报商家违规（发给平台官方客服）", (("message", None),), 2
+    ),
+    "pdd_hotline": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多消费者热线"),
+    "pdd_400": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多客服电话"),
+    "c12315": TextSpec("phone_12315.txt.j2", "电话脚本：12315 投诉"),
+    "c12315_online": TextSpec(
+        "c12315_online.txt.j2",
+        "全国12315平台网上投诉：填写内容",
+        (("description", "c12315_facts.txt.j2"),),
+        5,
+    ),
+    "heimao": TextSpec(
+        "heimao.txt.j2",
+        "黑猫投诉：填写内容",
+        (("title", "heimao_title.txt.j2"), ("description", "heimao_description.txt.j2")),
+        5,
+    ),
+}
+MISCONDUCT_TEXT = "misconduct"
+
+# Which quoted lines count as the seller's words: the clause before the quote names the seller
+# (or an abusive act) and is not the buyer speaking ("我说“…”").
+SPEAKER_WORDS = ("商家", "卖家", "店家", "客服", "对方", "店主", "老板", "掌柜")
+ABUSE_VERBS = ("辱骂", "骂", "威胁", "恐吓", "诅咒", "骚扰")
+QUOTE_RE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"|「([^「」]+)」")
+CLAUSE_END = "。！？!?；;\n"
+
+# Seller misconduct and threats named in the buyer's own words: the same word lists the routing
+# uses (routing.MISCONDUCT_WORDS / THREAT_WORDS, FACTS.md §3), so plan and texts agree; here a
+# negation right before a word ("没有骂人") does not count, so no report is written for it.
+MISCONDUCT_LABELS = {
+    "seller_abuse": "辱骂",
+    "seller_harassment": "骚扰、威胁",
+    "off_platform": "引导到平台外联系或交易（导流）",
+    "bribe_for_review": "利诱删改评价",
+}
+NEGATIONS = ("没", "没有", "未", "不是", "并未")
+
+
+@dataclass
+class Letter:
+    channel: str  # the channel the text goes to (a channel id from channels.yaml)
+    title: str  # Chinese title for the buyer ("请平台官方客服介入的消息")
+    text: str  # the text itself: paste it or say it; nothing else inside
+    warnings: list[str] = field(default_factory=list)  # shown to the buyer, not part of the text
+    filename: str = ""  # suggested file name ("平台官方客服.txt"; numbered by letters_for_plan)
+    text_id: str = ""  # the key in TEXTS ("misconduct" for the misconduct report)
+
+
+# ----------------------------------------------------------- text cleaning
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def clean_block(text: str) -> str:
+    """The buyer's multi-line text as it will appear: no control characters, no trailing spaces,
+    at most one blank line in a row. Its words are untouched."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL_RE.sub("", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def clean_inline(text: str) -> str:
+    """A short field (shop, item, a timeline entry) on one line."""
+    return re.sub(r"\s+", " ", _CONTROL_RE.sub("", str(text))).strip()
+
+
+# ------------------------------------------------------------ facts for templates
+
+
+def _shanghai(moment: dt.datetime) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(ZoneInfo(SHANGHAI_TZ))
+
+
+def cn_date(d: dt.date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def extract_quotes(text: str) -> list[str]:
+    """Quoted lines ("…" “…” 「…」) in the buyer's text that the buyer attributes to the seller."""
+    found: list[str] = []
+    prev_end = 0
+    for m in QUOTE_RE.finditer(text):
+        quote = next(g for g in m.groups() if g is not None)
+        start = max(prev_end, max(text.rfind(c, 0, m.start()) + 1 for c in CLAUSE_END))
+        clause = text[start : m.start()][-40:]
+        prev_end = m.end()
+        if not quote.strip():
+            continue
+        last = max((clause.rfind(w) for w in SPEAKER_WORDS), default=-1)
+        if last >= 0:
+            if re.search(r"我(?:就|也|又|再|还)?(?:说|回|问|答|写|发|讲|告诉)", clause[last:]):
+                continue
+        elif not any(v in clause for v in ABUSE_VERBS):
+            continue
+        found.append(quote.strip())
+    return found
+
+
+def _mentions(text: str, word: str) -> bool:
+    start = text.find(word)
+    while start >= 0:
+        before = text[max(0, start - 3) : start]
+        if not any(before.endswith(n) for n in NEGATIONS):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def misconduct_kinds(case: Case) -> list[str]:
+    """Which kinds of seller misconduct this case reports: its problem, plus those the story or
+    the timeline names in plain words."""
+    kinds = [case.problem] if case.problem in MISCONDUCT else []
+    words = "\n".join([case.story, *(e.text for e in case.timeline)])
+    for kind, keys in MISCONDUCT_WORDS.items():
+        if kind not in kinds and any(_mentions(words, k) for k in keys):
+            kinds.append(kind)
+    return kinds
+
+
+def mentions_threat(case: Case) -> bool:
+    words = "\n".join([case.story, *(e.text for e in case.timeline)])
+    return case.problem == "seller_harassment" or any(_mentions(words, w) for w in THREAT_WORDS)
+
+
+def _first_sentence(story: str) -> str:
+    """The story's first sentence, whole (outside quotes), or "" when it is long."""
+    depth = 0
+    for i, ch in enumerate(story):
+        if ch in "“「":
+            depth += 1
+        elif ch in "”」" and depth:
+            depth -= 1
+        elif depth == 0 and ch in "。！？!?\n":
+            sentence = story[: i + 1].strip() if ch != "\n" else story[:i].strip()
+            return sentence if len(sentence) <= 100 else ""
+    return story if len(story) <= 100 else ""
+
+
+def _company(platform: str) -> dict:
+    from .channels import get_company
+
+    company = get_company(platform)
+    return {
+        "name": company.name,
+        "address": company.address,
+        "city": company.city,
+        "address_verified": company.address_verified and bool(company.address),
+    }
+
+
+def _regulator(now: dt.datetime) -> dict:
+    """12315 time limits from channels.yaml (FACTS.md §6: 2019 measures until 2026-04-14)."""
+    from .channels import load_data
+
+    reg = load_data().regulator
+    new_from = dt.date.fromisoformat(str(reg.get("new_rules_from") or "2026-04-15"))
+    accept = reg.get("accept_working_days")
+    return {
+        "new_rules": now.date() >= new_from,
+        "new_rules_from": cn_date(new_from),
+        "new_rules_name": str(reg.get("new_rules_name") or "新的市场监督管理投诉举报处理办法"),
+        "accept_days": getattr(accept, "value", 7),
+    }
+
+
+def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None) -> dict:
+    """Everything a template may say, as plain strings and lists (never None)."""
+    now = _shanghai(plan.now)
+    story = clean_block(case.story)
+    quotes: list[str] = []
+    for text in [story, *(clean_inline(e.text) for e in case.timeline)]:
+        for q in extract_quotes(text):
+            q = clean_block(q)
+            if q and q not in quotes:
+                quotes.append(q)
+    kinds = misconduct_kinds(case)
+    timeline = []
+    for e in sorted(case.timeline, key=lambda e: _sort_key(e.at)):
+        at = _shanghai(e.at)
+        text = clean_inline(e.text)
+        if text:
+            timeline.append({"when": at.strftime("%Y-%m-%d %H:%M"), "text": text, "tried": e.tried})
+    misconduct_events = [
+        t
+        for t in timeline
+        if any(_mentions(t["text"], w) for k in kinds for w in MISCONDUCT_WORDS[k])
+    ]
+    amount = case.order.amount
+    contact = case.contact
+    reach = step.reach if step and step.reach else channel.reach
+    reach_lines: list[str] = []
+    if channel.id == "c12315":
+        from .routing import regulator_number
+
+        number = regulator_number(case, now.date())
+        reach = step.reach if step and step.reach else number.reach
+        reach_lines = number.lines
+    return {
+        "platform": case.platform,
+        "platform_name": case.platform_name,
+        "order_id": clean_inline(case.order.id),
+        "shop": clean_inline(case.order.shop),
+        "item": clean_inline(case.order.item),
+        "amount": money(amount),
+        "ordered_on": cn_date(case.order.ordered_on),
+        "signed_on": cn_date(case.signed_on),
+        "delivery": case.delivery,
+        "problem": case.problem,
+        "problem_name": case.problem_name,
+        "demand": case.demand,
+        "demand_name": DEMANDS[case.demand],
+        "story": story,
+        "story_first": _first_sentence(story),
+        "quotes": quotes[:10],
+        "timeline": timeline,
+        "misconduct": [MISCONDUCT_LABELS[k] for k in kinds],
+        "misconduct_ids": kinds,
+        # misconduct besides the main problem (a quality case with an insulting seller)
+        "misconduct_extra": [MISCONDUCT_LABELS[k] for k in kinds if k != case.problem],
+        "misconduct_events": misconduct_events,
+        "threat": mentions_threat(case),
+        "tried": list(case.tried),
+        "evidence": [
+            {"file": clean_inline(k), "note": clean_inline(v)}
+            for k, v in case.evidence_notes.items()
+            if clean_inline(k)
+        ],
+        "contact": {
+            "name": clean_inline(contact.name),
+            "phone": clean_inline(contact.phone),
+            "address": clean_inline(contact.address),
+        },
+        "seller_city": clean_inline(case.seller_city),
+        "company": _company(case.platform),
+        "regulator": _regulator(now),
+        "laws": laws_for(case, purpose),
+        "quality": is_quality_problem(case.problem),
+        "food": is_food(case.order.item),
+        "fraud_amount": money(max(amount * 3, Decimal(500))),
+        "food_amount": money(max(amount * 10, Decimal(1000))),
+        "today": cn_date(now.date()),
+        "channel_id": channel.id,
+        "channel_name": channel.name,
+        "reach": reach,
+        "reach_lines": reach_lines,
+    }
+
+
+def _sort_key(at: dt.datetime) -> tuple:
+    if at.tzinfo is None:
+        return (at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))),)
+    return (at,)
+
+
+def _user_strings(facts: dict) -> list[str]:
+    """Every string in the facts that came from the buyer (for the output check)."""
+    out = [facts["story"], facts["shop"], facts["item"], facts["order_id"], facts["seller_city"]]
+    out += facts["quotes"]
+    out += [t["text"] for t in facts["timeline"]]
+    out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
+    out += list(facts["contact"].values())
+    return [s for s in out if s]
+
+
+# ---------------------------------------------------------------- jinja2
+
+
+def make_environment(loader):
+    """Plain-text jinja2: no HTML escaping, a missing name is an error (StrictUndefined)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    from .resources import data_path
+
+    return make_environment(jinja2.FileSystemLoader(str(data_path("templates"))))
+
+
+def environment():
+    """The environment templates are loaded from (tests may replace it)."""
+    return _environment()
+
+
+def _render(template: str, context: dict, notes: list[str]) -> str:
+    import jinja2
+
+    def fill(label: str) -> str:
+        """A clearly visible gap the buyer must fill in before sending."""
+        if label not in notes:
+            notes.append(label)
+        return f"（请填写：{label}）"
+
+    try:
+        return environment().get_template(template).render(**context, fill=fill)
+    except jinja2.UndefinedError as e:
+        raise BuyerHelperError(
+            f"模板 {template} 用到了没有提供的内容：{e.message}。请检查模板里的字段名。",
+            exit_code=70,
+        ) from None
+    except jinja2.TemplateNotFound:
+        raise BuyerHelperError(f"找不到模板文件 templates/{template}", exit_code=70) from None
+    except jinja2.TemplateSyntaxError as e:
+        raise BuyerHelperError(
+            f"模板 {template} 第 {e.lineno} 行有语法错误：{e.message}", exit_code=70
+        ) from None
+
+
+# --------------------------------------------------------- checking the output
+
+PUNCT_RANK = {"。": 5, "！": 5, "？": 5, "；": 4, "：": 3, "，": 2, "、": 1}
+FORBIDDEN = ("None", "{{", "}}", "{%", "%}", "{#", "#}", "（）", "“”", "()")
+
+
+def _owners(text: str, user: list[str]) -> list[int]:
+    """For each character: the index of the buyer's string it belongs to, or -1 (template)."""
+    owner = [-1] * len(text)
+    for idx, s in sorted(enumerate(user), key=lambda p: -len(p[1])):
+        start = text.find(s)
+        while start >= 0:
+            end = start + len(s)
+            if all(o == -1 for o in owner[start:end]):
+                owner[start:end] = [idx] * len(s)
+            start = text.find(s, start + 1)
+    return owner
+
+
+def finish_text(text: str, user: list[str]) -> str:
+    """Normalise blank lines, remove doubled punctuation the template made, and refuse any
+    template leftover. The buyer's own strings are left as they are."""
+    text = clean_block(text)
+    owner = _owners(text, user)
+    out: list[str] = []
+    out_owner: list[int] = []
+    for ch, ow in zip(text, owner, strict=True):
+        if out and ch in PUNCT_RANK and out[-1] in PUNCT_RANK:
+            prev, prev_ow = out[-1], out_owner[-1]
+            if ow == -1 and prev_ow == -1:
+                if PUNCT_RANK[ch] > PUNCT_RANK[prev]:
+                    out[-1], out_owner[-1] = ch, ow
+                continue
+            if ow == -1:  # the template adds punctuation after the buyer's: drop the template's
+                continue
+            if prev_ow == -1:  # the buyer's punctuation after the template's: drop the template's
+                out[-1], out_owner[-1] = ch, ow
+                continue
+        out.append(ch)
+        out_owner.append(ow)
+    text = "".join(out)
+    for bad in FORBIDDEN:
+        start = text.find(bad)
+        while start >= 0:
+            span = out_owner[start : start + len(bad)]
+            if span[0] == -1 or len(set(span)) > 1:
+                raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
+            start = text.find(bad, start + 1)
+    return clean_block(text) + "\n"
+
+
+# ----------------------------------------------------------------- rendering
+
+
+def _channels():
+    from .channels import load_channels
+
+    return load_channels()
+
+
+def text_ids() -> list[str]:
+    return list(TEXTS)
+
+
+def _unknown(channel_id: str) -> BuyerHelperError:
+    channels = _channels()
+    listed = []
+    for tid in TEXTS:
+        if tid == MISCONDUCT_TEXT:
+            listed.append(f"{tid}（举报商家违规）")
+        elif tid in channels:
+            listed.append(f"{tid}（{channels[tid].name}）")
+        else:
+            listed.append(tid)
+    return BuyerHelperError(
+        f"没有“{channel_id}”这个渠道的文字。可以生成文字的渠道：" + "、".join(listed)
+    )
+
+
+def _target_channel(case: Case, text_id: str) -> str:
+    if text_id == MISCONDUCT_TEXT:
+        return "taobao_cs" if case.platform == "taobao" else "official_cs"
+    return text_id
+
+
+def _purpose(text_id: str) -> str:
+    if text_id == "seller":
+        return "seller"
+    if text_id in ("refuse_delivery", "return_7day", "after_sales"):
+        return "form"
+    if text_id in ("c12315", "c12315_online"):
+        return "regulator"
+    if text_id in ("official_cs", "pdd_wechat", "taobao_cs", "pdd_hotline", "pdd_400"):
+        return "platform"
+    return "none"
+
+
+def _safe_filename(name: str) -> str:
+    name = re.sub(r'[\\/:*?"<>|\s]+', "", name)
+    return name.strip(".") or "文字"
+
+
+def _limit_note(limit) -> str:
+    return "" if getattr(limit, "verified", False) else "（上限为保守估计，未核实）"
+
+
+def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
+    """The text for one channel (or "misconduct"), fitted to the channel's form limits."""
+    if channel_id not in TEXTS:
+        raise _unknown(channel_id)
+    spec = TEXTS[channel_id]
+    target = _target_channel(case, channel_id)
+    channels = _channels()
+    channel = channels.get(target)
+    if channel is None:
+        raise BuyerHelperError(f"channels.yaml 里没有渠道 {target}", exit_code=70)
+    if channel.platform not in ("any", case.platform):
+        raise BuyerHelperError(
+            f"{channel.name} 是{_platform_label(channel.platform)}的渠道，"
+            f"这个案子是{case.platform_name}订单，不能用。"
+        )
+    if channel_id == MISCONDUCT_TEXT and not misconduct_kinds(case):
+        raise BuyerHelperError(
+            "这个案子里没有记录商家辱骂、骚扰、威胁、导流或利诱删评，不生成举报文字。"
+            "如果有，请在经过里写清楚（用引号写出商家原话）。"
+        )
+    step = next((s for s in plan.steps if s.channel == target), None)
+    facts = build_facts(case, plan, channel, _purpose(channel_id), step)
+    user = _user_strings(facts)
+    notes: list[str] = []
+    warnings: list[str] = []
+    context = {"c": facts, "text_id": channel_id, "fields": {}, "level": 0}
+
+    # Fields with their own limit (黑猫 title, 12315 description) are rendered first, each at
+    # the fullest level that fits; a whole-text limit is fitted on the whole text.
+    fields: dict[str, str] = {}
+    whole_limit = None
+    for limit_name, field_template in spec.limits:
+        limit = channel.limits.get(limit_name) if channel.limits else None
+        if field_template is None:
+            whole_limit = (limit_name, limit)
+            continue
+        value, level = _fit(field_template, context, notes, user, limit, spec.levels)
+        fields[limit_name] = value
+        context[f"{limit_name}_level"] = level
+        _limit_warnings(warnings, channel, limit_name, limit, value, level, facts)
+    context["fields"] = fields
+
+    if whole_limit is not None:
+        name, limit = whole_limit
+        text, level = _fit(spec.template, context, notes, user, limit, spec.levels)
+        _limit_warnings(warnings, channel, name, limit, text.strip(), level, facts)
+    else:
+        text = finish_text(_render(spec.template, context, notes), user)
+
+    if notes:
+        warnings.insert(0, "发送前请补全文中标出的“（请填写：…）”：" + "、".join(notes) + "。")
+    warnings += _advice(case, channel_id, facts)
+    title = spec.title
+    filename = _safe_filename(channel.name) + ("-举报商家" if channel_id == MISCONDUCT_TEXT else "")
+    return Letter(
+        channel=target,
+        title=title,
+        text=text,
+        warnings=warnings,
+        filename=filename + ".txt",
+        text_id=channel_id,
+    )
+
+
+def _platform_label(platform: str) -> str:
+    return {"pdd": "拼多多", "taobao": "淘宝"}.get(platform, platform)
+
+
+def _fit(template, context, notes, user, limit, levels) -> tuple[str, int]:
+    """Render at the fullest detail level whose text fits the limit (or the shortest one)."""
+    max_chars = getattr(limit, "max_chars", None)
+    text = ""
+    for level in range(levels):
+        level_notes: list[str] = []
+        text = finish_text(_render(template, {**context, "level": level}, level_notes), user)
+        if max_chars is None or len(text.strip()) <= max_chars or level == levels - 1:
+            for n in level_notes:
+                if n not in notes:
+                    notes.append(n)
+            return text, level
+    return text, levels - 1
+
+
+FIELD_LABELS = {"description": "说明", "message": "消息", "title": "标题"}
+
+
+def _limit_warnings(warnings, channel, name, limit, value, level, facts) -> None:
+    max_chars = getattr(limit, "max_chars", None)
+    label = FIELD_LABELS.get(name, name)
+    if max_chars is not None and len(value.strip()) > max_chars:
+        warnings.append(
+            f"{channel.name}的{label}偏长（共 {len(value.strip())} 字，表单上限 {max_chars} 字）"
+            f"{_limit_note(limit)}，请自行删减后再提交。"
+        )
+    if level > 0 and facts["story"] and facts["story"] not in value and name != "title":
+        warnings.append(
+            f"为了不超过{channel.name}的{label}字数上限（{max_chars} 字）{_limit_note(limit)}，"
+            "这里没有放入你写的完整经过；完整经过可以在聊天里另发，或截图上传。"
+        )
+
+
+def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
+    """Reminders for the buyer, shown beside the text (never inside it)."""
+    out: list[str] = []
+    if text_id in ("return_7day", "after_sales", "seller") and facts["quality"]:
+        out.append("商家要求把退款原因改成“不想要”“七天无理由”或“协商一致”时，不要改（003 二）。")
+    if text_id == "after_sales":
+        out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")
+    if text_id == "refuse_delivery":
+        out.append("这段说明按“已经拒签”写的：请在快递员把包裹退回之后再提交（004 §⑴.1）。")
+        if is_fresh(case.order.item):
+            out.append(
+                "生鲜、冷冻商品拒收前先在门口拍下包裹和问题，并写明拒收原因，"
+                "以免被判“报废无法退款”（FACTS.md §4a）。"
+            )
+    if text_id == MISCONDUCT_TEXT:
+        if not facts["quotes"]:
+            out.append(
+                "经过里没有找到用引号标出的商家原话，举报里写的是“见聊天截图”。"
+                "把商家原话用“”引起来写进经过，举报会更清楚。"
+            )
+        if case.problem not in MISCONDUCT:
+            out.append(
+                f"这份举报是因为经过里提到了“{'、'.join(facts['misconduct'])}”而生成的；"
+                "如果与实际不符，请不要发送。"
+            )
+        out.append("不要和商家对骂，只在平台聊天里沟通，保留完整聊天记录（FACTS.md §4）。")
+    if facts["threat"] and text_id in (MISCONDUCT_TEXT, "official_cs", "taobao_cs"):
+        out.append(
+            "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）时，请同时报警（110），"
+            "并保留证据（000 三；FACTS.md §4a）。"
+        )
+    if text_id == "heimao":
+        out.append("黑猫投诉的内容会公开显示：不要在标题和描述里写手机号、住址等个人信息。")
+    if text_id == "c12315":
+        out.append("12315 的接听时间各地不同，以当地公布为准；可先用 buyer-helper hours 查看。")
+    return out
+
+
+# ------------------------------------------------------------ plan -> letters
+
+
+def letters_for_plan(case: Case, plan: Plan) -> list[Letter]:
+    """One text per step that still needs one, in plan order, plus the first message to the
+    seller (while nothing has been tried yet) and the misconduct report (right after the
+    platform customer-service text)."""
+    open_steps = [s.channel for s in plan.steps if not s.done]
+    all_steps = {s.channel for s in plan.steps}
+    wanted: list[str] = []
+    started = case.has_tried(*(t for t in TRIED if t != "police_called"))
+    if "seller" not in all_steps and not case.is_misconduct and not started:
+        wanted.append("seller")
+    platform_cs = {"official_cs", "pdd_wechat", "taobao_cs"}
+    # report when there is misconduct and the platform step is still open (or there is none)
+    report = bool(misconduct_kinds(case)) and (
+        bool(platform_cs & set(open_steps)) or not platform_cs & all_steps
+    )
+    for ch in open_steps:
+        if ch not in TEXTS or ch in wanted:
+            continue
+        if ch == "seller" and case.problem in ("seller_abuse", "seller_harassment"):
+            continue  # never write to a seller who insults or threatens the buyer
+        if ch in platform_cs and report and case.is_misconduct:
+            wanted.append(MISCONDUCT_TEXT)  # the report is this step's text
+            continue
+        wanted.append(ch)
+        if ch in platform_cs and report and MISCONDUCT_TEXT not in wanted:
+            wanted.append(MISCONDUCT_TEXT)
+    if report and MISCONDUCT_TEXT not in wanted:
+        wanted.insert(1 if wanted[:1] == ["seller"] else 0, MISCONDUCT_TEXT)
+    letters = [render_letter(case, plan, tid) for tid in wanted]
+    for i, letter in enumerate(letters, 1):
+        letter.filename = f"{i:02d}-{letter.filename}"
+    return letters
+
+
+# ------------------------------------------------------------------ commands
+
+RULE = "────────"
+
+
+def _load(answers: Path, now: str | None):
+    from .hours import parse_now
+    from .routing import route
+
+    moment = parse_now(now)
+    case = load_case(answers, today=moment.date())
+    return case, route(case, moment)
+
+
+def _footer(letter: Letter) -> list[str]:
+    lines = []
+    if letter.warnings:
+        lines.append("提醒（不属于上面的文字）：")
+        lines += [f"- {w}" for w in letter.warnings]
+    lines.append(DISCLAIMER)
+    return lines
+
+
+def letter_command(channel: str, answers: Path, now: str | None, output: Path | None) -> str:
+    """`buyer-helper letter CHANNEL`: print one text, or write it to a file with -o."""
+    if channel not in TEXTS:
+        raise _unknown(channel)
+    case, plan = _load(answers, now)
+    letter = render_letter(case, plan, channel)
+    if output is not None:
+        output = Path(output)
+        if output.is_dir():
+            output = output / letter.filename
+        try:
+            write_text_atomic(output, letter.text)
+        except OSError as e:
+            raise BuyerHelperError(f"无法写入 {output}：{e.strerror}") from None
+        return "\n".join([f"已写入：{output}（{letter.title}）", *_footer(letter)])
+    return "\n".join(
+        [
+            f"【{letter.title}】（{RULE} 之间的文字可以直接复制）",
+            RULE,
+            letter.text.rstrip("\n"),
+            RULE,
+            *_footer(letter),
+        ]
+    )
+
+
+MANIFEST = ".letters-files"
+README = "投诉文字说明.txt"
+
+
+def letters_command(directory: Path, now: str | None) -> str:
+    """`buyer-helper letters DIR`: write every text of the case's plan into DIR/out/."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise BuyerHelperError(f"找不到案子文件夹：{directory}")
+    case, plan = _load(directory, now)
+    letters = letters_for_plan(case, plan)
+    out = directory / OUT_DIR
+    previous = _read_manifest(out)
+    names = [letter.filename for letter in letters]
+    try:
+        for letter in letters:
+            write_text_atomic(out / letter.filename, letter.text)
+        readme = _readme(letters)
+        write_text_atomic(out / README, readme)
+        write_text_atomic(out / MANIFEST, "\n".join(names) + "\n")
+        for stale in previous - set(names):
+            if re.fullmatch(r"\d\d-[^/\\]+\.txt", stale):
+                (out / stale).unlink(missing_ok=True)
+    except OSError as e:
+        raise BuyerHelperError(f"无法写入 {out}：{e.strerror}") from None
+    lines = [f"已生成 {len(letters)} 份文字，保存在 {out.resolve()}："]
+    for letter in letters:
+        lines.append(f"  {letter.filename}    {letter.title}")
+    warned = [letter for letter in letters if letter.warnings]
+    if warned:
+        lines.append("提醒：")
+        for letter in warned:
+            for w in letter.warnings:
+                lines.append(f"  [{letter.filename}] {w}")
+    lines.append(f"每份文字的用法和提醒也写在 {README} 里。")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def _read_manifest(out: Path) -> set[str]:
+    try:
+        return {
+            line.strip()
+            for line in (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def _readme(letters: list[Letter]) -> str:
+    lines = [
+        DISCLAIMER,
+        "",
+        "这个文件夹里编号的 .txt 文件各是一份可以直接复制使用的文字"
+        "（文件里只有要发送或要说的内容）。",
+        "",
+    ]
+    for letter in letters:
+        lines.append(f"{letter.filename}：{letter.title}")
+        lines += [f"  - {w}" for w in letter.warnings]
+    return "\n".join(lines) + "\n"
