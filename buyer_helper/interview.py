@@ -617,7 +617,10 @@ class _Interview:
                 and not q.when(self.answers, self.ctx)
             ):
                 _delete(self.answers, q.key)
-        write_yaml(self.case_file, self.answers)
+        try:
+            write_yaml(self.case_file, self.answers)
+        except OSError as e:
+            raise BuyerHelperError(f"无法保存 {self.case_file}：{e.strerror or e}") from None
 
     def _previous(self, index: int) -> int | None:
         for j in range(index - 1, -1, -1):

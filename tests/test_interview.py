@@ -486,3 +486,13 @@ def test_resume_keeps_what_other_commands_wrote_to_the_case(tmp_path):
     assert data["problem"] == "fake_goods"
     assert data["timeline"] == partial["timeline"]
     assert data["evidence_notes"] == partial["evidence_notes"]
+
+
+def test_a_case_file_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(iv, "write_yaml", refuse)
+    _, err = run(tmp_path, [pick(PLATFORMS, "pdd")])
+    assert err.exit_code == 2
+    assert "无法保存" in err.message and "case.yaml" in err.message
