@@ -271,7 +271,7 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         raise _err("tried", "应为列表")
     tried: list[str] = []
     for item in tried_raw:
-        if item not in TRIED:
+        if not isinstance(item, str) or item not in TRIED:
             raise _err(
                 "tried",
                 f"“{item}”不是可选值。可选值："
@@ -309,7 +309,9 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         if not isinstance(at, dt.datetime):
             raise _err("timeline", f"第 {i} 条的时间格式不对")
         tried_state = ev.get("tried")
-        if tried_state is not None and tried_state not in TRIED:
+        if tried_state is not None and (
+            not isinstance(tried_state, str) or tried_state not in TRIED
+        ):
             raise _err("timeline", f"第 {i} 条的 tried“{tried_state}”不是可选值")
         timeline.append(Event(at=at, text=str(ev["text"]), tried=tried_state))
 
