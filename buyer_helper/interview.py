@@ -647,8 +647,10 @@ class _Interview:
             try:
                 value = self.ask(q, self.answers, self.ctx, back)
             except _Back:
-                revisit_until = max(revisit_until, i)
-                i = self._previous(i)
+                prev = self._previous(i)
+                if prev is not None:
+                    revisit_until = max(revisit_until, i)
+                    i = prev
                 continue
             _set(self.answers, q.key, value)
             self.save()
@@ -714,12 +716,11 @@ def start_command(
     now: str | None,
     *,
     is_terminal: Callable[[], bool] | None = None,
-    ask: Callable | None = None,
 ) -> str | None:
     """Run the interview for the case in `directory`; return the plan and the next commands.
 
-    `is_terminal` and `ask` are injectable for tests (the default checks stdin and asks with
-    questionary).
+    `is_terminal` is injectable so tests can run the interview in a prompt_toolkit pipe
+    session (the default checks that stdin is a terminal).
     """
     if not (is_terminal or _stdin_is_terminal)():
         raise BuyerHelperError(NO_TERMINAL_MESSAGE, exit_code=2)
@@ -746,7 +747,7 @@ def start_command(
     except OSError as e:
         raise BuyerHelperError(f"无法创建案子文件夹 {directory}：{e.strerror}") from None
 
-    flow = _Interview(directory, ctx, answers, ask or _ask)
+    flow = _Interview(directory, ctx, answers, _ask)
     done = flow.answered_count()
     if answers and flow.first_unanswered() is None:
         print(f"继续上次的案子：{done} 题都已回答，请核对。（{case_file}）")

@@ -496,3 +496,12 @@ def test_a_case_file_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypat
     _, err = run(tmp_path, [pick(PLATFORMS, "pdd")])
     assert err.exit_code == 2
     assert "无法保存" in err.message and "case.yaml" in err.message
+
+
+def test_importing_the_interview_does_not_import_questionary():
+    import subprocess
+    import sys
+
+    code = "import sys, buyer_helper.interview; print('questionary' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
