@@ -246,16 +246,16 @@ def _seller_clock(ctx: _Ctx) -> Deadline | None:
     )
 
 
-def _regulator_days(key: str, default: int) -> tuple[int, str]:
-    """(working days, source) from channels.yaml `regulator`, else FACTS.md §6's number."""
+def _regulator_days(key: str, default: int) -> tuple[int, str, str]:
+    """(working days, source, label) from channels.yaml `regulator`, else FACTS.md §6's."""
     from .channels import regulator_setting
     from .errors import BuyerHelperError
 
     try:
         setting = regulator_setting(key)
     except BuyerHelperError:
-        return default, "市场监督管理投诉举报处理暂行办法（FACTS.md §6）"
-    return setting.value, setting.source
+        return default, "市场监督管理投诉举报处理暂行办法（FACTS.md §6）", RULE_LABEL_2019
+    return setting.value, setting.source, setting.label
 
 
 def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
@@ -263,8 +263,8 @@ def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
 
     filed_at = _event_at(ctx, "c12315_filed")
     filed = filed_at.date() if filed_at else ctx.today
-    accept_n, accept_src = _regulator_days("accept_working_days", 7)
-    mediate_n, mediate_src = _regulator_days("mediation_working_days", 45)
+    accept_n, accept_src, accept_label = _regulator_days("accept_working_days", 7)
+    mediate_n, mediate_src, mediate_label = _regulator_days("mediation_working_days", 45)
     accept_due, fb1 = _working_days(ctx, filed, accept_n)
     guess = "（节假日数据缺失，按周一至周五估算）"
     since = "投诉当天" if filed_at else "今天（时间线里没有投诉日期）"
@@ -274,7 +274,7 @@ def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
             due=_end_of_day(accept_due),
             basis=(
                 f"从{since} {filed:%Y-%m-%d} 起 {accept_n} 个工作日（跳过法定节假日，"
-                f"调休上班日照算）；{RULE_LABEL_2019}" + (guess if fb1 else "")
+                f"调休上班日照算）；{accept_label}" + (guess if fb1 else "")
             ),
             source=accept_src,
             approximate=fb1,
@@ -296,7 +296,7 @@ def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
         Deadline(
             label="12315 调解期限（调不成即终止调解）",
             due=_end_of_day(mediate_due),
-            basis=f"从{how} {start:%Y-%m-%d} 起 {mediate_n} 个工作日；{RULE_LABEL_2019}"
+            basis=f"从{how} {start:%Y-%m-%d} 起 {mediate_n} 个工作日；{mediate_label}"
             + (guess if fb2 else ""),
             source=mediate_src,
             approximate=approx or fb2,
