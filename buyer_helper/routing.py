@@ -626,7 +626,7 @@ def _platform_step(ctx: _Ctx, goods: Step | None) -> Step:
             sources += ["004 §⑷", "001 第一部分"]
         else:
             actions.append(
-                f"在退款页申请淘宝小二介入时，一并说明商家{what}，上传完整聊天记录；"
+                f"在这笔订单的退款（售后）页面申请淘宝小二介入，说明商家{what}，上传完整聊天记录；"
                 "淘宝规则对恶意骚扰每次扣12分，情节严重扣48分（查封账户）。"
             )
             sources += ["002 ⑹", "002 ⑻"]
@@ -644,7 +644,9 @@ def _platform_step(ctx: _Ctx, goods: Step | None) -> Step:
         sources += ["000 第四步", "004 §⑷.3"]
     if not titles:
         titles.append("找平台客服")
-    have_ready = [*_evidence(ctx), "售后申请和商家驳回的截图（退款详情页）"]
+    have_ready = _evidence(ctx)
+    if goods is not None and goods.channel != "seller":
+        have_ready.append("售后申请和商家驳回的截图（退款详情页）")
     if ctx.misconduct:
         have_ready.insert(0, f"商家{_misconduct_lines(ctx)}的聊天截图（要显示时间和店铺名）")
     if ctx.pdd:
