@@ -543,3 +543,13 @@ def test_every_valid_case_gives_a_sound_plan(args):
     assert json.dumps(plan_to_dict(plan, case), ensure_ascii=False) == json.dumps(
         again, ensure_ascii=False
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20))
+def test_area_code_lookup_never_fails_on_any_text(text):
+    found = area_code_for(text)
+    if found is not None:
+        code, place = found
+        assert code.startswith("0") and code[1:].isdigit() and 3 <= len(code) <= 4
+        assert place
