@@ -51,6 +51,21 @@ MISCONDUCT_WORDS = {
 # Threats to the person or home → also the police (000 二, 三; FACTS.md §4a).
 THREAT_WORDS = ("威胁", "恐吓", "有你地址", "你地址", "上门找你", "冥币", "寿衣", "你全家")
 
+# "商家没有骂人" does not count: a negation right before the word (same rule as letters.py).
+NEGATIONS = ("没", "没有", "未", "不是", "并未")
+
+
+def mentions(text: str, word: str) -> bool:
+    """True when `text` names `word` other than right after a negation."""
+    start = text.find(word)
+    while start >= 0:
+        before = text[max(0, start - 3) : start]
+        if not any(before.endswith(n) for n in NEGATIONS):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
 MISCONDUCT_ZH = {
     "seller_abuse": "辱骂",
     "seller_harassment": "骚扰、威胁",
@@ -148,10 +163,10 @@ def _context(case: Case, now: dt.datetime) -> _Ctx:
     detected = [
         kind
         for kind, words in MISCONDUCT_WORDS.items()
-        if kind not in misconduct and any(w in text for w in words)
+        if kind not in misconduct and any(mentions(text, w) for w in words)
     ]
     misconduct += detected
-    threat = any(w in text for w in THREAT_WORDS)
+    threat = any(mentions(text, w) for w in THREAT_WORDS)
 
     window_end = case.signed_on + dt.timedelta(days=7) if case.signed_on else None
     in_window = case.delivery != "not_signed" and window_end is not None and today <= window_end

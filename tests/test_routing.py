@@ -553,3 +553,10 @@ def test_area_code_lookup_never_fails_on_any_text(text):
         code, place = found
         assert code.startswith("0") and code[1:].isdigit() and 3 <= len(code) <= 4
         assert place
+
+
+def test_negated_words_do_not_add_a_report_or_the_police():
+    plan = plan_for(story="商家态度还行，没有骂人，也没有威胁我，就是不给退")
+    assert "举报" not in plan.steps[1].title
+    assert "police" not in channels(plan)
+    assert "对骂" not in warnings_text(plan)
