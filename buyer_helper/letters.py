@@ -87,6 +87,7 @@ SPEAKER_WORDS = ("商家", "卖家", "店家", "客服", "对方", "店主", "�
 ABUSE_VERBS = ("辱骂", "骂", "威胁", "恐吓", "诅咒", "骚扰")
 QUOTE_RE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"|「([^「」]+)」")
 CLAUSE_END = "。！？!?；;\n"
+BUYER_TO_SELLER = "我(?:就|也|又|再|还)?(?:跟|对|和|给|向|问)(?:" + "|".join(SPEAKER_WORDS) + ")"
 
 # Seller misconduct and threats named in the buyer's own words: the same word lists the routing
 # uses (routing.MISCONDUCT_WORDS / THREAT_WORDS, FACTS.md §3), so plan and texts agree; here a
@@ -162,6 +163,8 @@ def extract_quotes(text: str) -> list[str]:
         if not quote.strip():
             continue
         last = max((clause.rfind(w) for w in SPEAKER_WORDS), default=-1)
+        if re.search(BUYER_TO_SELLER, clause):
+            continue  # "我跟商家说“…”": the buyer's own words
         if last >= 0:
             if re.search(r"我(?:就|也|又|再|还)?(?:说|回|问|答|写|发|讲|告诉)", clause[last:]):
                 continue
@@ -329,7 +332,14 @@ def _sort_key(at: dt.datetime) -> tuple:
 
 def _user_strings(facts: dict) -> list[str]:
     """Every string in the facts that came from the buyer (for the output check)."""
-    out = [facts["story"], facts["shop"], facts["item"], facts["order_id"], facts["seller_city"]]
+    out = [
+        facts["story"],
+        facts["story_first"],
+        facts["shop"],
+        facts["item"],
+        facts["order_id"],
+        facts["seller_city"],
+    ]
     out += facts["quotes"]
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
@@ -436,8 +446,7 @@ def finish_text(text: str, user: list[str]) -> str:
     for bad in FORBIDDEN:
         start = text.find(bad)
         while start >= 0:
-            span = out_owner[start : start + len(bad)]
-            if span[0] == -1 or len(set(span)) > 1:
+            if all(o == -1 for o in out_owner[start : start + len(bad)]):
                 raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
             start = text.find(bad, start + 1)
     return clean_block(text) + "\n"
@@ -498,6 +507,41 @@ def _limit_note(limit) -> str:
     return "" if getattr(limit, "verified", False) else "（上限为保守估计，未核实）"
 
 
+def unfit_reason(case: Case, text_id: str) -> str:
+    """Why this text does not fit the case (Chinese), or "" when it does."""
+    if text_id == MISCONDUCT_TEXT and not misconduct_kinds(case):
+        return (
+            "这个案子里没有记录商家辱骂、骚扰、威胁、导流或利诱删评，不生成举报文字。"
+            "如果有，请在经过里写清楚（用引号写出商家原话）。"
+        )
+    if text_id == "seller" and case.problem in ("seller_abuse", "seller_harassment"):
+        return (
+            "商家辱骂、骚扰或威胁你时，不要再和商家来回沟通（000 一）："
+            "把聊天截图发给平台官方客服，用举报文字（misconduct）。"
+        )
+    if text_id == "refuse_delivery" and case.delivery != "not_signed":
+        return f"这个案子的包裹{case.delivery_name}，“未签收拒签”只适用于还没签收的包裹。"
+    if text_id in ("return_7day", "after_sales"):
+        if case.delivery == "not_signed":
+            return "包裹还没签收：请用未签收拒签（refuse_delivery），不用售后申请说明。"
+        if case.is_misconduct:
+            return "这个案子是商家的不当行为，不是商品问题：请用举报文字（misconduct）。"
+    return ""
+
+
+def available_texts(case: Case) -> list[str]:
+    """The text ids that fit this case (platform, delivery state, misconduct)."""
+    channels = _channels()
+    out = []
+    for tid in TEXTS:
+        target = channels.get(_target_channel(case, tid))
+        if target is None or target.platform not in ("any", case.platform):
+            continue
+        if not unfit_reason(case, tid):
+            out.append(tid)
+    return out
+
+
 def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
     """The text for one channel (or "misconduct"), fitted to the channel's form limits."""
     if channel_id not in TEXTS:
@@ -513,11 +557,9 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
             f"{channel.name} 是{_platform_label(channel.platform)}的渠道，"
             f"这个案子是{case.platform_name}订单，不能用。"
         )
-    if channel_id == MISCONDUCT_TEXT and not misconduct_kinds(case):
-        raise BuyerHelperError(
-            "这个案子里没有记录商家辱骂、骚扰、威胁、导流或利诱删评，不生成举报文字。"
-            "如果有，请在经过里写清楚（用引号写出商家原话）。"
-        )
+    reason = unfit_reason(case, channel_id)
+    if reason:
+        raise BuyerHelperError(reason)
     step = next((s for s in plan.steps if s.channel == target), None)
     facts = build_facts(case, plan, channel, _purpose(channel_id), step)
     user = _user_strings(facts)
@@ -551,6 +593,8 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
         warnings.insert(0, "发送前请补全文中标出的“（请填写：…）”：" + "、".join(notes) + "。")
     warnings += _advice(case, channel_id, facts)
     title = spec.title
+    if channel_id == "return_7day" and case.problem == "no_reason_return":
+        title = "7天无理由退货：申请说明"
     filename = _safe_filename(channel.name) + ("-举报商家" if channel_id == MISCONDUCT_TEXT else "")
     return Letter(
         channel=target,
@@ -658,8 +702,8 @@ def letters_for_plan(case: Case, plan: Plan) -> list[Letter]:
     for ch in open_steps:
         if ch not in TEXTS or ch in wanted:
             continue
-        if ch == "seller" and case.problem in ("seller_abuse", "seller_harassment"):
-            continue  # never write to a seller who insults or threatens the buyer
+        if unfit_reason(case, ch):
+            continue  # e.g. never write to a seller who insults or threatens the buyer
         if ch in platform_cs and report and case.is_misconduct:
             wanted.append(MISCONDUCT_TEXT)  # the report is this step's text
             continue

@@ -1,0 +1,692 @@
+"""Complaint texts: golden files read by a person, plus the rules every text must keep.
+
+Golden files live in tests/golden/<case>-<text>.txt. After a deliberate change of wording,
+regenerate them with  BUYER_HELPER_UPDATE_GOLDEN=1 pytest tests/test_letters.py  and read the
+diff before committing.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from buyer_helper import letters as L
+from buyer_helper.case import case_from_dict
+from buyer_helper.errors import BuyerHelperError
+from buyer_helper.hours import parse_now
+from buyer_helper.plan import DISCLAIMER, Plan, Step
+from buyer_helper.routing import route
+from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("BUYER_HELPER_UPDATE_GOLDEN") == "1"
+NOW = parse_now(SAMPLE_NOW)
+
+
+def _sample(**changes):
+    d = copy.deepcopy(SAMPLE_ANSWERS)
+    d.update(changes)
+    return d
+
+
+CASES: dict[str, dict] = {
+    # the built-in sample: 拼多多 quality problem, seller insulted the buyer and rejected the return
+    "sample": _sample(),
+    # parcel not signed yet: refuse it and apply for 仅退款
+    "not_signed": {
+        "platform": "pdd",
+        "problem": "damaged",
+        "delivery": "not_signed",
+        "tried": [],
+        "order": {
+            "id": "231120-551234567890123",
+            "shop": "晨光玻璃制品店",
+            "item": "玻璃花瓶 30cm",
+            "amount": "45.00",
+            "ordered_on": "2026-11-19",
+        },
+        "demand": "refund",
+        "story": "快递员送货时我当面打开外箱，花瓶已经碎成几块。",
+        "contact": {"name": "王芳", "phone": "13900139000", "address": "上海市徐汇区漕溪北路88号"},
+        "seller_city": "江苏省宿迁市",
+    },
+    # fake goods, past the 7-day window: after-sales, 第五十五条
+    "fake_goods": {
+        "platform": "pdd",
+        "problem": "fake_goods",
+        "delivery": "completed",
+        "signed_on": "2026-11-02",
+        "tried": ["contacted_seller", "after_sales_filed", "seller_rejected"],
+        "order": {
+            "id": "231028-771234567890456",
+            "shop": "数码潮品专营店",
+            "item": "无线蓝牙耳机 Pro",
+            "amount": "129.00",
+            "ordered_on": "2026-10-28",
+        },
+        "demand": "return_refund",
+        "story": (
+            "商品页写“正品行货，假一赔十”。收到后序列号在品牌官网查不到，"
+            "包装印刷模糊。商家说“这就是正品，不退”。"
+        ),
+        "contact": {"name": "赵强", "phone": "13700137000", "address": "广州市天河区体育西路1号"},
+        "seller_city": "广东省深圳市",
+        "evidence_notes": {"序列号查询截图.png": "官网查询无此序列号"},
+    },
+    # 淘宝: quality problem, seller does not answer; demand an exchange; no address given
+    "taobao": {
+        "platform": "taobao",
+        "problem": "quality",
+        "delivery": "signed",
+        "signed_on": "2026-11-19",
+        "tried": ["contacted_seller", "seller_no_reply"],
+        "order": {
+            "id": "3398712345678901234",
+            "shop": "暖居家纺",
+            "item": "纯棉四件套 1.8m",
+            "amount": "259.00",
+            "ordered_on": "2026-11-15",
+        },
+        "demand": "exchange",
+        "story": "洗了一次就严重掉色，床单上有大片色斑。旺旺联系卖家三天没有回复。",
+        "contact": {"name": "陈静", "phone": "13600136000"},
+        "seller_city": "浙江省杭州市",
+        "evidence_notes": {"掉色照片.jpg": "洗后掉色的床单", "旺旺截图.png": "三天未回复"},
+    },
+    # misconduct only: the seller threatens the buyer after a bad review
+    "misconduct": {
+        "platform": "pdd",
+        "problem": "seller_harassment",
+        "delivery": "completed",
+        "signed_on": "2026-11-10",
+        "tried": [],
+        "order": {
+            "id": "231105-661234567890789",
+            "shop": "鲜果直发小店",
+            "item": "手机支架",
+            "amount": "19.90",
+            "ordered_on": "2026-11-05",
+        },
+        "demand": "apology_and_penalty",
+        "story": (
+            "我给了差评以后，商家连续三天在晚上十二点以后打电话给我，"
+            "还在聊天里说“有你地址，别逼我去找你”。"
+        ),
+        "contact": {"name": "刘洋", "phone": "13500135000", "address": "成都市武侯区人民南路4段"},
+        "timeline": [
+            {"at": "2026-11-12T00:20:00+08:00", "text": "商家深夜打电话骚扰"},
+            {"at": "2026-11-12T00:35:00+08:00", "text": "商家在聊天里威胁“有你地址，别逼我去找你”"},
+        ],
+        "evidence_notes": {"威胁截图.png": "商家威胁的聊天截图", "通话记录.png": "深夜来电记录"},
+    },
+    # nothing about the buyer: no contact, no story, no evidence notes
+    "no_contact": {
+        "platform": "pdd",
+        "problem": "not_as_described",
+        "delivery": "completed",
+        "signed_on": "2026-11-01",
+        "tried": [
+            "after_sales_filed",
+            "seller_rejected",
+            "platform_intervened",
+            "platform_unsatisfied",
+        ],
+        "order": {
+            "id": "231025-881234567890012",
+            "shop": "潮流服饰",
+            "item": "羊毛大衣 M码",
+            "amount": "399.00",
+            "ordered_on": "2026-10-25",
+        },
+        "demand": "return_refund",
+    },
+    # food: 食品安全法 第一百四十八条 fits a quality problem with food
+    "food": {
+        "platform": "pdd",
+        "problem": "quality",
+        "delivery": "signed",
+        "signed_on": "2026-11-21",
+        "tried": [],
+        "order": {
+            "id": "231118-991234567890345",
+            "shop": "山野零食铺",
+            "item": "混合坚果零食大礼包 1kg",
+            "amount": "68.00",
+            "ordered_on": "2026-11-18",
+        },
+        "demand": "refund",
+        "story": "打开后坚果有哈喇味，部分发霉，保质期还有五个月。",
+        "contact": {"name": "孙丽", "phone": "13300133000", "address": "武汉市洪山区珞喻路100号"},
+        "evidence_notes": {"发霉照片.jpg": "发霉的坚果"},
+    },
+    # changed my mind: 第二十五条, no 第二十四条
+    "no_reason": {
+        "platform": "pdd",
+        "problem": "no_reason_return",
+        "delivery": "signed",
+        "signed_on": "2026-11-20",
+        "tried": [],
+        "order": {
+            "id": "231117-111234567890678",
+            "shop": "简约家居馆",
+            "item": "北欧风台灯",
+            "amount": "79.00",
+            "ordered_on": "2026-11-17",
+        },
+        "demand": "return_refund",
+        "story": "收到后觉得颜色和家里不搭，不想要了，商品没有使用。",
+        "contact": {"name": "周敏", "phone": "13200132000", "address": "南京市鼓楼区中山路1号"},
+    },
+}
+
+
+def load(name: str, **changes):
+    data = copy.deepcopy(CASES[name])
+    data.update(changes)
+    case = case_from_dict(data, today=NOW.date())
+    return case, route(case, NOW)
+
+
+def applicable(case) -> list[str]:
+    return L.available_texts(case)
+
+
+ALL = [(name, tid) for name in CASES for tid in applicable(load(name)[0])]
+
+
+def golden_text(letter: L.Letter) -> str:
+    lines = [letter.text.rstrip("\n"), "", "=== 提醒（显示在终端，不属于上面的文字）==="]
+    lines += [f"- {w}" for w in letter.warnings]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize(("name", "tid"), ALL, ids=[f"{n}-{t}" for n, t in ALL])
+def test_golden(name, tid):
+    case, plan = load(name)
+    text = golden_text(L.render_letter(case, plan, tid))
+    path = GOLDEN / f"{name}-{tid}.txt"
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} missing: run with BUYER_HELPER_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_no_stray_golden_files():
+    expected = {f"{n}-{t}.txt" for n, t in ALL}
+    assert {p.name for p in GOLDEN.glob("*.txt")} == expected
+
+
+# ------------------------------------------------------------ rules for every text
+
+DEMAND_WORDS = {
+    "refund": "仅退款",
+    "return_refund": "退货退款",
+    "exchange": "换货",
+    "repair": "维修",
+    "compensation": "赔偿",
+    "apology_and_penalty": "道歉",
+}
+NEEDS_AMOUNT = set(L.TEXTS) - {L.MISCONDUCT_TEXT}
+NEEDS_DEMAND = set(L.TEXTS) - {L.MISCONDUCT_TEXT}
+
+
+def rendered():
+    for name, tid in ALL:
+        case, plan = load(name)
+        yield name, tid, case, L.render_letter(case, plan, tid)
+
+
+RENDERED = list(rendered())
+
+
+def test_order_amount_and_demand_named_where_needed():
+    for name, tid, case, letter in RENDERED:
+        where = f"{name}/{tid}"
+        assert case.order.id in letter.text, where
+        if tid in NEEDS_AMOUNT:
+            assert f"{case.order.amount:.2f} 元" in letter.text, where
+        if tid in NEEDS_DEMAND and not (tid == "seller" and case.is_misconduct):
+            want = "仅退款" if case.delivery == "not_signed" else DEMAND_WORDS[case.demand]
+            if case.problem == "no_reason_return" and tid in ("return_7day", "after_sales"):
+                want = "七天无理由退货"
+            assert want in letter.text, where
+
+
+def test_no_none_no_leftovers_no_doubled_punctuation():
+    for name, tid, _case, letter in RENDERED:
+        for bad in ("None", "{{", "{%", "}}", "%}", "。。", "，，", "，。", "。，", "：。", "（）"):
+            assert bad not in letter.text, f"{name}/{tid}: {bad}"
+        assert "\n\n\n" not in letter.text, f"{name}/{tid}: more than one blank line"
+        assert letter.text.endswith("\n") and not letter.text.endswith("\n\n")
+        assert DISCLAIMER not in letter.text, "the disclaimer must not be sent to the seller"
+
+
+def test_12315_texts_have_every_required_item():
+    for name, tid, case, letter in RENDERED:
+        if tid not in ("c12315", "c12315_online"):
+            continue
+        text = letter.text
+        where = f"{name}/{tid}"
+        # (一) complainant's name, phone, postal address: the case's, or a visible gap
+        for value, label in (
+            (case.contact.name, "姓名"),
+            (case.contact.phone, "电话"),
+            (case.contact.address, "通讯地址"),
+        ):
+            assert (value or f"（请填写：{label}）") in text, where
+        # (二) respondents: the merchant as shown on the platform and the platform operator
+        assert case.order.shop in text
+        assert "（请填写：店铺页面公示的经营者名称）" in text
+        assert "（请填写：店铺页面公示的经营地址）" in text
+        company = {"pdd": "上海寻梦信息技术有限公司", "taobao": "浙江淘宝网络有限公司"}
+        assert company[case.platform] in text, where
+        if case.platform == "pdd":
+            assert "上海市长宁区娄山关路533号2902-2913室" in text
+        else:
+            assert "详细地址请以平台公示为准" in text  # FACTS §7: street address unverified
+        # (三) the request and the facts
+        assert "请求" in text and DEMAND_WORDS[case.demand] in text, where
+        assert case.order.id in text and case.order.item in text
+        if case.story and tid == "c12315_online":
+            assert L.clean_block(case.story) in text
+        # gaps in the text are reported to the buyer
+        if "（请填写：" in text:
+            assert any("请填写" in w for w in letter.warnings)
+
+
+def test_article_55_only_for_fake_goods():
+    for name, tid, case, letter in RENDERED:
+        if case.problem == "fake_goods" and tid in ("c12315", "c12315_online", "official_cs"):
+            assert "第五十五条" in letter.text, f"{name}/{tid}"
+        if case.problem != "fake_goods":
+            assert "第五十五条" not in letter.text, f"{name}/{tid}"
+
+
+def test_article_24_only_for_quality_problems():
+    quality = {"quality", "damaged", "not_as_described", "fake_goods"}
+    for name, tid, case, letter in RENDERED:
+        if case.problem not in quality:
+            assert "第二十四条" not in letter.text, f"{name}/{tid}"
+        elif tid in ("return_7day", "after_sales", "c12315_online") and case.demand != "refund":
+            assert "第二十四条" in letter.text, f"{name}/{tid}"
+
+
+def test_article_25_for_no_reason_returns_only():
+    for name, tid, case, letter in RENDERED:
+        if case.problem == "no_reason_return" and tid in ("return_7day", "seller", "official_cs"):
+            assert "第二十五条" in letter.text, f"{name}/{tid}"
+        if case.problem != "no_reason_return":
+            assert "第二十五条" not in letter.text, f"{name}/{tid}"
+
+
+def test_food_law_only_for_food():
+    for name, tid, _case, letter in RENDERED:
+        if name == "food" and tid in ("c12315", "c12315_online", "official_cs"):
+            assert "食品安全法" in letter.text, f"{name}/{tid}"
+        if name != "food":
+            assert "食品安全法" not in letter.text, f"{name}/{tid}"
+
+
+def test_food_check_is_conservative():
+    from buyer_helper.law import is_food
+
+    assert is_food("混合坚果零食大礼包 1kg")
+    assert is_food("新西兰进口奶粉 900g")
+    assert not is_food("不锈钢保温杯 500ml")
+    assert not is_food("咖啡机 全自动")
+    assert not is_food("食品级硅胶保鲜盒")
+    assert not is_food("蛋糕模具 6寸")
+
+
+def test_platform_asked_to_act_cites_ecommerce_law():
+    for name, tid, _case, letter in RENDERED:
+        if tid in ("official_cs", "taobao_cs", "pdd_hotline", "pdd_400"):
+            assert "《电子商务法》第六十一条" in letter.text, f"{name}/{tid}"
+        if tid in ("seller", "refuse_delivery", "return_7day", "after_sales", "heimao"):
+            assert "电子商务法" not in letter.text, f"{name}/{tid}"
+
+
+def test_seller_message_negotiates_first():
+    case, plan = load("food")
+    text = L.render_letter(case, plan, "seller").text
+    assert "《消费者权益保护法》第三十九条" in text
+    assert "协商" in text
+    assert text.startswith("您好")
+
+
+def test_tone_no_threats_no_promises():
+    banned = ("保证", "一定会", "必须赔", "否则", "曝光你", "走着瞧", "后果自负", "起诉你")
+    for name, tid, _case, letter in RENDERED:
+        for word in banned:
+            assert word not in letter.text, f"{name}/{tid}: {word}"
+
+
+def test_form_texts_fit_their_limits():
+    channels = L._channels()
+    long_story = "杯盖漏水，" * 300 + "商家拒绝退货。"
+    case, plan = load("sample", story=long_story)
+    for tid in ("return_7day", "after_sales", "official_cs", "heimao", "c12315_online"):
+        letter = L.render_letter(case, plan, tid)
+        ch = channels[L._target_channel(case, tid)]
+        if tid == "heimao":
+            title = re.search(r"【标题】(.*)", letter.text).group(1)
+            assert len(title) <= ch.limits["title"].max_chars
+        elif tid == "c12315_online":
+            facts = letter.text.split("【事实】\n", 1)[1].split("\n\n【证据】", 1)[0]
+            assert len(facts) <= ch.limits["description"].max_chars
+            # the full story is still there, as an attachment the buyer can upload
+            assert "【附：完整经过】" in letter.text and long_story in letter.text
+        else:
+            limit = next(iter(ch.limits.values())).max_chars
+            assert len(letter.text.strip()) <= limit, tid
+        assert any("没有放入你写的完整经过" in w for w in letter.warnings), tid
+
+
+def test_limit_too_small_to_fit_is_reported_with_the_count(monkeypatch):
+    channels = dict(L._channels())
+    ch = channels["return_7day"]
+    small = {"description": dataclasses.replace(ch.limits["description"], max_chars=40)}
+    channels["return_7day"] = dataclasses.replace(ch, limits=small)
+    monkeypatch.setattr(L, "_channels", lambda: channels)
+    case, plan = load("sample")
+    letter = L.render_letter(case, plan, "return_7day")
+    n = len(letter.text.strip())
+    assert n > 40
+    assert any(f"（共 {n} 字，表单上限 40 字）" in w for w in letter.warnings)
+
+
+def test_heimao_title_fits_even_with_a_long_shop_name():
+    data = copy.deepcopy(CASES["sample"])
+    data["order"]["shop"] = "超级无敌好用的优品家居生活馆官方旗舰店" * 3
+    case = case_from_dict(data, today=NOW.date())
+    letter = L.render_letter(case, route(case, NOW), "heimao")
+    title = re.search(r"【标题】(.*)", letter.text).group(1)
+    assert 0 < len(title) <= 30
+    assert "质量问题" in title
+
+
+def test_heimao_has_every_form_field_and_no_personal_data():
+    for name, tid, case, letter in RENDERED:
+        if tid != "heimao":
+            continue
+        for label in (
+            "【投诉对象】",
+            "【投诉问题】",
+            "【投诉要求】",
+            "【涉诉金额】",
+            "【标题】",
+            "【描述】",
+        ):
+            assert label in letter.text, f"{name}: {label}"
+        assert f"【涉诉金额】{case.order.amount:.2f} 元" in letter.text
+        for private in (case.contact.phone, case.contact.address):
+            if private:
+                assert private not in letter.text, f"{name}: public complaint shows {private}"
+
+
+# ------------------------------------------------------------ misconduct report
+
+
+def test_misconduct_report_quotes_only_the_buyers_words():
+    case, plan = load("sample")
+    text = L.render_letter(case, plan, "misconduct").text
+    assert "“你是不是有病？爱买不买，穷就别买”" in text
+    assert "“不想要了”" not in text  # the buyer's own words about the refund reason, not an insult
+    for quote in re.findall(r"^\d+\. “(.*)”$", text, flags=re.M):
+        assert quote in case.story or any(quote in e.text for e in case.timeline)
+
+
+def test_misconduct_report_without_quotes_points_to_screenshots():
+    case, plan = load(
+        "misconduct", story="商家在聊天里骂我，还连续几天半夜打电话骚扰。", timeline=[]
+    )
+    letter = L.render_letter(case, plan, "misconduct")
+    assert "见聊天记录截图" in letter.text
+    assert "商家原话" not in letter.text
+    assert not re.search(r"^\d+\. “", letter.text, flags=re.M)
+    assert any("没有找到用引号标出的商家原话" in w for w in letter.warnings)
+
+
+def test_misconduct_quotes_in_all_three_quote_styles():
+    story = '客服回复"你爱退不退"。后来商家说「差评就等着」。店主又发来“别想退款”。'
+    assert L.extract_quotes(story) == ["你爱退不退", "差评就等着", "别想退款"]
+    assert L.extract_quotes("我跟商家说“我要退货”。") == []
+
+
+def test_threats_advise_the_police_beside_the_text():
+    case, plan = load("misconduct")
+    letter = L.render_letter(case, plan, "misconduct")
+    assert any("报警（110）" in w for w in letter.warnings)
+    assert "报警" not in letter.text
+
+
+def test_no_report_for_a_negated_insult():
+    case, plan = load("food", story="商家态度还可以，没有骂人，但就是不给退。")
+    assert L.misconduct_kinds(case) == []
+    with pytest.raises(BuyerHelperError, match="不生成举报文字"):
+        L.render_letter(case, plan, "misconduct")
+
+
+# --------------------------------------------------------------- plan -> letters
+
+
+def test_letters_for_the_sample_plan():
+    case, plan = load("sample")
+    letters = L.letters_for_plan(case, plan)
+    ids = [x.text_id for x in letters]
+    assert ids[:2] == ["official_cs", "misconduct"]
+    assert "return_7day" not in ids  # already filed: the plan marks it done
+    assert [x.filename[:3] for x in letters] == [f"{i:02d}-" for i in range(1, len(letters) + 1)]
+    assert len({x.filename for x in letters}) == len(letters)
+
+
+def test_letters_for_a_fresh_case_start_with_the_seller():
+    case, plan = load("food")
+    ids = [x.text_id for x in L.letters_for_plan(case, plan)]
+    assert ids[0] == "seller"
+
+
+def test_misconduct_only_case_gets_the_report_and_no_seller_message():
+    case, plan = load("misconduct")
+    ids = [x.text_id for x in L.letters_for_plan(case, plan)]
+    assert "misconduct" in ids
+    assert "seller" not in ids
+    assert "official_cs" not in ids  # the report is the text for the platform step
+
+
+def test_hand_built_plan():
+    """letters_for_plan only reads channel, done and reach from the steps."""
+    case, _ = load("sample")
+    steps = [
+        Step("c12315", "12315", [], [], "", [], reach="0579-12315"),
+        Step("heimao", "黑猫", [], [], "", [], done=True),
+    ]
+    letters = L.letters_for_plan(case, Plan(now=NOW, steps=steps, warnings=[]))
+    assert [x.text_id for x in letters] == ["misconduct", "c12315"]
+    assert "拨打：0579-12315" in letters[1].text
+
+
+# ------------------------------------------------------------------- commands
+
+
+def test_letter_command_prints_text_then_reminders_and_disclaimer(runner, write_answers):
+    from buyer_helper.cli import main
+
+    path = write_answers(CASES["sample"])
+    result = runner.invoke(main, ["letter", "heimao", "--answers", str(path), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    text, footer = result.output.rsplit(L.RULE, 1)
+    assert "【投诉对象】" in text and DISCLAIMER not in text
+    assert DISCLAIMER in footer and "黑猫投诉的内容会公开显示" in footer
+
+
+def test_letter_command_writes_a_file(runner, write_answers, tmp_path):
+    from buyer_helper.cli import main
+
+    path = write_answers(CASES["taobao"])
+    out = tmp_path / "淘宝介入.txt"
+    result = runner.invoke(
+        main, ["letter", "taobao_cs", "--answers", str(path), "--now", SAMPLE_NOW, "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"已写入：{out}" in result.output
+    written = out.read_text(encoding="utf-8")
+    assert "3398712345678901234" in written and "淘宝小二" in written
+    assert DISCLAIMER not in written and DISCLAIMER in result.output
+
+
+def test_unknown_channel_lists_the_ones_with_text(runner, write_answers):
+    from buyer_helper.cli import main
+
+    path = write_answers(CASES["sample"])
+    result = runner.invoke(main, ["letter", "wechat", "--answers", str(path)])
+    assert result.exit_code == 2
+    assert "没有“wechat”这个渠道的文字" in result.output
+    for tid in L.TEXTS:
+        assert tid in result.output
+
+
+def test_channel_of_the_other_platform_is_refused(runner, write_answers):
+    from buyer_helper.cli import main
+
+    path = write_answers(CASES["taobao"])
+    result = runner.invoke(
+        main, ["letter", "pdd_hotline", "--answers", str(path), "--now", SAMPLE_NOW]
+    )
+    assert result.exit_code == 2
+    assert "淘宝订单" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_letters_command_writes_every_text(runner, tmp_path):
+    from buyer_helper.cli import main
+
+    case_dir = tmp_path / "案子"
+    case_dir.mkdir()
+    (case_dir / "case.yaml").write_text(
+        yaml.safe_dump(CASES["sample"], allow_unicode=True), encoding="utf-8"
+    )
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    out = case_dir / "out"
+    files = sorted(p.name for p in out.glob("[0-9][0-9]-*.txt"))
+    assert files and files[0].startswith("01-")
+    for name in files:
+        assert name in result.output
+        text = (out / name).read_text(encoding="utf-8")
+        assert "231118-094512837760231" in text and DISCLAIMER not in text
+    assert str(out.resolve()) in result.output
+    assert DISCLAIMER in result.output
+    assert DISCLAIMER in (out / L.README).read_text(encoding="utf-8")
+
+    # the buyer records that the platform and the hotline were tried: stale texts go away
+    data = copy.deepcopy(CASES["sample"])
+    data["tried"] += ["platform_intervened", "platform_unsatisfied", "hotline_called"]
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    keep = out / "我自己的笔记.txt"
+    keep.write_text("不要删", encoding="utf-8")
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    again = sorted(p.name for p in out.glob("[0-9][0-9]-*.txt"))
+    assert not any("官方客服" in n for n in again)
+    assert keep.exists()
+
+
+def test_letters_command_missing_folder(runner, tmp_path):
+    from buyer_helper.cli import main
+
+    result = runner.invoke(main, ["letters", str(tmp_path / "没有")])
+    assert result.exit_code == 2
+    assert "找不到案子文件夹" in result.output
+
+
+# ------------------------------------------------------------------ jinja2 rules
+
+
+def test_missing_field_in_a_template_names_it(monkeypatch):
+    import jinja2
+
+    env = L.make_environment(jinja2.DictLoader({"x.txt.j2": "订单 {{ c.order_number }}"}))
+    monkeypatch.setattr(L, "environment", lambda: env)
+    with pytest.raises(BuyerHelperError, match="order_number"):
+        L._render("x.txt.j2", {"c": {}}, [])
+
+
+def test_finish_text_fixes_template_punctuation_but_not_the_buyers():
+    user = ["他说“好。。”", "保温杯。"]
+    out = L.finish_text("问题：。他说“好。。”\n商品：保温杯。。\n\n\n\n结束，，", user)
+    assert out == "问题。他说“好。。”\n商品：保温杯。\n\n结束，\n"
+    with pytest.raises(RuntimeError):
+        L.finish_text("金额 None 元", [])
+    assert "None" in L.finish_text("店铺 None", ["None"])
+
+
+# ------------------------------------------------------------- hypothesis: story
+
+STORY_CHARS = st.one_of(
+    st.sampled_from(list("{}%#<>&\"'“”「」。，！？\\`$|*_[]()（）\n\t\r ")),
+    st.sampled_from(["{{", "}}", "{%", "%}", "{#", "None", "😡", "👍🏻", "𠀀", "\x00", "\x1b[2J"]),
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
+)
+STORY_TEXTS = ("c12315_online", "heimao")  # texts that always carry the whole story
+
+
+def _render_all_with_story(story: str):
+    case, plan = load("sample", story=story)
+    out = {}
+    for tid in applicable(case):
+        out[tid] = L.render_letter(case, plan, tid)
+    return case, out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(STORY_CHARS, max_size=80).map("".join))
+def test_any_story_renders_verbatim(story):
+    _case, out = _render_all_with_story(story)
+    cleaned = L.clean_block(story)
+    for tid, letter in out.items():
+        assert letter.text.endswith("\n")
+        if cleaned and tid in STORY_TEXTS:
+            assert cleaned in letter.text, tid
+
+
+def test_a_20000_character_story_with_markup_and_emoji():
+    story = ("订单{{ order }}{% if x %}😡「你等着」\n" * 800)[:20000]
+    _case, out = _render_all_with_story(story)
+    cleaned = L.clean_block(story)
+    for tid in STORY_TEXTS:
+        assert cleaned in out[tid].text
+    assert len(out["return_7day"].text.strip()) <= 200
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shop=st.text(
+        alphabet=st.sampled_from(list("{}%#优品店None。，“”()（）😡 ")), min_size=1, max_size=30
+    ),
+    item=st.text(alphabet=st.sampled_from(list("{}%#杯子None。，“”😡 ")), min_size=1, max_size=30),
+)
+def test_any_shop_and_item_names_render(shop, item):
+    data = copy.deepcopy(CASES["sample"])
+    data["order"]["shop"], data["order"]["item"] = shop, item
+    try:
+        case = case_from_dict(data, today=NOW.date())
+    except BuyerHelperError:
+        return  # blank after stripping: the case itself refuses it
+    plan = route(case, NOW)
+    for tid in applicable(case):
+        text = L.render_letter(case, plan, tid).text
+        if tid in ("official_cs", "c12315_online", "heimao", "misconduct"):
+            assert L.clean_inline(shop) in text, tid
