@@ -556,8 +556,12 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
     while True:
 
         def wants_back(text: str, shown: str = draft) -> bool:
-            # "<" alone, or "<" typed after the pre-filled text
-            return text.strip() in (BACK_TEXT, shown.strip() + BACK_TEXT)
+            # "<" alone, or "<" typed after the pre-filled text (on its line or a new one)
+            text = text.strip()
+            return text.endswith(BACK_TEXT) and text[: -len(BACK_TEXT)].strip() in (
+                "",
+                shown.strip(),
+            )
 
         extra: dict[str, Any] = {}
         if q.kind == "story":

@@ -505,3 +505,23 @@ def test_importing_the_interview_does_not_import_questionary():
     code = "import sys, buyer_helper.interview; print('questionary' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
+    keys = [
+        *ORDER_KEYS,
+        pick(DELIVERY, "not_signed"),
+        tick(TRIED, []),
+        pick(DEMANDS, "refund"),
+        typed("第一行") + ENTER,
+        ENTER,  # 12315 is not reached: the review; row 0 confirms, so pick the story row
+    ]
+    keys[-1] = DOWN * (1 + [q.key for q in iv.QUESTIONS if q.key != "signed_on"].index("story"))
+    keys[-1] += ENTER
+    keys += [
+        ENTER + "<" + ENTER,  # pre-filled "第一行": new line, "<", Enter: back to the review
+        CTRL_C,
+    ]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    assert saved(tmp_path)["story"] == "第一行"  # unchanged, no "<" saved
