@@ -508,19 +508,17 @@ def test_importing_the_interview_does_not_import_questionary():
 
 
 def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
+    # not signed, nothing tried: no signing date, no 12315 questions; the review follows the story
+    story_row = 1 + [q.key for q in iv.QUESTIONS if q.key != "signed_on"].index("story")
     keys = [
         *ORDER_KEYS,
         pick(DELIVERY, "not_signed"),
         tick(TRIED, []),
         pick(DEMANDS, "refund"),
         typed("第一行") + ENTER,
-        ENTER,  # 12315 is not reached: the review; row 0 confirms, so pick the story row
-    ]
-    keys[-1] = DOWN * (1 + [q.key for q in iv.QUESTIONS if q.key != "signed_on"].index("story"))
-    keys[-1] += ENTER
-    keys += [
-        ENTER + "<" + ENTER,  # pre-filled "第一行": new line, "<", Enter: back to the review
-        CTRL_C,
+        DOWN * story_row + ENTER,  # in the review: change the story
+        ENTER + "<" + ENTER,  # after the pre-filled "第一行": new line, "<", Enter: back
+        CTRL_C,  # in the review again
     ]
     _, err = run(tmp_path, keys)
     assert err.exit_code == 130
