@@ -109,8 +109,9 @@ LAWS: dict[str, Law] = {
 # quality either; "not received", "changed my mind" and pure misconduct are not quality problems.
 QUALITY_PROBLEMS = frozenset({"quality", "damaged", "not_as_described", "fake_goods"})
 
-# Demands that a goods law (第二十四条 / 第二十五条) speaks to.
-GOODS_DEMANDS = frozenset({"refund", "return_refund", "exchange", "repair", "compensation"})
+# Demands 第二十四条 speaks to: return, replacement, repair (and who pays their transport).
+# A refund without return (仅退款) or damages are not what the article is about.
+RETURN_DEMANDS = frozenset({"return_refund", "exchange", "repair"})
 
 # Food check for 食品安全法 第一百四十八条: deliberately conservative. An item counts as food only
 # if its name has one of these words and none of the "this is a tool or a container" words:
@@ -155,16 +156,19 @@ def is_quality_problem(problem: str) -> bool:
 def laws_for(case, purpose: str) -> list[Law]:
     """The articles that fit this case for this kind of text, in citing order."""
     keys: list[str] = []
-    goods = case.demand in GOODS_DEMANDS or case.problem == "no_reason_return"
     if purpose == "seller":
         keys.append("cpl_39")
-    if goods and is_quality_problem(case.problem):
+    # not signed yet: the path is refusal and 仅退款 (004 §⑴.1), not a return
+    signed = case.delivery != "not_signed"
+    if signed and case.demand in RETURN_DEMANDS and is_quality_problem(case.problem):
         keys.append("cpl_24")
     if case.problem == "no_reason_return":
         keys += ["cpl_25", "rule_7day_start"]
         if purpose in ("seller", "platform"):
             keys.append("impl_19")
-    if purpose in ("platform", "regulator"):
+    # statutory damages (退一赔三, food ×10) are for 12315 or a court, not what platforms
+    # grant (FACTS.md §4a): cite them only to the regulator
+    if purpose == "regulator":
         if case.problem == "fake_goods":
             keys.append("cpl_55")
         if is_food(case.order.item) and case.problem in ("quality", "fake_goods"):

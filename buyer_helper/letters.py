@@ -52,13 +52,13 @@ TEXTS: dict[str, TextSpec] = {
         "after_sales.txt.j2", "售后维权：问题说明", (("description", None),), 3
     ),
     "official_cs": TextSpec(
-        "platform_cs.txt.j2", "请平台官方客服介入的消息", (("message", None),), 4
+        "platform_cs.txt.j2", "请平台官方客服介入的消息", (("message", None),), 7
     ),
     "pdd_wechat": TextSpec(
-        "platform_cs.txt.j2", "请平台客服介入的消息（微信公众号）", (("message", None),), 4
+        "platform_cs.txt.j2", "请平台客服介入的消息（微信公众号）", (("message", None),), 7
     ),
     "taobao_cs": TextSpec(
-        "platform_cs.txt.j2", "申请淘宝小二介入的说明", (("description", None),), 4
+        "platform_cs.txt.j2", "申请淘宝小二介入的说明", (("description", None),), 7
     ),
     "misconduct": TextSpec(
         "misconduct.txt.j2", "举报商家违规（发给平台官方客服）", (("message", None),), 2
@@ -504,7 +504,7 @@ def _safe_filename(name: str) -> str:
 
 
 def _limit_note(limit) -> str:
-    return "" if getattr(limit, "verified", False) else "（上限为保守估计，未核实）"
+    return "" if getattr(limit, "verified", False) else "；这个上限是保守估计，未核实"
 
 
 def unfit_reason(case: Case, text_id: str) -> str:
@@ -633,12 +633,12 @@ def _limit_warnings(warnings, channel, name, limit, value, level, facts) -> None
     label = FIELD_LABELS.get(name, name)
     if max_chars is not None and len(value.strip()) > max_chars:
         warnings.append(
-            f"{channel.name}的{label}偏长（共 {len(value.strip())} 字，表单上限 {max_chars} 字）"
-            f"{_limit_note(limit)}，请自行删减后再提交。"
+            f"{channel.name}的{label}偏长（共 {len(value.strip())} 字，表单上限 {max_chars} 字），"
+            f"请自行删减后再提交{_limit_note(limit)}。"
         )
     if level > 0 and facts["story"] and facts["story"] not in value and name != "title":
         warnings.append(
-            f"为了不超过{channel.name}的{label}字数上限（{max_chars} 字）{_limit_note(limit)}，"
+            f"为了不超过{channel.name}的{label}字数上限（{max_chars} 字{_limit_note(limit)}），"
             "这里没有放入你写的完整经过；完整经过可以在聊天里另发，或截图上传。"
         )
 
