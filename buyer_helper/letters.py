@@ -577,7 +577,7 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
             whole_limit = (limit_name, limit)
             continue
         value, level = _fit(field_template, context, notes, user, limit, spec.levels)
-        fields[limit_name] = value
+        fields[limit_name] = value.strip()
         context[f"{limit_name}_level"] = level
         _limit_warnings(warnings, channel, limit_name, limit, value, level, facts)
     context["fields"] = fields
