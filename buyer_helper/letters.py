@@ -21,7 +21,7 @@ from .errors import BuyerHelperError
 from .fileio import write_text_atomic
 from .law import is_food, is_fresh, is_quality_problem, laws_for
 from .plan import DISCLAIMER, Plan, Step
-from .routing import MISCONDUCT_WORDS, THREAT_WORDS
+from .routing import MISCONDUCT_WORDS, THREAT_WORDS, mentions
 
 SHANGHAI_TZ = "Asia/Shanghai"
 
@@ -89,16 +89,15 @@ QUOTE_RE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"|「([^「」]+)」")
 CLAUSE_END = "。！？!?；;\n"
 BUYER_TO_SELLER = "我(?:就|也|又|再|还)?(?:跟|对|和|给|向|问)(?:" + "|".join(SPEAKER_WORDS) + ")"
 
-# Seller misconduct and threats named in the buyer's own words: the same word lists the routing
-# uses (routing.MISCONDUCT_WORDS / THREAT_WORDS, FACTS.md §3), so plan and texts agree; here a
-# negation right before a word ("没有骂人") does not count, so no report is written for it.
+# Seller misconduct and threats named in the buyer's own words: the same word lists and the same
+# negation rule ("没有骂人" does not count) as the routing (routing.MISCONDUCT_WORDS, THREAT_WORDS,
+# mentions; FACTS.md §3), so the plan and the texts agree.
 MISCONDUCT_LABELS = {
     "seller_abuse": "辱骂",
     "seller_harassment": "骚扰、威胁",
     "off_platform": "引导到平台外联系或交易（导流）",
     "bribe_for_review": "利诱删改评价",
 }
-NEGATIONS = ("没", "没有", "未", "不是", "并未")
 
 
 @dataclass
@@ -174,30 +173,20 @@ def extract_quotes(text: str) -> list[str]:
     return found
 
 
-def _mentions(text: str, word: str) -> bool:
-    start = text.find(word)
-    while start >= 0:
-        before = text[max(0, start - 3) : start]
-        if not any(before.endswith(n) for n in NEGATIONS):
-            return True
-        start = text.find(word, start + 1)
-    return False
-
-
 def misconduct_kinds(case: Case) -> list[str]:
     """Which kinds of seller misconduct this case reports: its problem, plus those the story or
     the timeline names in plain words."""
     kinds = [case.problem] if case.problem in MISCONDUCT else []
     words = "\n".join([case.story, *(e.text for e in case.timeline)])
     for kind, keys in MISCONDUCT_WORDS.items():
-        if kind not in kinds and any(_mentions(words, k) for k in keys):
+        if kind not in kinds and any(mentions(words, k) for k in keys):
             kinds.append(kind)
     return kinds
 
 
 def mentions_threat(case: Case) -> bool:
     words = "\n".join([case.story, *(e.text for e in case.timeline)])
-    return case.problem == "seller_harassment" or any(_mentions(words, w) for w in THREAT_WORDS)
+    return case.problem == "seller_harassment" or any(mentions(words, w) for w in THREAT_WORDS)
 
 
 def _first_sentence(story: str) -> str:
@@ -261,7 +250,7 @@ def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None
     misconduct_events = [
         t
         for t in timeline
-        if any(_mentions(t["text"], w) for k in kinds for w in MISCONDUCT_WORDS[k])
+        if any(mentions(t["text"], w) for k in kinds for w in MISCONDUCT_WORDS[k])
     ]
     amount = case.order.amount
     contact = case.contact
