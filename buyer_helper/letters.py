@@ -579,7 +579,7 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
         text = finish_text(_render(spec.template, context, notes), user)
 
     if notes:
-        warnings.insert(0, "发送前请补全文中标出的“（请填写：…）”：" + "、".join(notes) + "。")
+        warnings.insert(0, "使用前请补全文中标出的“（请填写：…）”：" + "、".join(notes) + "。")
     warnings += _advice(case, channel_id, facts)
     title = spec.title
     if channel_id == "return_7day" and case.problem == "no_reason_return":

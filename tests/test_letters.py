@@ -706,7 +706,8 @@ STORY_TEXTS = ("c12315_online", "heimao")  # texts that always carry the whole s
 
 
 def _render_all_with_story(story: str):
-    case, plan = load("sample", story=story)
+    timeline = [*SAMPLE["timeline"], {"at": "2026-11-22T12:00:00+08:00", "text": story or "空"}]
+    case, plan = load("sample", story=story, timeline=timeline)
     out = {}
     for tid in applicable(case):
         out[tid] = L.render_letter(case, plan, tid)
