@@ -87,6 +87,8 @@ SPEAKER_WORDS = ("商家", "卖家", "店家", "客服", "对方", "店主", "�
 ABUSE_VERBS = ("辱骂", "骂", "威胁", "恐吓", "诅咒", "骚扰")
 QUOTE_RE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"|「([^「」]+)」")
 CLAUSE_END = "。！？!?；;\n"
+BUYER_SAYS = r"我(?:就|也|又|再|还)?(?:说|回|问|答|写|发|讲|告诉)"
+SPEECH = r"说|回复|回|称|写|发来|表示|[：:]"
 BUYER_TO_SELLER = "我(?:就|也|又|再|还)?(?:跟|对|和|给|向|问)(?:" + "|".join(SPEAKER_WORDS) + ")"
 
 # Seller misconduct and threats named in the buyer's own words: the same word lists and the same
@@ -151,25 +153,32 @@ def money(value: Decimal) -> str:
 
 
 def extract_quotes(text: str) -> list[str]:
-    """Quoted lines ("…" “…” 「…」) in the buyer's text that the buyer attributes to the seller."""
+    """Quoted lines ("…" “…” 「…」) in the buyer's text that the buyer attributes to the seller.
+
+    A quote counts when the clause before it names the seller (商家说“…”) or an abusive act
+    (骂我“…”), and not the buyer speaking (我跟商家说“…”). A quote right after an accepted
+    one, introduced only by a speech verb (…“加微信”，还说“…”), continues the seller's words.
+    """
     found: list[str] = []
     prev_end = 0
+    prev_seller = False
     for m in QUOTE_RE.finditer(text):
         quote = next(g for g in m.groups() if g is not None)
         start = max(prev_end, max(text.rfind(c, 0, m.start()) + 1 for c in CLAUSE_END))
+        continued = prev_seller and start == prev_end
         clause = text[start : m.start()][-40:]
         prev_end = m.end()
+        prev_seller = False
         if not quote.strip():
             continue
         last = max((clause.rfind(w) for w in SPEAKER_WORDS), default=-1)
-        if re.search(BUYER_TO_SELLER, clause):
-            continue  # "我跟商家说“…”": the buyer's own words
-        if last >= 0:
-            if re.search(r"我(?:就|也|又|再|还)?(?:说|回|问|答|写|发|讲|告诉)", clause[last:]):
-                continue
-        elif not any(v in clause for v in ABUSE_VERBS):
+        if re.search(BUYER_TO_SELLER, clause) or re.search(BUYER_SAYS, clause[max(last, 0) :]):
+            continue  # "我跟商家说“…”", "商家问，我说“…”": the buyer's own words
+        named = last >= 0 or any(v in clause for v in ABUSE_VERBS)
+        if not named and not (continued and len(clause) <= 12 and re.search(SPEECH, clause)):
             continue
         found.append(quote.strip())
+        prev_seller = True
     return found
 
 

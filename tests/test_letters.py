@@ -525,6 +525,9 @@ def test_misconduct_quotes_in_all_three_quote_styles():
     story = '客服回复"你爱退不退"。后来商家说「差评就等着」。店主又发来“别想退款”。'
     assert L.extract_quotes(story) == ["你爱退不退", "差评就等着", "别想退款"]
     assert L.extract_quotes("我跟商家说“我要退货”。") == []
+    assert L.extract_quotes("商家问我要不要换，我说“我要退货”。") == []
+    chained = "商家客服让我加微信“abc123”，说“微信转账给你便宜20”。我回复“不加”。"
+    assert L.extract_quotes(chained) == ["abc123", "微信转账给你便宜20"]
 
 
 def test_threats_advise_the_police_beside_the_text():
