@@ -228,7 +228,7 @@ def process_image(path: str) -> dict:
             im = ImageOps.exif_transpose(im)
             im = _flatten(im)
             if max(im.size) > MAX_SIDE:
-                im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+                im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
             buf = io.BytesIO()
             im.save(buf, "JPEG", quality=JPEG_QUALITY)
             return _ok(buf.getvalue(), im.size, original, date, camera)

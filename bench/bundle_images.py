@@ -1,0 +1,150 @@
+"""Benchmark: 100 phone-size photos (4000×3000 JPEG, q90) through `build_bundle` and `img2pdf`.
+
+Prints seconds, peak RSS and PDF size of each, and the ratios against the targets
+(time ≤ 4 × img2pdf, PDF ≤ 10 % of img2pdf's, peak RSS ≤ 400 MB). Not a test: run it by hand.
+
+    python bench/bundle_images.py [--count 100] [--keep DIR]
+
+Each side runs in its own subprocess, so its peak RSS (ru_maxrss) is its own; the bundle's
+two image workers are reported separately (RUSAGE_CHILDREN gives the larger of the two).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+W, H = 4000, 3000
+
+
+_BASE: dict = {}
+
+
+def make_photo(args: tuple[str, int]) -> int:
+    """A noisy gradient "photo" (the noise gives JPEG sizes like real 12 MP photos, ~3.5 MB)."""
+    from PIL import Image, ImageChops
+
+    path, seed = args
+    if not _BASE:  # once per worker process: the slow parts
+        grad = Image.linear_gradient("L").resize((W, H))
+        _BASE["grads"] = [grad, grad.transpose(Image.Transpose.ROTATE_180)]
+        _BASE["noise"] = Image.effect_noise((W, H), 20).point(lambda v: v // 2)
+    grads, noise = _BASE["grads"], _BASE["noise"]
+    channels = [
+        ImageChops.add(
+            grads[(seed + k) % 2].point(lambda v, k=k: (v * (k + 2)) // 8 + 20 * k),
+            ImageChops.offset(noise, seed * 37 + k * 101, seed * 53 + k * 7),
+        )
+        for k in range(3)
+    ]
+    Image.merge("RGB", channels).save(path, "JPEG", quality=90)
+    return Path(path).stat().st_size
+
+
+BUNDLE_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from buyer_helper.case import case_from_dict
+from buyer_helper.hours import parse_now
+from buyer_helper.routing import route
+from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.bundle import build_bundle
+
+now = parse_now(SAMPLE_NOW)
+answers = dict(SAMPLE_ANSWERS, evidence_notes={})
+case = case_from_dict(answers, today=now.date())
+plan = route(case, now)
+t = time.perf_counter()
+result = build_bundle(case, plan, Path(sys.argv[1]), Path(sys.argv[2]))
+seconds = time.perf_counter() - t
+print(json.dumps({
+    "seconds": seconds,
+    "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    "rss_workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+    "size": Path(sys.argv[2]).stat().st_size,
+    "pages": result.pages,
+}))
+"""
+
+IMG2PDF_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import img2pdf
+
+files = sorted(str(p) for p in Path(sys.argv[1]).iterdir())
+t = time.perf_counter()
+with open(sys.argv[2], "wb") as fh:
+    fh.write(img2pdf.convert(files))
+seconds = time.perf_counter() - t
+print(json.dumps({
+    "seconds": seconds,
+    "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    "rss_workers": 0,
+    "size": Path(sys.argv[2]).stat().st_size,
+}))
+"""
+
+
+def run_child(code: str, *args: str) -> dict:
+    t = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data["wall"] = time.perf_counter() - t
+    return data
+
+
+def mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=100)
+    ap.add_argument("--keep", type=Path, help="keep the photos and PDFs in this folder")
+    opts = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bh-bench-") as tmp:
+        root = opts.keep or Path(tmp)
+        photos = root / "photos"
+        photos.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        jobs = [(str(photos / f"IMG_{i:04d}.jpg"), i) for i in range(opts.count)]
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            total = sum(pool.map(make_photo, jobs))
+        took = time.perf_counter() - t
+        print(f"generated {opts.count} photos {W}×{H} q90: {mb(total)} in {took:.1f} s")
+
+        ours = run_child(BUNDLE_CHILD, str(photos), str(root / "bundle.pdf"))
+        ref = run_child(IMG2PDF_CHILD, str(photos), str(root / "img2pdf.pdf"))
+
+        print()
+        print(f"{'':10} {'seconds':>8} {'wall':>7} {'peak RSS':>10} {'workers':>9} {'PDF':>9}")
+        for name, r in (("bundle", ours), ("img2pdf", ref)):
+            print(
+                f"{name:10} {r['seconds']:8.2f} {r['wall']:7.2f} {mb(r['rss_self']):>10} "
+                f"{mb(r['rss_workers']):>9} {mb(r['size']):>9}"
+            )
+        print(f"bundle pages: {ours['pages']}")
+        t_ratio = ours["seconds"] / ref["seconds"]
+        s_ratio = ours["size"] / ref["size"]
+        rss = max(ours["rss_self"], ours["rss_workers"])
+        print()
+        checks = [
+            (f"time  {t_ratio:5.2f} × img2pdf", "≤ 4 ×", t_ratio <= 4),
+            (f"size  {s_ratio:6.1%} of img2pdf", "≤ 10 %", s_ratio <= 0.10),
+            (f"RSS   {mb(rss):>6} largest process", "≤ 400 MB", rss <= 400 * 2**20),
+        ]
+        for text, target, ok in checks:
+            print(f"{text:32} target {target:9} {'ok' if ok else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
