@@ -406,45 +406,61 @@ PUNCT_RANK = {"。": 5, "！": 5, "？": 5, "；": 4, "：": 3, "，": 2, "、":
 FORBIDDEN = ("None", "{{", "}}", "{%", "%}", "{#", "#}", "（）", "“”", "()")
 
 
-def _owners(text: str, user: list[str]) -> list[int]:
-    """For each character: the index of the buyer's string it belongs to, or -1 (template)."""
-    owner = [-1] * len(text)
-    for idx, s in sorted(enumerate(user), key=lambda p: -len(p[1])):
+def _user_spans(text: str, user: list[str]) -> tuple[list[bool], list[bool]]:
+    """Where the buyer's strings occur in `text` (every occurrence, overlaps included).
+
+    Returns (covered, inner): covered[i] is True when character i is part of some occurrence;
+    inner[i] is True when characters i and i+1 lie inside one and the same occurrence.
+    """
+    n = len(text)
+    cover = [0] * (n + 1)
+    pairs = [0] * (n + 1)
+    for s in {u for u in user if u}:
         start = text.find(s)
         while start >= 0:
             end = start + len(s)
-            if all(o == -1 for o in owner[start:end]):
-                owner[start:end] = [idx] * len(s)
+            cover[start] += 1
+            cover[end] -= 1
+            if len(s) > 1:
+                pairs[start] += 1
+                pairs[end - 1] -= 1
             start = text.find(s, start + 1)
-    return owner
+    covered, inner = [], []
+    c = p = 0
+    for i in range(n):
+        c += cover[i]
+        p += pairs[i]
+        covered.append(c > 0)
+        inner.append(p > 0)
+    return covered, inner
 
 
 def finish_text(text: str, user: list[str]) -> str:
     """Normalise blank lines, remove doubled punctuation the template made, and refuse any
-    template leftover. The buyer's own strings are left as they are."""
+    template leftover (None, {{ }}, empty brackets). The buyer's own strings stay as they are."""
     text = clean_block(text)
-    owner = _owners(text, user)
-    out: list[str] = []
-    out_owner: list[int] = []
-    for ch, ow in zip(text, owner, strict=True):
-        if out and ch in PUNCT_RANK and out[-1] in PUNCT_RANK:
-            prev, prev_ow = out[-1], out_owner[-1]
-            if ow == -1 and prev_ow == -1:
-                if PUNCT_RANK[ch] > PUNCT_RANK[prev]:
-                    out[-1], out_owner[-1] = ch, ow
-                continue
-            if ow == -1:  # the template adds punctuation after the buyer's: drop the template's
-                continue
-            if prev_ow == -1:  # the buyer's punctuation after the template's: drop the template's
-                out[-1], out_owner[-1] = ch, ow
-                continue
-        out.append(ch)
-        out_owner.append(ow)
-    text = "".join(out)
+    covered, inner = _user_spans(text, user)
+    kept: list[int] = []  # indices into text
+    for i, ch in enumerate(text):
+        if kept and ch in PUNCT_RANK and text[kept[-1]] in PUNCT_RANK:
+            j = kept[-1]
+            if not (j == i - 1 and inner[j]):  # not two marks inside the buyer's own words
+                if not covered[i] and not covered[j]:  # both from the template: keep the stronger
+                    if PUNCT_RANK[ch] > PUNCT_RANK[text[j]]:
+                        kept[-1] = i
+                    continue
+                if not covered[i]:  # the template's mark after the buyer's: drop the template's
+                    continue
+                if not covered[j]:  # the buyer's mark after the template's: drop the template's
+                    kept[-1] = i
+                    continue
+        kept.append(i)
+    text = "".join(text[i] for i in kept)
+    covered, _ = _user_spans(text, user)
     for bad in FORBIDDEN:
         start = text.find(bad)
         while start >= 0:
-            if all(o == -1 for o in out_owner[start : start + len(bad)]):
+            if not any(covered[start : start + len(bad)]):
                 raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
             start = text.find(bad, start + 1)
     return clean_block(text) + "\n"
