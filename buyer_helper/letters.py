@@ -475,10 +475,6 @@ def _channels():
     return load_channels()
 
 
-def text_ids() -> list[str]:
-    return list(TEXTS)
-
-
 def _unknown(channel_id: str) -> BuyerHelperError:
     channels = _channels()
     listed = []
@@ -592,7 +588,6 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
             continue
         value, level = _fit(field_template, context, notes, user, limit, spec.levels)
         fields[limit_name] = value.strip()
-        context[f"{limit_name}_level"] = level
         _limit_warnings(warnings, channel, limit_name, limit, value, level, facts)
     context["fields"] = fields
 
