@@ -348,6 +348,7 @@ def _plan(d: _Doc, plan: Plan, channels: dict, extra: str | None, tz) -> None:
         d.para(note, "small")
 
     d.sub("渠道一览（开放时间按北京时间）")
+    reach = {s.channel: s.reach for s in plan.steps if s.reach}
     ids = list(dict.fromkeys([s.channel for s in plan.steps] + ([extra] if extra else [])))
     rows: list[list[object]] = [
         [d.fixed(h, "th") for h in ("渠道", "怎么联系", "今天开放时间", "现在", "下次开放")]
@@ -361,7 +362,7 @@ def _plan(d: _Doc, plan: Plan, channels: dict, extra: str | None, tz) -> None:
         rows.append(
             [
                 d.text(ch.name, "cell"),
-                d.text(ch.reach, "cell"),
+                d.text(reach.get(cid) or ch.reach, "cell"),
                 d.text(state.today_hours, "cell"),
                 d.text(status, "cell"),
                 d.text(when, "cell"),
@@ -851,6 +852,10 @@ def bundle_command(directory, answers, evidence, output, channel, now) -> tuple[
         )
     except PermissionError as e:
         raise BuyerHelperError(f"无法写入 {output}：没有权限（{e.strerror}）") from None
+    except OSError as e:  # disk full, folder gone: the old PDF (if any) is untouched
+        raise BuyerHelperError(
+            f"写入 {output} 失败（{e.strerror or e}）；原有文件没有被改动。", exit_code=1
+        ) from None
     lines = [
         f"证据包已生成：{result.path}",
         f"  共 {result.pages} 页，{human_size(result.size)}；证据文件 {len(result.files)} 个"

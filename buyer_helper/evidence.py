@@ -271,14 +271,20 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             return None
-    if b"\x00" in data[:65536]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.count("\x00") <= max(
+        4, len(text) // 100
+    ):  # a stray NUL is still text
+        return text, "UTF-8"
+    if b"\x00" in data:  # GB18030 decodes nearly any bytes: refuse what looks binary
         return None
-    for enc, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
-        try:
-            return data.decode(enc), label
-        except UnicodeDecodeError:
-            continue
-    return None
+    try:
+        return data.decode("gb18030"), "GB18030"
+    except UnicodeDecodeError:
+        return None
 
 
 # ------------------------------------------------------------------- index

@@ -1,0 +1,472 @@
+"""The evidence bundle PDF, read back as a viewer (and an officer) would: text, fonts, images."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from buyer_helper.bundle import build_bundle, bundle_command
+from buyer_helper.case import load_case
+from buyer_helper.cli import main
+from buyer_helper.errors import BuyerHelperError
+from buyer_helper.hours import parse_now
+from buyer_helper.routing import route
+from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.samples import make_sample_evidence
+
+NOW = SAMPLE_NOW
+ORDER_ID = SAMPLE_ANSWERS["order"]["id"]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: wrapped lines in the PDF must not break a comparison."""
+    return re.sub(r"\s+", "", text)
+
+
+FURNITURE = re.compile(r"^(第 \d+ 页 / 共 \d+ 页|维权证据包 · .* 订单 .*)$")
+
+
+def pdf_text(path: Path) -> str:
+    """The text of all pages, without the page header and footer lines."""
+    lines = "\n".join(page.extract_text() for page in PdfReader(path).pages).split("\n")
+    return "\n".join(line for line in lines if not FURNITURE.match(line.strip()))
+
+
+def _xobjects(resources):
+    xobjs = resources.get("/XObject") if resources else None
+    return xobjs.get_object() if xobjs else {}
+
+
+def pdf_fonts(reader: PdfReader) -> dict[int, dict]:
+    """Every font object used on any page (or inside a form XObject), by object number."""
+    fonts: dict[int, dict] = {}
+
+    def visit(resources):
+        if not resources:
+            return
+        resources = resources.get_object()
+        for ref in (resources.get("/Font") or {}).values():
+            fonts[ref.idnum] = ref.get_object()
+        for ref in _xobjects(resources).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Form":
+                visit(obj.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return fonts
+
+
+def pdf_images(reader: PdfReader) -> dict[int, dict]:
+    images: dict[int, dict] = {}
+    for page in reader.pages:
+        for ref in _xobjects(page.get("/Resources")).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                images[ref.idnum] = obj
+    return images
+
+
+def _filters(img):
+    f = img.get("/Filter")
+    return [f] if isinstance(f, str) else list(f)
+
+
+def font_is_embedded(font) -> bool:
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    desc = font.get("/FontDescriptor")
+    if desc is None:
+        return False
+    desc = desc.get_object()
+    return any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def make_case_dir(root: Path, answers: dict | None = None, samples: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    data = answers if answers is not None else copy.deepcopy(SAMPLE_ANSWERS)
+    (root / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    if samples:
+        make_sample_evidence(root / "evidence")
+    else:
+        (root / "evidence").mkdir()
+    return root
+
+
+def run_bundle(directory: Path, channel: str | None = None) -> tuple[str, int, Path]:
+    message, code = bundle_command(
+        directory=directory, answers=None, evidence=None, output=None, channel=channel, now=NOW
+    )
+    return message, code, directory / "out" / f"证据包-{ORDER_ID}.pdf"
+
+
+def jpeg_bytes(size=(64, 48), color=(200, 30, 30), exif=None) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, color).save(buf, "JPEG", quality=90, **kwargs)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sample_bundle(tmp_path_factory):
+    """The built-in sample case with its generated evidence, bundled once for several tests."""
+    directory = make_case_dir(tmp_path_factory.mktemp("sample") / "案子")
+    message, code, pdf = run_bundle(directory)
+    return {"dir": directory, "message": message, "code": code, "pdf": pdf}
+
+
+# -------------------------------------------------------------- the sample
+
+
+def test_sample_bundle_holds_order_complaint_and_every_file(sample_bundle):
+    from buyer_helper.letters import render_letter
+
+    assert sample_bundle["code"] == 0, sample_bundle["message"]
+    assert "证据包已生成" in sample_bundle["message"]
+    text = squash(pdf_text(sample_bundle["pdf"]))
+    assert ORDER_ID in text
+    for name in SAMPLE_ANSWERS["evidence_notes"]:
+        assert name in text
+    for note in SAMPLE_ANSWERS["evidence_notes"].values():
+        assert squash(note) in text
+    # the complaint for the plan's next step, word for word (line breaks aside)
+    now = parse_now(NOW)
+    case = load_case(sample_bundle["dir"], today=now.date())
+    plan = route(case, now)
+    letter = render_letter(case, plan, plan.next_step.channel)
+    sentences = [s for s in letter.text.split("\n") if len(s.strip()) > 12]
+    assert sentences
+    for sentence in sentences:
+        assert squash(sentence) in text
+    # the seller's insult from the story, from the screenshot-free parts (story, chat log)
+    assert "你是不是有病？爱买不买，穷就别买" in text
+
+
+def test_sample_bundle_sections_page_numbers_and_metadata(sample_bundle):
+    reader = PdfReader(sample_bundle["pdf"])
+    total = len(reader.pages)
+    for n, page in enumerate(reader.pages, 1):
+        assert f"第{n}页/共{total}页" in squash(page.extract_text())
+    text = squash(pdf_text(sample_bundle["pdf"]))
+    order = [text.index(h) for h in ("一、时间线", "二、投诉文字", "三、维权计划", "四、证据清单")]
+    assert order == sorted(order)
+    assert "不是法律意见" in text  # the disclaimer
+    assert reader.metadata.title == f"维权证据包 订单 {ORDER_ID}"
+    assert "优品家居旗舰店" in reader.metadata.subject
+    # timeline entries in time order
+    assert text.index("2026-11-1620:15") < text.index("2026-11-2018:40")
+    assert text.index("2026-11-2109:10") < text.index("2026-11-2210:02")
+
+
+def test_every_font_is_embedded(sample_bundle):
+    fonts = pdf_fonts(PdfReader(sample_bundle["pdf"]))
+    assert fonts
+    for font in fonts.values():
+        assert font_is_embedded(font), font.get("/BaseFont")
+    assert not any("Helvetica" in str(f.get("/BaseFont")) for f in fonts.values())
+
+
+def test_sample_images_are_jpeg_without_ascii85(sample_bundle):
+    images = pdf_images(PdfReader(sample_bundle["pdf"]))
+    assert len(images) == 2  # the chat screenshot and the photo
+    for img in images.values():
+        assert list(_filters(img)) == ["/DCTDecode"]
+    raw = sample_bundle["pdf"].read_bytes()
+    assert b"ASCII85Decode" not in raw
+
+
+def test_emoji_in_chat_log_is_marked_and_reported(sample_bundle):
+    assert "😡" in sample_bundle["message"]
+    assert "U+1F621" in sample_bundle["message"]
+    text = pdf_text(sample_bundle["pdf"])
+    assert "向平台投诉。[表情]" in squash(text)
+
+
+def test_index_lists_sha256_of_original_files(sample_bundle):
+    text = squash(pdf_text(sample_bundle["pdf"]))
+    for path in sorted((sample_bundle["dir"] / "evidence").iterdir()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest in text, path.name
+
+
+# -------------------------------------------------------------- determinism
+
+
+def test_same_inputs_give_byte_identical_pdfs(tmp_path):
+    directory = make_case_dir(tmp_path / "case")
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    a = build_bundle(case, route(case, now), directory / "evidence", tmp_path / "a.pdf")
+    b = build_bundle(case, route(case, now), directory / "evidence", tmp_path / "b.pdf")
+    assert a.path.read_bytes() == b.path.read_bytes()
+
+
+def test_interrupted_write_leaves_old_pdf_untouched(tmp_path, monkeypatch):
+    from reportlab.pdfgen.canvas import Canvas
+
+    directory = make_case_dir(tmp_path / "case")
+    _, code, pdf = run_bundle(directory)
+    assert code == 0
+    old = pdf.read_bytes()
+
+    def broken_save(self):
+        self._filename.write(b"%PDF-1.4\n% half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Canvas, "save", broken_save)
+    with pytest.raises(BuyerHelperError) as err:
+        run_bundle(directory)
+    assert "原有文件没有被改动" in err.value.message
+    assert pdf.read_bytes() == old
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]  # no temp file left
+
+
+def test_interrupted_first_write_leaves_no_file(tmp_path, monkeypatch):
+    from reportlab.pdfgen.canvas import Canvas
+
+    directory = make_case_dir(tmp_path / "case")
+
+    def broken_save(self):
+        self._filename.write(b"%PDF-1.4\n% half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Canvas, "save", broken_save)
+    with pytest.raises(KeyboardInterrupt):
+        run_bundle(directory)
+    out = directory / "out"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+# ------------------------------------------------------------ broken files
+
+
+def test_broken_files_are_listed_with_reason_and_exit_3(tmp_path):
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    ev = directory / "evidence"
+    good = jpeg_bytes((300, 200))
+    (ev / "1-好照片.jpg").write_bytes(good)
+    whole = jpeg_bytes((800, 600), (10, 120, 200))
+    (ev / "2-传了一半.jpg").write_bytes(whole[: len(whole) // 2])
+    (ev / "3-苹果照片.heic").write_bytes(b"this is not a heic file at all" * 10)
+    (ev / "4-空文件.jpg").write_bytes(b"")
+    (ev / "5-说明.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    (ev / "6-视频.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 50)
+    (ev / ".DS_Store").write_bytes(b"hidden")
+
+    message, code, pdf = run_bundle(directory)
+    assert code == 3
+    assert "PDF 已生成，但有 5 个文件无法预览" in message
+    for name in ("2-传了一半.jpg", "3-苹果照片.heic", "4-空文件.jpg", "5-说明.docx", "6-视频.mp4"):
+        assert name in message
+    assert ".DS_Store" not in message
+
+    reader = PdfReader(pdf)
+    text = squash(pdf_text(pdf))
+    for path in ev.iterdir():
+        if path.name.startswith("."):
+            assert path.name not in text
+            continue
+        assert path.name in text
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in text
+    assert text.count("无法预览：") == 5
+    assert "文件是空的" in text
+    assert "图片文件不完整或已损坏" in text
+    assert len(pdf_images(reader)) == 1
+
+
+def test_empty_evidence_folder_still_bundles(tmp_path):
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    _message, code, pdf = run_bundle(directory)
+    assert code == 0
+    assert "证据文件夹里没有文件" in squash(pdf_text(pdf))
+
+
+# ------------------------------------------------------------ user text
+
+
+INJECTION = "a<b 与 AT&T 和 <b>粗体</b> 以及 <script>alert(1)</script> 还有 &amp; 和 ]]>"
+
+
+def test_markup_in_story_notes_timeline_and_chat_log_renders_literally(tmp_path):
+    answers = copy.deepcopy(SAMPLE_ANSWERS)
+    answers["story"] = INJECTION + "\x07响铃\x1b[31m\n第二行"
+    answers["timeline"].append({"at": "2026-11-22T12:00:00+08:00", "text": "记录 " + INJECTION})
+    answers["evidence_notes"]["03-聊天记录.txt"] = "说明 " + INJECTION
+    directory = make_case_dir(tmp_path / "case", answers)
+    log = directory / "evidence" / "03-聊天记录.txt"
+    log.write_text("聊天 " + INJECTION + "\n控制\x00字符\x08\x1b\n", encoding="utf-8")
+
+    message, code, pdf = run_bundle(directory)
+    assert code == 0, message
+    text = pdf_text(pdf)
+    flat = squash(text)
+    for prefix in ("记录", "说明", "聊天"):
+        assert squash(prefix + " " + INJECTION) in flat
+    assert squash(INJECTION) + "响铃[31m" in flat  # controls gone, the rest kept
+    assert "AT&T;" not in text
+    assert "控制字符" in flat
+    assert not re.search(r"[\x00-\x08\x0b-\x1f]", text)
+
+
+def test_long_lines_and_a_big_chat_log_render(tmp_path):
+    answers = copy.deepcopy(SAMPLE_ANSWERS)
+    long_cn = "长" * 1000 + "x" * 1000
+    answers["story"] = long_cn
+    answers["evidence_notes"]["03-聊天记录.txt"] = "注" * 2000
+    directory = make_case_dir(tmp_path / "case", answers)
+    lines = [f"2026-11-20 19:05 我：第{i}行 请处理漏水问题" for i in range(1, 20001)]
+    lines[100] = "L" * 2000
+    (directory / "evidence" / "03-聊天记录.txt").write_text("\n".join(lines), encoding="utf-8")
+
+    started = time.perf_counter()
+    message, code, pdf = run_bundle(directory)
+    seconds = time.perf_counter() - started
+    assert code == 0, message
+    reader = PdfReader(pdf)
+    assert len(reader.pages) > 300
+    last = squash(reader.pages[-1].extract_text())
+    assert "第20000行请处理漏水问题" in last
+    text = squash(pdf_text(pdf))
+    assert long_cn in text
+    assert "L" * 2000 in text
+    assert "共20000行" in text
+    assert seconds < 60
+
+
+# ------------------------------------------------------------------ images
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    (directory / "evidence" / "竖拍.jpg").write_bytes(jpeg_bytes((400, 200), exif=exif))
+    message, code, pdf = run_bundle(directory)
+    assert code == 0, message
+    (img,) = pdf_images(PdfReader(pdf)).values()
+    assert (img["/Width"], img["/Height"]) == (200, 400)
+
+
+def test_heic_photo_is_shown(tmp_path):
+    from PIL import Image
+
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    path = directory / "evidence" / "IMG_0001.heic"
+    try:
+        Image.new("RGB", (320, 240), (20, 160, 90)).save(path, format="HEIF")
+    except Exception as e:  # pragma: no cover - depends on the libheif build
+        pytest.skip(f"pillow_heif cannot write HEIC here: {e}")
+    message, code, pdf = run_bundle(directory)
+    assert code == 0, message
+    (img,) = pdf_images(PdfReader(pdf)).values()
+    assert (img["/Width"], img["/Height"]) == (320, 240)
+    assert list(_filters(img)) == ["/DCTDecode"]
+
+
+def test_png_webp_and_many_images_use_workers_and_report_progress(tmp_path):
+    from PIL import Image
+
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    ev = directory / "evidence"
+    for i in range(6):
+        im = Image.new("RGBA", (2400, 1200), (0, 0, 0, 0))
+        im.paste((30 * i, 90, 160, 255), (100, 100, 900, 900))
+        im.save(ev / f"截图{i + 1}.png")
+    Image.new("RGB", (500, 500), (1, 2, 3)).save(ev / "sticker.webp", "WEBP")
+    seen = []
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    result = build_bundle(
+        case, route(case, now), ev, tmp_path / "x.pdf", progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(i, 7) for i in range(1, 8)]
+    assert result.exit_code == 0
+    images = pdf_images(PdfReader(result.path))
+    assert len(images) == 7
+    assert max(max(i["/Width"], i["/Height"]) for i in images.values()) == 1600
+    assert [f.name for f in result.files][:2] == ["sticker.webp", "截图1.png"]
+
+
+# ----------------------------------------------------------------- command
+
+
+def _output(result) -> str:
+    out = result.output
+    with contextlib.suppress(ValueError, AttributeError):
+        out += result.stderr
+    return out
+
+
+def test_answers_evidence_output_form(tmp_path, runner):
+    directory = make_case_dir(tmp_path / "case")
+    out = tmp_path / "别处" / "证据.pdf"
+    result = runner.invoke(
+        main,
+        [
+            "bundle",
+            "--answers",
+            str(directory / "case.yaml"),
+            "--evidence",
+            str(directory / "evidence"),
+            "-o",
+            str(out),
+            "--now",
+            NOW,
+        ],
+    )
+    assert result.exit_code == 0, _output(result)
+    assert out.exists()
+    assert "证据包已生成" in _output(result)
+
+
+def test_explicit_channel_is_used(tmp_path):
+    from buyer_helper.letters import render_letter
+
+    directory = make_case_dir(tmp_path / "case")
+    message, code, pdf = run_bundle(directory, channel="heimao")
+    assert code == 0
+    assert "heimao" in message
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    letter = render_letter(case, route(case, now), "heimao")
+    assert squash(letter.text.split("\n")[0]) in squash(pdf_text(pdf))
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["bundle", "{dir}", "--answers", "{dir}/case.yaml"], "不要再给"),
+        (["bundle", "--answers", "{dir}/case.yaml", "--evidence", "{dir}/evidence"], "-o"),
+        (["bundle"], "--answers"),
+        (["bundle", "{dir}", "--channel", "nope"], "official_cs"),
+        (["bundle", "{dir}/不存在"], "找不到案子文件夹"),
+        (["bundle", "{dir}", "-o", "{dir}/x.txt"], ".pdf"),
+    ],
+)
+def test_bad_combinations_are_chinese_errors(tmp_path, runner, args, words):
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    argv = [a.replace("{dir}", str(directory)) for a in args] + ["--now", NOW]
+    result = runner.invoke(main, argv)
+    assert result.exit_code == 2
+    out = _output(result)
+    assert "错误：" in out
+    assert words in out
+    assert "Traceback" not in out

@@ -1,0 +1,194 @@
+"""The evidence index (kinds, dates, hashes, notes, previews) and the font subsetting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from buyer_helper.errors import BuyerHelperError
+from buyer_helper.evidence import decode_text, list_files, process_image, scan_evidence
+from buyer_helper.fonts import EMOJI_MARK, GlyphFilter, font_path, subset_ttf
+from buyer_helper.sample import SAMPLE_ANSWERS
+from buyer_helper.samples import make_sample_evidence
+
+SH = dt.timezone(dt.timedelta(hours=8))
+
+
+def _jpeg(size=(120, 80), exif=None, color=(90, 90, 200)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "JPEG", **({"exif": exif} if exif else {}))
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ index
+
+
+def test_sample_evidence_matches_the_sample_notes(tmp_path):
+    make_sample_evidence(tmp_path)
+    items = scan_evidence(tmp_path, SAMPLE_ANSWERS["evidence_notes"])
+    assert [i.name for i in items] == list(SAMPLE_ANSWERS["evidence_notes"])
+    assert [i.kind for i in items] == ["截图", "照片", "聊天记录"]
+    assert all(i.previewable for i in items)
+    assert [i.note for i in items] == list(SAMPLE_ANSWERS["evidence_notes"].values())
+    photo = items[1]
+    assert photo.date_source == "拍摄"
+    assert photo.date == dt.datetime(2026, 11, 20, 18, 52, 30, tzinfo=SH)
+    assert items[0].date_source == "修改"
+    assert items[0].date == dt.datetime(2026, 11, 20, 21, 35, tzinfo=SH)
+    for item in items:
+        assert item.sha256 == hashlib.sha256(item.path.read_bytes()).hexdigest()
+        assert item.size == item.path.stat().st_size
+    assert "😡" in items[2].text
+
+
+def test_sample_evidence_is_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    make_sample_evidence(a)
+    make_sample_evidence(b)
+    for name in SAMPLE_ANSWERS["evidence_notes"]:
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+        assert (a / name).stat().st_mtime == (b / name).stat().st_mtime
+
+
+def test_listing_is_recursive_natural_and_skips_hidden(tmp_path):
+    for rel in ["10.txt", "2.txt", "子文件夹/1.txt", ".hidden.txt", ".git/x.txt", "Thumbs.db"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x", encoding="utf-8")
+    names = [p.relative_to(tmp_path).as_posix() for p in list_files(tmp_path)]
+    assert names == ["2.txt", "10.txt", "子文件夹/1.txt"]
+
+
+def test_missing_folder_is_a_chinese_error(tmp_path):
+    with pytest.raises(BuyerHelperError, match="证据文件夹不存在"):
+        scan_evidence(tmp_path / "nope")
+
+
+def test_mtime_is_shown_in_shanghai_time(tmp_path):
+    p = tmp_path / "记录.txt"
+    p.write_text("你好", encoding="utf-8")
+    ts = dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(p, (ts, ts))
+    (item,) = scan_evidence(tmp_path)
+    assert item.date_text == "2026-11-21 00:00（修改）"
+
+
+def test_chat_logs_in_gb18030_and_utf8_bom_are_read(tmp_path):
+    (tmp_path / "a.txt").write_bytes("商家：爱买不买\n".encode("gb18030"))
+    (tmp_path / "b.txt").write_bytes("\ufeff商家：穷就别买\n".encode())
+    a, b = scan_evidence(tmp_path)
+    assert (a.text, a.encoding) == ("商家：爱买不买\n", "GB18030")
+    assert (b.text, b.encoding) == ("商家：穷就别买\n", "UTF-8")
+
+
+def test_binary_txt_is_listed_not_printed(tmp_path):
+    (tmp_path / "x.txt").write_bytes(bytes(range(256)) * 4)
+    (item,) = scan_evidence(tmp_path)
+    assert not item.previewable
+    assert "无法预览" in item.status
+    assert item.kind == "其他"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300))
+def test_decode_text_never_raises(data):
+    result = decode_text(data)
+    assert result is None or isinstance(result[0], str)
+
+
+def test_image_without_extension_is_recognised(tmp_path):
+    (tmp_path / "微信图片").write_bytes(_jpeg())
+    (item,) = scan_evidence(tmp_path)
+    assert item.preview == "图片"
+
+
+def test_png_alpha_is_flattened_on_white_and_big_images_shrink(tmp_path):
+    from PIL import Image
+
+    im = Image.new("RGBA", (3200, 1000), (0, 0, 0, 0))
+    im.paste((200, 0, 0, 255), (1000, 200, 2000, 800))
+    im.save(tmp_path / "屏幕截图.png")
+    (item,) = scan_evidence(tmp_path)
+    assert item.kind == "截图"
+    assert item.original_size == (3200, 1000)
+    assert item.pixel_size == (1600, 500)
+    out = Image.open(io.BytesIO(item.jpeg))
+    assert out.format == "JPEG"
+    assert all(v > 245 for v in out.getpixel((5, 5)))  # transparent became white
+    r, g, _b = out.getpixel((750, 250))
+    assert r > 180 and g < 40
+
+
+def test_camera_jpeg_is_a_photo_and_small_jpeg_passes_through(tmp_path):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Phone"
+    data = _jpeg(exif=exif)
+    (tmp_path / "a.jpg").write_bytes(data)
+    (item,) = scan_evidence(tmp_path)
+    assert item.kind == "照片"
+    assert item.jpeg == data  # small and upright: the original bytes, untouched
+
+
+def test_process_image_reports_reasons_in_chinese(tmp_path):
+    bad = tmp_path / "half.jpg"
+    data = _jpeg((600, 400))
+    bad.write_bytes(data[: len(data) // 2])
+    result = process_image(str(bad))
+    assert result["ok"] is False
+    assert result["reason"] == "图片文件不完整或已损坏"
+    junk = tmp_path / "x.webp"
+    junk.write_bytes(b"RIFF0000WEBPnonsense")
+    result = process_image(str(junk))
+    assert result["ok"] is False
+    assert "图片" in result["reason"]
+
+
+# ------------------------------------------------------------------ fonts
+
+
+def test_font_file_is_the_packaged_ofl_font():
+    path = font_path("sans")
+    assert path.name == "NotoSansSC-Regular.otf"
+    assert path.stat().st_size > 1_000_000
+
+
+def test_missing_glyphs_become_visible_markers_with_a_warning():
+    g = GlyphFilter()
+    out = g.clean("好的😀👍🏻 家人👨‍👩‍👧 生僻字𪚥 铃\x07声\r\n下一行\t缩进")
+    assert (
+        out
+        == f"好的{EMOJI_MARK}{EMOJI_MARK} 家人{EMOJI_MARK} 生僻字[□U+2A6A5] 铃声\n下一行    缩进"
+    )
+    (warning,) = g.warnings()
+    for code in ("U+1F600", "U+1F44D", "U+2A6A5"):
+        assert code in warning
+
+
+def test_text_the_font_covers_needs_no_warning():
+    g = GlyphFilter()
+    text = "订单号 231118-094512837760231，“你是不是有病？” ¥89.90 ①②③ AT&T <b>"
+    assert g.clean(text) == text
+    assert g.warnings() == []
+
+
+def test_subset_font_is_truetype_deterministic_and_uniquely_named():
+    from fontTools.ttLib import TTFont
+
+    a = subset_ttf("sans", set("维权证据包"))
+    assert a == subset_ttf("sans", set("维权证据包"))
+    b = subset_ttf("sans", set("维权证据包订单"))
+    fa, fb = TTFont(io.BytesIO(a)), TTFont(io.BytesIO(b))
+    assert "glyf" in fa and "CFF " not in fa
+    assert set(fa.getBestCmap()) >= {ord(c) for c in "维权证据包"}
+    assert fa["name"].getDebugName(6) != fb["name"].getDebugName(6)
+    assert fa["name"].getDebugName(6).startswith("BuyerHelperSansSC-")
