@@ -383,9 +383,20 @@ def read_yaml(path: Path) -> Any:
 
 
 def write_yaml(path: Path, data: Any) -> None:
+    """Write YAML a buyer can read and edit: multi-line text as `|` blocks, Chinese as is."""
     import yaml
 
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        # Block style cannot keep trailing spaces on a line, tabs or control characters.
+        lines = value.split("\n")
+        block = len(lines) > 1 and all(ln == ln.rstrip() and ln.isprintable() for ln in lines)
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
+
+    _Dumper.add_representer(str, _str)
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     write_text_atomic(Path(path), text)
 
 

@@ -30,7 +30,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BuyerHelperError as e:
-            click.echo(f"错误：{e.message}", err=True)
+            # An interruption (130) is the buyer's choice, not an error.
+            prefix = "" if e.exit_code == 130 else "错误："
+            click.echo(f"{prefix}{e.message}", err=True)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo("\n已中断。", err=True)
