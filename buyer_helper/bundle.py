@@ -106,6 +106,7 @@ class _Table:
 @dataclass
 class _Image:
     item: EvidenceFile
+    part: int = 0
 
 
 @dataclass
@@ -404,7 +405,7 @@ def _index(d: _Doc, files: list[EvidenceFile]) -> None:
                 d.text(status, "bad" if not f.previewable else "cell8"),
             ]
         )
-    widths = [10 * mm, 30 * mm, 14 * mm, 22 * mm, 15 * mm, 28 * mm]
+    widths = [10 * mm, 29 * mm, 16 * mm, 22 * mm, 15 * mm, 28 * mm]
     rest = FRAME_W - sum(widths)
     widths += [rest * 0.56, rest * 0.44]
     style = [("BACKGROUND", (7, r), (7, r), colors.HexColor("#fdecea")) for r in bad_rows]
@@ -422,18 +423,22 @@ def _index(d: _Doc, files: list[EvidenceFile]) -> None:
 def _attachments(d: _Doc, files: list[EvidenceFile]) -> None:
     for f in files:
         if f.preview == "图片":
-            d.add(_Break("page"))
-            d.add(d.text(f"证据 {f.no}　{f.name}", "h2"))
-            note = f.note
-            if len(note) > MAX_CAPTION_NOTE:
-                note = note[:MAX_CAPTION_NOTE] + "…（完整说明见证据清单）"
-            meta = f"{f.kind}　{f.date_text}"
-            if f.original_size:
-                meta += f"　原图 {f.original_size[0]}×{f.original_size[1]}"
-            d.para(meta, "small")
-            if note:
-                d.para(f"说明：{note}", "caption")
-            d.add(_Break("space", 2 * mm), _Image(f))
+            n = len(f.parts)
+            for k in range(n):
+                d.add(_Break("page"))
+                part = f"（长图第 {k + 1}/{n} 段）" if n > 1 else ""
+                d.add(d.text(f"证据 {f.no}　{f.name}{part}", "h2"))
+                if k == 0:
+                    note = f.note
+                    if len(note) > MAX_CAPTION_NOTE:
+                        note = note[:MAX_CAPTION_NOTE] + "…（完整说明见证据清单）"
+                    meta = f"{f.kind}　{f.date_text}"
+                    if f.original_size:
+                        meta += f"　原图 {f.original_size[0]}×{f.original_size[1]}"
+                    d.para(meta, "small")
+                    if note:
+                        d.para(f"说明：{note}", "caption")
+                d.add(_Break("space", 2 * mm), _Image(f, k))
         elif f.preview == "文字" and f.text is not None:
             lines = f.text.split("\n")
             if lines and lines[-1] == "":
@@ -693,7 +698,8 @@ def _materialize(d: _Doc, font: str) -> list:
             t.setStyle(TableStyle(cmds + it.style))
             story.append(t)
         elif isinstance(it, _Image):
-            story.append(JpegImage(it.item.jpeg, it.item.pixel_size))
+            data, size = it.item.parts[it.part]
+            story.append(JpegImage(data, size))
         elif isinstance(it, _Lines):
             story.append(TextLines(it.lines, font, first_no=it.first_no))
         elif isinstance(it, list):

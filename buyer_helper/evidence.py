@@ -24,6 +24,9 @@ from pathlib import Path
 from .errors import BuyerHelperError
 
 MAX_SIDE = 1600  # pixels, long side of an image in the PDF
+TALL_RATIO = 2.4  # taller than this (height / width): a scrolling screenshot, cut into parts
+SLICE_WIDTH = 1080  # pixels, width of the parts of a tall screenshot
+SLICE_RATIO = 1.3  # height / width of each part (about the free space on an A4 page)
 JPEG_QUALITY = 85
 MAX_TEXT_BYTES = 30 * 1024 * 1024  # a chat log larger than this is listed, not printed
 PARALLEL_FROM = 5  # use two worker processes from this many images on
@@ -58,11 +61,19 @@ class EvidenceFile:
     note: str = ""
     preview: str = ""  # "图片" | "文字" | "" (none)
     reason: str = ""  # why it could not be previewed (Chinese)
-    jpeg: bytes | None = field(default=None, repr=False)
-    pixel_size: tuple[int, int] | None = None  # of the JPEG for the PDF
+    parts: list[tuple[bytes, tuple[int, int]]] = field(default_factory=list, repr=False)
     original_size: tuple[int, int] | None = None
     text: str | None = field(default=None, repr=False)
     encoding: str = ""
+
+    @property
+    def jpeg(self) -> bytes | None:
+        """The (first) JPEG shown in the PDF."""
+        return self.parts[0][0] if self.parts else None
+
+    @property
+    def pixel_size(self) -> tuple[int, int] | None:
+        return self.parts[0][1] if self.parts else None
 
     @property
     def previewable(self) -> bool:
@@ -190,8 +201,9 @@ def _image_reason(exc: BaseException) -> str:
 def process_image(path: str) -> dict:
     """Open one image and return JPEG bytes for the PDF (run in a worker process).
 
-    Returns a dict: ok, jpeg, size (w, h of the JPEG), original (w, h), date (ISO or None),
-    camera (bool), reason (Chinese, when not ok).
+    Returns a dict: ok, parts (list of (JPEG bytes, (w, h))), original (w, h), date (ISO or
+    None), camera (bool), reason (Chinese, when not ok). A long scrolling screenshot (长截图)
+    becomes several page-sized parts, so its text stays readable.
     """
     from PIL import Image, ImageOps
 
@@ -209,38 +221,67 @@ def process_image(path: str) -> dict:
             camera = bool(exif.get(0x010F) or exif.get(0x0110))
             orientation = exif.get(0x0112, 1)
             fmt = im.format
-            long_side = max(original)
+            w, h = original if orientation not in (5, 6, 7, 8) else original[::-1]
+            tall = h > TALL_RATIO * w
             # Small baseline/progressive RGB or grey JPEGs that need no rotation go in as they are.
             if (
                 fmt == "JPEG"
-                and long_side <= MAX_SIDE
+                and max(original) <= MAX_SIDE
+                and not tall
                 and orientation in (1, None)
                 and im.mode in ("RGB", "L")
             ):
                 im.load()  # proves the file decodes completely
                 with open(path, "rb") as fh:
                     data = fh.read()
-                return _ok(data, original, original, date, camera)
-            if fmt == "JPEG" and long_side > MAX_SIDE:
-                scale = MAX_SIDE / long_side
+                return _ok([(data, original)], original, date, camera)
+            if fmt == "JPEG" and not tall and max(original) > MAX_SIDE:
+                scale = MAX_SIDE / max(original)  # decode at 1/2, 1/4 … scale: much less work
                 im.draft("RGB", (int(original[0] * scale), int(original[1] * scale)))
             im.load()
             im = ImageOps.exif_transpose(im)
             im = _flatten(im)
+            if tall:
+                return _ok(_slices(im), original, date, camera)
             if max(im.size) > MAX_SIDE:
                 im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-            buf = io.BytesIO()
-            im.save(buf, "JPEG", quality=JPEG_QUALITY)
-            return _ok(buf.getvalue(), im.size, original, date, camera)
+            return _ok([(_encode(im), im.size)], original, date, camera)
     except Exception as exc:  # every failure becomes a reason shown in the index
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
 
 
-def _ok(data, size, original, date, camera) -> dict:
+def _encode(im) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=JPEG_QUALITY)
+    return buf.getvalue()
+
+
+def _slices(im) -> list[tuple[bytes, tuple[int, int]]]:
+    """A tall image cut into page-shaped parts, each overlapping the next a little."""
+    from PIL import Image
+
+    w, h = im.size
+    if w > SLICE_WIDTH:
+        h = max(1, round(h * SLICE_WIDTH / w))
+        w = SLICE_WIDTH
+        im = im.resize((w, h), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    step = int(w * SLICE_RATIO)
+    overlap = max(1, step // 25)
+    parts = []
+    top = 0
+    while True:
+        bottom = min(h, top + step)
+        part = im.crop((0, top, w, bottom))
+        parts.append((_encode(part), part.size))
+        if bottom >= h:
+            return parts
+        top = bottom - overlap
+
+
+def _ok(parts, original, date, camera) -> dict:
     return {
         "ok": True,
-        "jpeg": data,
-        "size": tuple(size),
+        "parts": [(data, tuple(size)) for data, size in parts],
         "original": tuple(original),
         "date": date.isoformat() if date else None,
         "camera": camera,
@@ -402,8 +443,7 @@ def _apply(item: EvidenceFile, digest: str, result: dict) -> None:
     else:
         item.kind = KIND_PHOTO
     if result["ok"]:
-        item.jpeg = result["jpeg"]
-        item.pixel_size = result["size"]
+        item.parts = result["parts"]
         item.original_size = result["original"]
         item.preview = "图片"
     else:
