@@ -30,7 +30,8 @@ FAMILY = {"sans": "BuyerHelperSansSC", "serif": "BuyerHelperSerifSC"}
 EMOJI_MARK = "[表情]"
 # Zero-width joiners, variation selectors and skin-tone modifiers belong to the emoji before them.
 _EMOJI_JOINERS = {0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+_NEWLINES_RE = re.compile(r"\r\n|[\r\x85\u2028\u2029\x0b\x0c]")
 
 
 def font_path(face: str = "sans") -> Path:
@@ -74,7 +75,8 @@ def _is_emoji(cp: int) -> bool:
 class GlyphFilter:
     """Cleans user text for the PDF and remembers every character used and every one replaced.
 
-    Control characters (except newline and tab) are removed, tabs become four spaces, and a
+    Line separators become newlines, other control characters (C0 and C1, except newline and
+    tab) are removed, tabs become four spaces, and a
     character the font lacks, or any character beyond the BMP (reportlab writes a wrong
     ToUnicode entry for those), becomes a visible marker: "[表情]" for emoji, "[□U+XXXX]" else.
     """
@@ -85,7 +87,7 @@ class GlyphFilter:
 
     def clean(self, text: object) -> str:
         text = "" if text is None else str(text)
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+        text = _NEWLINES_RE.sub("\n", text).replace("\t", "    ")
         text = _CONTROL_RE.sub("", text)
         cover = font_coverage(self.face)
         out: list[str] = []

@@ -192,3 +192,25 @@ def test_subset_font_is_truetype_deterministic_and_uniquely_named():
     assert set(fa.getBestCmap()) >= {ord(c) for c in "维权证据包"}
     assert fa["name"].getDebugName(6) != fb["name"].getDebugName(6)
     assert fa["name"].getDebugName(6).startswith("BuyerHelperSansSC-")
+
+
+def test_line_separators_and_c1_controls():
+    g = GlyphFilter()
+    assert g.clean("一\x85二\u2028三\r四\x0c五\x9b六\x80") == "一\n二\n三\n四\n五六"
+    assert g.warnings() == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_cleaned_text_uses_only_glyphs_the_font_has(text):
+    from buyer_helper.fonts import font_coverage
+
+    g = GlyphFilter()
+    out = g.clean(text)
+    cover = font_coverage("sans")
+    assert all(ch == "\n" or (ord(ch) <= 0xFFFF and ord(ch) in cover) for ch in out)
+    # nothing vanishes silently: every visible character kept, or counted in the warning
+    dropped = {ch for ch in text if ch not in out and ch.isprintable() and not ch.isspace()}
+    assert dropped <= set(g.missing) | {"\u200d", "\ufe0f", "\ufe0e"} | {
+        chr(c) for c in range(0x1F3FB, 0x1F400)
+    }
