@@ -402,31 +402,41 @@ def _load_text(item: EvidenceFile) -> None:
 
 
 def _image_job(path: str) -> tuple[str, dict]:
-    return sha256_file(Path(path)), process_image(path)
+    try:
+        digest = sha256_file(Path(path))
+    except OSError as e:
+        reason = f"无法读取文件（{e.strerror or type(e).__name__}）"
+        return "", {"ok": False, "reason": reason, "date": None, "camera": False}
+    return digest, process_image(path)
 
 
 def _process_images(
     images: list[EvidenceFile], progress: Callable[[int, int], None] | None, workers: int
 ) -> None:
     total = len(images)
-    if not total:
-        return
-    paths = [str(i.path) for i in images]
+    done = 0
+
+    def finish(item: EvidenceFile, result: tuple[str, dict]) -> None:
+        nonlocal done
+        _apply(item, *result)
+        done += 1
+        if progress:
+            progress(done, total)
+
     if workers > 1 and total >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done, (item, result) in enumerate(
-                zip(images, pool.map(_image_job, paths), strict=True), 1
-            ):
-                _apply(item, *result)
-                if progress:
-                    progress(done, total)
-    else:
-        for done, (item, path) in enumerate(zip(images, paths, strict=True), 1):
-            _apply(item, *_image_job(path))
-            if progress:
-                progress(done, total)
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for item, result in zip(
+                    images, pool.map(_image_job, [str(i.path) for i in images]), strict=False
+                ):
+                    finish(item, result)
+        except (OSError, BrokenProcessPool):  # no worker processes here: carry on in this one
+            pass
+    for item in images[done:]:
+        finish(item, _image_job(str(item.path)))
 
 
 def _apply(item: EvidenceFile, digest: str, result: dict) -> None:

@@ -214,3 +214,31 @@ def test_cleaned_text_uses_only_glyphs_the_font_has(text):
     assert dropped <= set(g.missing) | {"\u200d", "\ufe0f", "\ufe0e"} | {
         chr(c) for c in range(0x1F3FB, 0x1F400)
     }
+
+
+def test_unreadable_image_is_listed_with_a_reason(tmp_path, monkeypatch):
+    import buyer_helper.evidence as evidence
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(evidence, "sha256_file", denied)
+    (tmp_path / "锁住.jpg").write_bytes(_jpeg())
+    (item,) = scan_evidence(tmp_path, workers=1)
+    assert item.status == "无法预览：无法读取文件（Permission denied）"
+
+
+def test_broken_worker_pool_falls_back_to_this_process(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    class NoPool:
+        def __init__(self, *a, **k):
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
+    for i in range(6):
+        (tmp_path / f"{i}.jpg").write_bytes(_jpeg(color=(i * 40, 0, 0)))
+    seen = []
+    items = scan_evidence(tmp_path, progress=lambda d, t: seen.append(d))
+    assert all(i.previewable for i in items)
+    assert seen == [1, 2, 3, 4, 5, 6]
