@@ -239,7 +239,8 @@ def process_image(path: str) -> dict:
                 scale = MAX_SIDE / max(original)  # decode at 1/2, 1/4 … scale: much less work
                 im.draft("RGB", (int(original[0] * scale), int(original[1] * scale)))
             im.load()
-            im = ImageOps.exif_transpose(im)
+            if orientation not in (1, None):
+                im = ImageOps.exif_transpose(im)  # (it copies the image even when upright)
             im = _flatten(im)
             if tall:
                 return _ok(_slices(im), original, date, camera)
