@@ -248,15 +248,12 @@ def _channel_name(cid: str, channels: dict) -> str:
     return ch.name if ch else cid
 
 
-def _complaint(d: _Doc, case: Case, plan: Plan, channel: str | None, channels: dict) -> None:
+def _complaint(d: _Doc, letter, channel: str | None, channels: dict) -> None:
     d.add(_Break("page"))
     d.heading("二、投诉文字")
-    if channel is None:
-        d.para("计划中的步骤都已完成，没有需要附上的投诉文字。", user=False)
+    if letter is None:
+        d.para("计划中没有还需要提交文字的步骤，这里没有附投诉文字。", user=False)
         return
-    from .letters import render_letter
-
-    letter = render_letter(case, plan, channel)
     title = getattr(letter, "title", "") or _channel_name(channel, channels)
     d.sub(title, user=True)
     d.para(f"用于：{_channel_name(channel, channels)}（{channel}）", "small")
@@ -710,14 +707,24 @@ def _materialize(d: _Doc, font: str) -> list:
 # ---------------------------------------------------------------------- build
 
 
-def _resolve_channel(plan: Plan, channel: str | None, channels: dict) -> str | None:
-    if channel is None:
-        step = plan.next_step
-        return step.channel if step else None
-    if channel not in channels:
-        known = "、".join(channels)
-        raise BuyerHelperError(f"没有“{channel}”这个渠道。可用的渠道：{known}")
-    return channel
+def _pick_letter(case: Case, plan: Plan, channel: str | None):
+    """(channel id, Letter) for `channel`, or by default for the first open step with a text.
+
+    An explicit channel the letters cannot serve is the buyer's error (it lists the ids);
+    by default, steps without a text of their own (e.g. a phone call) are passed over.
+    """
+    from .letters import render_letter
+
+    if channel is not None:
+        return channel, render_letter(case, plan, channel)
+    for step in plan.steps:
+        if step.done:
+            continue
+        try:
+            return step.channel, render_letter(case, plan, step.channel)
+        except BuyerHelperError:
+            continue
+    return None, None
 
 
 def build_bundle(
@@ -734,7 +741,7 @@ def build_bundle(
 
     started = time.perf_counter()
     channels = load_channels()
-    channel = _resolve_channel(plan, channel, channels)
+    channel, letter = _pick_letter(case, plan, channel)  # before the slow part: fail fast
     out_path = Path(out_path)
     files = (
         scan_evidence(evidence_dir, case.evidence_notes, progress=progress)
@@ -746,7 +753,7 @@ def build_bundle(
     tz = SHANGHAI
     _cover(d, case, plan, files, tz)
     _timeline(d, case, tz)
-    _complaint(d, case, plan, channel, channels)
+    _complaint(d, letter, channel, channels)
     _plan(d, plan, channels, channel, tz)
     _index(d, files)
     _attachments(d, files)
@@ -759,11 +766,12 @@ def build_bundle(
     title = f"维权证据包 订单 {case.order.id}"
     subject = f"{case.platform_name} {case.order.shop} {case.order.item}：{case.problem_name}"
     pages = _write_pdf(story, out_path, font, header, title, subject, case.order.id)
+    notes = [f"投诉文字：{w}" for w in (getattr(letter, "warnings", None) or [])]
     return BundleResult(
         path=out_path,
         pages=pages,
         files=files,
-        warnings=d.glyphs.warnings(),
+        warnings=d.glyphs.warnings() + notes,
         channel=channel,
         seconds=time.perf_counter() - started,
         size=out_path.stat().st_size,

@@ -489,3 +489,24 @@ def test_long_scrolling_screenshot_is_cut_into_readable_pages(tmp_path):
     assert {img["/Width"] for img in images.values()} == {1080}
     assert sum(img["/Height"] for img in images.values()) >= 6000
     assert "长图第5/5段" in squash(pdf_text(pdf))
+
+
+def test_default_text_skips_steps_without_one(tmp_path):
+    from buyer_helper.plan import Plan, Step
+
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+
+    def step(cid, done=False):
+        return Step(cid, f"步骤 {cid}", ["做"], [], "", [], done=done)
+
+    plan = Plan(now, [step("official_cs", done=True), step("police"), step("heimao")], [])
+    result = build_bundle(case, plan, directory / "evidence", tmp_path / "a.pdf")
+    assert result.channel == "heimao"
+    assert "黑猫投诉" in squash(pdf_text(result.path))
+
+    plan = Plan(now, [step("police")], [])
+    result = build_bundle(case, plan, directory / "evidence", tmp_path / "b.pdf")
+    assert result.channel is None
+    assert "这里没有附投诉文字" in squash(pdf_text(result.path))
