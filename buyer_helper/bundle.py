@@ -200,7 +200,14 @@ def _cover(d: _Doc, case: Case, plan: Plan, files: list[EvidenceFile], tz) -> No
         d.sub("经过（买家自述）")
         for part in case.story.strip().split("\n"):
             d.para(part)
-    d.add(_Break("space", 5 * mm))
+    shown_images = sum(len(f.parts) > 0 for f in files)
+    shown_texts = sum(f.preview == "文字" for f in files)
+    contents = "本证据包内容：一、时间线；二、投诉文字；三、维权计划与渠道开放时间；四、证据清单"
+    if shown_images or shown_texts:
+        contents += f"；五、证据附件（图片 {shown_images} 张，聊天记录 {shown_texts} 份）"
+    d.add(_Break("space", 3 * mm))
+    d.para(contents + "。", "small")
+    d.add(_Break("space", 3 * mm))
     d.add(
         _Table(
             [
@@ -418,11 +425,15 @@ def _index(d: _Doc, files: list[EvidenceFile]) -> None:
 
 
 def _attachments(d: _Doc, files: list[EvidenceFile]) -> None:
+    first = True
     for f in files:
         if f.preview == "图片":
             n = len(f.parts)
             for k in range(n):
                 d.add(_Break("page"))
+                if first:
+                    d.add(d.fixed("五、证据附件", "h1"))
+                    first = False
                 part = f"（长图第 {k + 1}/{n} 段）" if n > 1 else ""
                 d.add(d.text(f"证据 {f.no}　{f.name}{part}", "h2"))
                 if k == 0:
@@ -441,6 +452,9 @@ def _attachments(d: _Doc, files: list[EvidenceFile]) -> None:
             if lines and lines[-1] == "":
                 lines.pop()
             d.add(_Break("page"))
+            if first:
+                d.add(d.fixed("五、证据附件", "h1"))
+                first = False
             d.add(d.text(f"证据 {f.no}　{f.name}", "h2"))
             meta = f"{f.kind}全文，{f.encoding} 编码，共 {len(lines)} 行"
             d.para(meta, "small")
