@@ -390,10 +390,16 @@ def write_yaml(path: Path, data: Any) -> None:
         pass
 
     def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-        # Block style cannot keep trailing spaces on a line, tabs or control characters.
+        # Block style cannot keep trailing spaces on a line; control characters (and NEL,
+        # which PyYAML mangles in plain and single-quoted style) need double quotes.
         lines = value.split("\n")
-        block = len(lines) > 1 and all(ln == ln.rstrip() and ln.isprintable() for ln in lines)
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
+        if not all(ln.isprintable() for ln in lines):
+            style = '"'
+        elif len(lines) > 1 and all(ln == ln.rstrip() for ln in lines):
+            style = "|"
+        else:
+            style = None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, _str)
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from buyer_helper.case import read_yaml, write_yaml
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.text(max_size=300))
 def test_any_story_round_trips(tmp_path_factory, story):
     path = tmp_path_factory.mktemp("c") / "case.yaml"
