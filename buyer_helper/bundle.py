@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +48,7 @@ from reportlab.platypus import (
 from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, TRIED, Case, load_case
 from .errors import BuyerHelperError
 from .evidence import EvidenceFile, human_size, scan_evidence, stderr_progress
+from .fileio import write_bytes_atomic
 from .fonts import GlyphFilter, register_font
 from .plan import DISCLAIMER, Plan
 
@@ -793,35 +792,30 @@ def build_bundle(
 
 
 def _write_pdf(story, out_path: Path, font, header, title, subject, keywords) -> int:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    """Lay out the PDF in memory (reportlab holds it all until saving anyway), then write it
+    atomically: an interrupted run never leaves half a PDF under the final name."""
     saved = rl_config.invariant, rl_config.useA85
     rl_config.invariant, rl_config.useA85 = 1, 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    buffer = io.BytesIO()
     try:
-        with os.fdopen(fd, "wb") as fh:
-            doc = SimpleDocTemplate(
-                fh,
-                pagesize=A4,
-                leftMargin=MARGIN,
-                rightMargin=MARGIN,
-                topMargin=MARGIN,
-                bottomMargin=MARGIN,
-                title=title,
-                subject=subject,
-                author="buyer-helper",
-                creator="buyer-helper",
-                keywords=keywords,
-                lang="zh-CN",
-            )
-            doc.build(story, canvasmaker=_canvas_class(font, header))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=title,
+            subject=subject,
+            author="buyer-helper",
+            creator="buyer-helper",
+            keywords=keywords,
+            lang="zh-CN",
+        )
+        doc.build(story, canvasmaker=_canvas_class(font, header))
     finally:
         rl_config.invariant, rl_config.useA85 = saved
+    write_bytes_atomic(out_path, buffer.getvalue())
     return doc.page
 
 
