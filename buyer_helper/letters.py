@@ -22,6 +22,7 @@ from .fileio import write_text_atomic
 from .law import is_food, is_fresh, is_quality_problem, laws_for
 from .plan import DISCLAIMER, Plan, Step
 from .routing import MISCONDUCT_WORDS, THREAT_WORDS, mentions
+from .textcheck import clean_block, clean_inline, finish_text
 
 SHANGHAI_TZ = "Asia/Shanghai"
 
@@ -110,27 +111,6 @@ class Letter:
     warnings: list[str] = field(default_factory=list)  # shown to the buyer, not part of the text
     filename: str = ""  # suggested file name ("平台官方客服.txt"; numbered by letters_for_plan)
     text_id: str = ""  # the key in TEXTS ("misconduct" for the misconduct report)
-
-
-# ----------------------------------------------------------- text cleaning
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-
-
-def clean_block(text: str) -> str:
-    """The buyer's multi-line text as it will appear: no control characters, no trailing spaces,
-    at most one blank line in a row. Its words are untouched."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROL_RE.sub("", text)
-    lines = [line.rstrip() for line in text.split("\n")]
-    text = "\n".join(lines)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
-
-
-def clean_inline(text: str) -> str:
-    """A short field (shop, item, a timeline entry) on one line."""
-    return re.sub(r"\s+", " ", _CONTROL_RE.sub("", str(text))).strip()
 
 
 # ------------------------------------------------------------ facts for templates
@@ -398,72 +378,6 @@ def _render(template: str, context: dict, notes: list[str]) -> str:
         raise BuyerHelperError(
             f"模板 {template} 第 {e.lineno} 行有语法错误：{e.message}", exit_code=70
         ) from None
-
-
-# --------------------------------------------------------- checking the output
-
-PUNCT_RANK = {"。": 5, "！": 5, "？": 5, "；": 4, "：": 3, "，": 2, "、": 1}
-FORBIDDEN = ("None", "{{", "}}", "{%", "%}", "{#", "#}", "（）", "“”", "()")
-
-
-def _user_spans(text: str, user: list[str]) -> tuple[list[bool], list[bool]]:
-    """Where the buyer's strings occur in `text` (every occurrence, overlaps included).
-
-    Returns (covered, inner): covered[i] is True when character i is part of some occurrence;
-    inner[i] is True when characters i and i+1 lie inside one and the same occurrence.
-    """
-    n = len(text)
-    cover = [0] * (n + 1)
-    pairs = [0] * (n + 1)
-    for s in {u for u in user if u}:
-        start = text.find(s)
-        while start >= 0:
-            end = start + len(s)
-            cover[start] += 1
-            cover[end] -= 1
-            if len(s) > 1:
-                pairs[start] += 1
-                pairs[end - 1] -= 1
-            start = text.find(s, start + 1)
-    covered, inner = [], []
-    c = p = 0
-    for i in range(n):
-        c += cover[i]
-        p += pairs[i]
-        covered.append(c > 0)
-        inner.append(p > 0)
-    return covered, inner
-
-
-def finish_text(text: str, user: list[str]) -> str:
-    """Normalise blank lines, remove doubled punctuation the template made, and refuse any
-    template leftover (None, {{ }}, empty brackets). The buyer's own strings stay as they are."""
-    text = clean_block(text)
-    covered, inner = _user_spans(text, user)
-    kept: list[int] = []  # indices into text
-    for i, ch in enumerate(text):
-        if kept and ch in PUNCT_RANK and text[kept[-1]] in PUNCT_RANK:
-            j = kept[-1]
-            if not (j == i - 1 and inner[j]):  # not two marks inside the buyer's own words
-                if not covered[i] and not covered[j]:  # both from the template: keep the stronger
-                    if PUNCT_RANK[ch] > PUNCT_RANK[text[j]]:
-                        kept[-1] = i
-                    continue
-                if not covered[i]:  # the template's mark after the buyer's: drop the template's
-                    continue
-                if not covered[j]:  # the buyer's mark after the template's: drop the template's
-                    kept[-1] = i
-                    continue
-        kept.append(i)
-    text = "".join(text[i] for i in kept)
-    covered, _ = _user_spans(text, user)
-    for bad in FORBIDDEN:
-        start = text.find(bad)
-        while start >= 0:
-            if not any(covered[start : start + len(bad)]):
-                raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
-            start = text.find(bad, start + 1)
-    return clean_block(text) + "\n"
 
 
 # ----------------------------------------------------------------- rendering

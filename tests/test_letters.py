@@ -25,6 +25,7 @@ from buyer_helper.hours import parse_now
 from buyer_helper.plan import DISCLAIMER, Plan, Step
 from buyer_helper.routing import route
 from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.textcheck import clean_block, clean_inline
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("BUYER_HELPER_UPDATE_GOLDEN") == "1"
@@ -299,7 +300,7 @@ def test_12315_texts_have_every_required_item():
         assert "请求" in text and DEMAND_WORDS[case.demand] in text, where
         assert case.order.id in text and case.order.item in text
         if case.story and tid == "c12315_online":
-            assert L.clean_block(case.story) in text
+            assert clean_block(case.story) in text
         # gaps in the text are reported to the buyer
         if "（请填写：" in text:
             assert any("请填写" in w for w in letter.warnings)
@@ -633,15 +634,6 @@ def test_missing_field_in_a_template_names_it(monkeypatch):
         L._render("x.txt.j2", {"c": {}}, [])
 
 
-def test_finish_text_fixes_template_punctuation_but_not_the_buyers():
-    user = ["他说“好。。”", "保温杯。"]
-    out = L.finish_text("问题：。他说“好。。”\n商品：保温杯。。\n\n\n\n结束，，", user)
-    assert out == "问题。他说“好。。”\n商品：保温杯。\n\n结束，\n"
-    with pytest.raises(RuntimeError):
-        L.finish_text("金额 None 元", [])
-    assert "None" in L.finish_text("店铺 None", ["None"])
-
-
 # ------------------------------------------------------------- hypothesis: story
 
 STORY_CHARS = st.one_of(
@@ -665,7 +657,7 @@ def _render_all_with_story(story: str):
 @given(st.lists(STORY_CHARS, max_size=80).map("".join))
 def test_any_story_renders_verbatim(story):
     _case, out = _render_all_with_story(story)
-    cleaned = L.clean_block(story)
+    cleaned = clean_block(story)
     for tid, letter in out.items():
         assert letter.text.endswith("\n")
         if cleaned and tid in STORY_TEXTS:
@@ -675,7 +667,7 @@ def test_any_story_renders_verbatim(story):
 def test_a_20000_character_story_with_markup_and_emoji():
     story = ("订单{{ order }}{% if x %}😡「你等着」\n" * 800)[:20000]
     _case, out = _render_all_with_story(story)
-    cleaned = L.clean_block(story)
+    cleaned = clean_block(story)
     for tid in STORY_TEXTS:
         assert cleaned in out[tid].text
     assert len(out["return_7day"].text.strip()) <= 200
@@ -699,4 +691,4 @@ def test_any_shop_and_item_names_render(shop, item):
     for tid in applicable(case):
         text = L.render_letter(case, plan, tid).text
         if tid in ("official_cs", "c12315_online", "heimao", "misconduct"):
-            assert L.clean_inline(shop) in text, tid
+            assert clean_inline(shop) in text, tid

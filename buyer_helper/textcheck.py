@@ -1,0 +1,122 @@
+"""One policy for the buyer's text, and the check every generated text must pass.
+
+Control characters (one rule for the texts and the PDF, `fonts.py` uses the same functions):
+
+- line breaks of every kind become "\\n": CR LF, CR, NEL (U+0085), VT, FF, LINE SEPARATOR
+  (U+2028) and PARAGRAPH SEPARATOR (U+2029);
+- C0 and C1 control characters other than "\\n" and "\\t" are removed, and so are invisible
+  characters that change how text reads without showing: zero-width space and non-joiner,
+  direction marks, bidi embeddings/overrides/isolates, word joiner and invisible operators,
+  the byte-order mark;
+- the zero-width JOINER (U+200D) and variation selectors stay: they are part of emoji
+  sequences (👨‍👩‍👧, ❤️) and carry no hidden meaning of their own;
+- tabs stay in `strip_controls`; `clean_block` turns each into `tab` (one space by default).
+
+Nothing else in the buyer's words is changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every kind of line break, as one alternation (CR LF first so it becomes one newline).
+_NEWLINES_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# What is removed after line breaks are normalised: C0 except \t \n, DEL, C1, invisible format
+# characters (not U+200D ZERO WIDTH JOINER; see the module docstring).
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f"  # C0 (minus \t \n; \v \f \r are newlines by now), DEL, C1
+    "\u200b\u200c\u200e\u200f"  # zero-width space / non-joiner, LRM, RLM
+    "\u202a-\u202e"  # bidi embeddings and overrides
+    "\u2060-\u2064\u2066-\u2069"  # word joiner, invisible operators, bidi isolates
+    "\ufeff]"  # byte-order mark / zero-width no-break space
+)
+
+
+def strip_controls(text: object) -> str:
+    """The control-character policy alone: line breaks → "\\n", controls removed, tabs kept."""
+    text = "" if text is None else str(text)
+    return _CONTROL_RE.sub("", _NEWLINES_RE.sub("\n", text))
+
+
+def clean_block(text: object, tab: str = " ") -> str:
+    """The buyer's multi-line text as it will appear: control characters handled as above, tabs
+    replaced by `tab`, no trailing spaces, at most one blank line in a row, no blank lines at
+    either end. Its words are untouched."""
+    text = strip_controls(text).replace("\t", tab)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def clean_inline(text: object) -> str:
+    """A short field (shop, item, a timeline entry) on one line: every run of white space,
+    line breaks included, becomes one space."""
+    return re.sub(r"\s+", " ", strip_controls(text)).strip()
+
+
+# --------------------------------------------------------- checking the output
+
+PUNCT_RANK = {"。": 5, "！": 5, "？": 5, "；": 4, "：": 3, "，": 2, "、": 1}
+FORBIDDEN = ("None", "{{", "}}", "{%", "%}", "{#", "#}", "（）", "“”", "()")
+
+
+def _user_spans(text: str, user: list[str]) -> tuple[list[bool], list[bool]]:
+    """Where the buyer's strings occur in `text` (every occurrence, overlaps included).
+
+    Returns (covered, inner): covered[i] is True when character i is part of some occurrence;
+    inner[i] is True when characters i and i+1 lie inside one and the same occurrence.
+    """
+    n = len(text)
+    cover = [0] * (n + 1)
+    pairs = [0] * (n + 1)
+    for s in {u for u in user if u}:
+        start = text.find(s)
+        while start >= 0:
+            end = start + len(s)
+            cover[start] += 1
+            cover[end] -= 1
+            if len(s) > 1:
+                pairs[start] += 1
+                pairs[end - 1] -= 1
+            start = text.find(s, start + 1)
+    covered, inner = [], []
+    c = p = 0
+    for i in range(n):
+        c += cover[i]
+        p += pairs[i]
+        covered.append(c > 0)
+        inner.append(p > 0)
+    return covered, inner
+
+
+def finish_text(text: str, user: list[str]) -> str:
+    """Normalise blank lines, remove doubled punctuation the template made, and refuse any
+    template leftover (None, {{ }}, empty brackets). The buyer's own strings stay as they are.
+
+    Raises RuntimeError (a bug in a template, not the buyer's doing) on a leftover."""
+    text = clean_block(text)
+    covered, inner = _user_spans(text, user)
+    kept: list[int] = []  # indices into text
+    for i, ch in enumerate(text):
+        if kept and ch in PUNCT_RANK and text[kept[-1]] in PUNCT_RANK:
+            j = kept[-1]
+            if not (j == i - 1 and inner[j]):  # not two marks inside the buyer's own words
+                if not covered[i] and not covered[j]:  # both from the template: keep the stronger
+                    if PUNCT_RANK[ch] > PUNCT_RANK[text[j]]:
+                        kept[-1] = i
+                    continue
+                if not covered[i]:  # the template's mark after the buyer's: drop the template's
+                    continue
+                if not covered[j]:  # the buyer's mark after the template's: drop the template's
+                    kept[-1] = i
+                    continue
+        kept.append(i)
+    text = "".join(text[i] for i in kept)
+    covered, _ = _user_spans(text, user)
+    for bad in FORBIDDEN:
+        start = text.find(bad)
+        while start >= 0:
+            if not any(covered[start : start + len(bad)]):
+                raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
+            start = text.find(bad, start + 1)
+    return clean_block(text) + "\n"

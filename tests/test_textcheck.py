@@ -1,0 +1,83 @@
+"""The one control-character policy (textcheck.py) shared by the texts and the PDF."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from buyer_helper.textcheck import clean_block, clean_inline, finish_text, strip_controls
+
+INVISIBLE = "\u200b\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2069\ufeff"
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from([*"\r\n\t\x0b\x0c\x85\u2028\u2029\x00\x1b\x7f\x9f 。好", *INVISIBLE]),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=60,
+)
+
+
+def _bad(ch: str) -> bool:
+    """A character the policy must never let through."""
+    return (
+        (unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+        or ch in INVISIBLE
+        or ch in ("\u2028\u2029")
+    )
+
+
+@given(TEXT)
+def test_no_control_or_invisible_character_survives(text):
+    for out in (strip_controls(text), clean_block(text), clean_inline(text)):
+        assert not any(_bad(ch) for ch in out), repr(out)
+    assert "\n" not in clean_inline(text) and "\t" not in clean_inline(text)
+    assert "\t" not in clean_block(text)
+
+
+@given(TEXT)
+def test_cleaning_twice_changes_nothing(text):
+    assert clean_block(clean_block(text)) == clean_block(text)
+    assert clean_inline(clean_inline(text)) == clean_inline(text)
+    assert strip_controls(strip_controls(text)) == strip_controls(text)
+
+
+@given(
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp", "Cf")
+        )
+    )
+)
+def test_visible_words_are_kept_exactly(text):
+    assert strip_controls(text) == text
+    assert clean_block(text) == text.strip()
+
+
+@pytest.mark.parametrize("sep", ["\r\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c"])
+def test_every_line_break_becomes_a_newline(sep):
+    assert strip_controls(f"第一行{sep}第二行") == "第一行\n第二行"
+    assert clean_inline(f"第一行{sep}第二行") == "第一行 第二行"
+
+
+def test_emoji_sequences_keep_their_joiner_and_selector():
+    family = "👨\u200d👩\u200d👧"
+    assert clean_block(f"我们{family}❤\ufe0f") == f"我们{family}❤\ufe0f"
+    assert clean_block("有\u200b你\u202e地址\ufeff") == "有你地址"
+
+
+def test_tabs_and_blank_lines():
+    assert clean_block("a\tb  \n\n\n\n c\t") == "a b\n\n c"
+    assert clean_block("a\tb", tab="    ") == "a    b"
+    assert strip_controls("a\tb") == "a\tb"
+
+
+def test_finish_text_fixes_template_punctuation_but_not_the_buyers():
+    user = ["他说“好。。”", "保温杯。"]
+    out = finish_text("问题：。他说“好。。”\n商品：保温杯。。\n\n\n\n结束，，", user)
+    assert out == "问题。他说“好。。”\n商品：保温杯。\n\n结束，\n"
+    with pytest.raises(RuntimeError):
+        finish_text("金额 None 元", [])
+    assert "None" in finish_text("店铺 None", ["None"])
