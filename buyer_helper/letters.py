@@ -32,50 +32,63 @@ SHANGHAI_TZ = "Asia/Shanghai"
 
 @dataclass(frozen=True)
 class TextSpec:
-    """One kind of text: which template renders it and which form limits apply."""
+    """One kind of text: which template renders it, what it is for, which form limits apply.
+
+    purpose picks the law articles (law.laws_for): "seller" the first message to the seller,
+    "form" a short description in an app form, "platform" asking the platform to act,
+    "regulator" a 12315 complaint, "none" no articles (黑猫, the misconduct report).
+    """
 
     template: str
     title: str
+    purpose: str
     # limit name in channels.yaml -> (field template, or None when the limit is for the whole text)
     limits: tuple[tuple[str, str | None], ...] = ()
     levels: int = 1  # how many detail levels the limited templates offer (0 = fullest)
 
 
+_WHOLE_MESSAGE = (("message", None),)
+_WHOLE_DESCRIPTION = (("description", None),)
+
 TEXTS: dict[str, TextSpec] = {
-    "seller": TextSpec("seller.txt.j2", "给商家的第一条消息（平台内聊天）", (("message", None),)),
+    "seller": TextSpec(
+        "seller.txt.j2", "给商家的第一条消息（平台内聊天）", "seller", _WHOLE_MESSAGE
+    ),
     "refuse_delivery": TextSpec(
-        "refuse_delivery.txt.j2", "仅退款（未收到货）申请说明", (("description", None),), 3
+        "refuse_delivery.txt.j2", "仅退款（未收到货）申请说明", "form", _WHOLE_DESCRIPTION, 3
     ),
     "return_7day": TextSpec(
-        "after_sales.txt.j2", "7天质量问题退货退款：申请说明", (("description", None),), 3
+        "after_sales.txt.j2", "7天质量问题退货退款：申请说明", "form", _WHOLE_DESCRIPTION, 3
     ),
     "after_sales": TextSpec(
-        "after_sales.txt.j2", "售后维权：问题说明", (("description", None),), 3
+        "after_sales.txt.j2", "售后维权：问题说明", "form", _WHOLE_DESCRIPTION, 3
     ),
     "official_cs": TextSpec(
-        "platform_cs.txt.j2", "请平台官方客服介入的消息", (("message", None),), 7
+        "platform_cs.txt.j2", "请平台官方客服介入的消息", "platform", _WHOLE_MESSAGE, 7
     ),
     "pdd_wechat": TextSpec(
-        "platform_cs.txt.j2", "请平台客服介入的消息（微信公众号）", (("message", None),), 7
+        "platform_cs.txt.j2", "请平台客服介入的消息（微信公众号）", "platform", _WHOLE_MESSAGE, 7
     ),
     "taobao_cs": TextSpec(
-        "platform_cs.txt.j2", "申请淘宝小二介入的说明", (("description", None),), 7
+        "platform_cs.txt.j2", "申请淘宝小二介入的说明", "platform", _WHOLE_DESCRIPTION, 7
     ),
     "misconduct": TextSpec(
-        "misconduct.txt.j2", "举报商家违规（发给平台官方客服）", (("message", None),), 2
+        "misconduct.txt.j2", "举报商家违规（发给平台官方客服）", "none", _WHOLE_MESSAGE, 2
     ),
-    "pdd_hotline": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多消费者热线"),
-    "pdd_400": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多客服电话"),
-    "c12315": TextSpec("phone_12315.txt.j2", "电话脚本：12315 投诉"),
+    "pdd_hotline": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多消费者热线", "platform"),
+    "pdd_400": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多客服电话", "platform"),
+    "c12315": TextSpec("phone_12315.txt.j2", "电话脚本：12315 投诉", "regulator"),
     "c12315_online": TextSpec(
         "c12315_online.txt.j2",
         "全国12315平台网上投诉：填写内容",
+        "regulator",
         (("description", "c12315_facts.txt.j2"),),
         5,
     ),
     "heimao": TextSpec(
         "heimao.txt.j2",
         "黑猫投诉：填写内容",
+        "none",
         (("title", "heimao_title.txt.j2"), ("description", "heimao_description.txt.j2")),
         5,
     ),
@@ -410,18 +423,6 @@ def _target_channel(case: Case, text_id: str) -> str:
     return text_id
 
 
-def _purpose(text_id: str) -> str:
-    if text_id == "seller":
-        return "seller"
-    if text_id in ("refuse_delivery", "return_7day", "after_sales"):
-        return "form"
-    if text_id in ("c12315", "c12315_online"):
-        return "regulator"
-    if text_id in ("official_cs", "pdd_wechat", "taobao_cs", "pdd_hotline", "pdd_400"):
-        return "platform"
-    return "none"
-
-
 def _safe_filename(name: str) -> str:
     name = re.sub(r'[\\/:*?"<>|\s]+', "", name)
     return name.strip(".") or "文字"
@@ -485,7 +486,7 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
     if reason:
         raise BuyerHelperError(reason)
     step = next((s for s in plan.steps if s.channel == target), None)
-    facts = build_facts(case, plan, channel, _purpose(channel_id), step)
+    facts = build_facts(case, plan, channel, spec.purpose, step)
     user = _user_strings(facts)
     notes: list[str] = []
     warnings: list[str] = []
@@ -607,31 +608,46 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
 # ------------------------------------------------------------ plan -> letters
 
 
+# Written messages to the platform's customer service (in the app, the WeChat account, 淘宝小二):
+# the misconduct report goes with them.
+PLATFORM_CS = frozenset(tid for tid, spec in TEXTS.items() if spec.template == "platform_cs.txt.j2")
+
+
+def text_for_step(case: Case, plan: Plan, step: Step) -> str | None:
+    """The text id (a key of TEXTS) that serves this plan step, or None when the step has no
+    text of its own (a phone call to the police, a step this case does not fit).
+
+    For the platform's customer service in a case that is seller misconduct, the step's text is
+    the misconduct report. The PDF bundle and `letters` both choose through this function.
+    """
+    tid = step.channel
+    if tid not in TEXTS or unfit_reason(case, tid):
+        return None  # e.g. never write to a seller who insults or threatens the buyer
+    if tid in PLATFORM_CS and case.is_misconduct:
+        return MISCONDUCT_TEXT
+    return tid
+
+
 def letters_for_plan(case: Case, plan: Plan) -> list[Letter]:
     """One text per step that still needs one, in plan order, plus the first message to the
     seller (while nothing has been tried yet) and the misconduct report (right after the
     platform customer-service text)."""
-    open_steps = [s.channel for s in plan.steps if not s.done]
-    all_steps = {s.channel for s in plan.steps}
+    open_steps = [s for s in plan.steps if not s.done]
+    all_channels = {s.channel for s in plan.steps}
     wanted: list[str] = []
     started = case.has_tried(*(t for t in TRIED if t != "police_called"))
-    if "seller" not in all_steps and not case.is_misconduct and not started:
+    if "seller" not in all_channels and not case.is_misconduct and not started:
         wanted.append("seller")
-    platform_cs = {"official_cs", "pdd_wechat", "taobao_cs"}
     # report when there is misconduct and the platform step is still open (or there is none)
     report = bool(misconduct_kinds(case)) and (
-        bool(platform_cs & set(open_steps)) or not platform_cs & all_steps
+        any(s.channel in PLATFORM_CS for s in open_steps) or not PLATFORM_CS & all_channels
     )
-    for ch in open_steps:
-        if ch not in TEXTS or ch in wanted:
+    for step in open_steps:
+        tid = text_for_step(case, plan, step)
+        if tid is None or tid in wanted:
             continue
-        if unfit_reason(case, ch):
-            continue  # e.g. never write to a seller who insults or threatens the buyer
-        if ch in platform_cs and report and case.is_misconduct:
-            wanted.append(MISCONDUCT_TEXT)  # the report is this step's text
-            continue
-        wanted.append(ch)
-        if ch in platform_cs and report and MISCONDUCT_TEXT not in wanted:
+        wanted.append(tid)
+        if step.channel in PLATFORM_CS and report and MISCONDUCT_TEXT not in wanted:
             wanted.append(MISCONDUCT_TEXT)
     if report and MISCONDUCT_TEXT not in wanted:
         wanted.insert(1 if wanted[:1] == ["seller"] else 0, MISCONDUCT_TEXT)
@@ -666,8 +682,6 @@ def _footer(letter: Letter) -> list[str]:
 
 def letter_command(channel: str, answers: Path, now: str | None, output: Path | None) -> str:
     """`buyer-helper letter CHANNEL`: print one text, or write it to a file with -o."""
-    if channel not in TEXTS:
-        raise _unknown(channel)
     case, plan = _load(answers, now)
     letter = render_letter(case, plan, channel)
     if output is not None:
