@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
+
+T = TypeVar("T")
 
 PLATFORMS = {"pdd": "拼多多", "taobao": "淘宝"}
 PROBLEMS = {
@@ -80,6 +83,7 @@ FIELD_NAMES = {
 }
 
 ORDER_ID_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
+PHONE_RE = re.compile(r"[0-9+\- ]{5,30}")
 
 
 @dataclass
@@ -172,7 +176,19 @@ def _choice(data: dict, key: str, choices: dict[str, str], required: bool = True
     return value
 
 
-def parse_date(value: Any, key: str) -> dt.date:
+# The validators below raise the bare message ("金额必须大于 0"); case_from_dict names the
+# field in front of it, the interview shows it as it is.
+
+
+def _at(key: str, check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one validator for the answers-file field `key`, naming the field in its error."""
+    try:
+        return check(*args, **kwargs)
+    except BuyerHelperError as e:
+        raise _err(key, e.message) from None
+
+
+def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -182,44 +198,58 @@ def parse_date(value: Any, key: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise _err(key, f"“{value}”不是日期，请写成 2026-11-20 这样的格式")
+    raise BuyerHelperError(f"“{value}”不是日期，请写成 2026-11-20 这样的格式")
 
 
-def parse_amount(value: Any, key: str = "order.amount") -> Decimal:
+def parse_amount(value: Any) -> Decimal:
+    """An amount as written: 89.9, "¥89.90", "1,299.5元"."""
     if isinstance(value, bool):
-        raise _err(key, "应为金额数字，例如 89.90")
+        raise BuyerHelperError("应为金额数字，例如 89.90")
+    text = str(value).strip().removesuffix("元").strip().lstrip("¥￥").strip()
     try:
-        amount = Decimal(str(value).strip().removeprefix("¥").removeprefix("￥").strip())
+        amount = Decimal(text.replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError):
-        raise _err(key, f"“{value}”不是金额，请写数字，例如 89.90") from None
+        raise BuyerHelperError(f"“{value}”不是金额，请写数字，例如 89.90") from None
     if not amount.is_finite() or amount <= 0:
-        raise _err(key, "金额必须大于 0")
+        raise BuyerHelperError("金额必须大于 0")
     if amount > Decimal("10000000"):
-        raise _err(key, "金额过大，请检查")
+        raise BuyerHelperError("金额过大，请检查")
     return amount.quantize(Decimal("0.01"))
 
 
-def _text(data: dict, key: str, label: str, required: bool = True, limit: int = 200) -> str:
-    value = data.get(key)
+def clean_text(value: Any, limit: int, required: bool = True, missing: str = "缺少这一项") -> str:
+    """A text answer, stripped; numbers become text; `missing` is the message when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise _err(label, "缺少这一项")
+            raise BuyerHelperError(missing)
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise _err(label, "应为文字")
+        raise BuyerHelperError("应为文字")
     value = value.strip()
     if len(value) > limit:
-        raise _err(label, f"太长了（{len(value)} 字，最多 {limit} 字）")
+        raise BuyerHelperError(f"太长了（{len(value)} 字，最多 {limit} 字）")
     return value
+
+
+def _text(data: dict, key: str, label: str, required: bool = True, limit: int = 200) -> str:
+    return _at(label, clean_text, data.get(key), limit, required)
 
 
 def check_order_id(value: str) -> str:
     """Loose check: order numbers are digits, letters and dashes (拼多多: 231120-…)."""
     value = value.strip()
     if not ORDER_ID_RE.match(value):
-        raise _err("order.id", f"“{value}”不像订单号：应为 6–40 位数字、字母或“-”")
+        raise BuyerHelperError(f"“{value}”不像订单号：应为 6–40 位数字、字母或“-”")
+    return value
+
+
+def check_phone(value: str) -> str:
+    """Loose check: digits, "+", "-" and spaces (mobile or fixed line with area code)."""
+    value = value.strip()
+    if not PHONE_RE.fullmatch(value):
+        raise BuyerHelperError(f"“{value}”不像电话号码：只写数字，例如 13800138000")
     return value
 
 
@@ -238,10 +268,10 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
     raw_order = data.get("order")
     if not isinstance(raw_order, dict):
         raise _err("order", "缺少这一项，或格式不对：应包含 id、shop、item、amount、ordered_on")
-    order_id = check_order_id(_text(raw_order, "id", "order.id", limit=40))
+    order_id = _at("order.id", check_order_id, _text(raw_order, "id", "order.id", limit=40))
     if "ordered_on" not in raw_order or raw_order["ordered_on"] in (None, ""):
         raise _err("order.ordered_on", "缺少这一项")
-    ordered_on = parse_date(raw_order["ordered_on"], "order.ordered_on")
+    ordered_on = _at("order.ordered_on", parse_date, raw_order["ordered_on"])
     if ordered_on > today:
         raise _err("order.ordered_on", f"{ordered_on} 在今天之后")
     if "amount" not in raw_order:
@@ -250,7 +280,7 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         id=order_id,
         shop=_text(raw_order, "shop", "order.shop", limit=100),
         item=_text(raw_order, "item", "order.item", limit=200),
-        amount=parse_amount(raw_order["amount"]),
+        amount=_at("order.amount", parse_amount, raw_order["amount"]),
         ordered_on=ordered_on,
     )
 
@@ -258,7 +288,7 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
     if delivery != "not_signed":
         if data.get("signed_on") in (None, ""):
             raise _err("signed_on", "已签收或交易完成时需要签收日期")
-        signed_on = parse_date(data["signed_on"], "signed_on")
+        signed_on = _at("signed_on", parse_date, data["signed_on"])
         if signed_on > today:
             raise _err("signed_on", f"{signed_on} 在今天之后")
         if signed_on < ordered_on:
@@ -288,8 +318,8 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         phone=_text(raw_contact, "phone", "contact.phone", required=False, limit=30),
         address=_text(raw_contact, "address", "contact.address", required=False, limit=200),
     )
-    if contact.phone and not re.fullmatch(r"[0-9+\- ]{5,30}", contact.phone):
-        raise _err("contact.phone", f"“{contact.phone}”不像电话号码")
+    if contact.phone:
+        _at("contact.phone", check_phone, contact.phone)
 
     timeline = []
     raw_timeline = data.get("timeline") or []

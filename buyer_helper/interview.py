@@ -1,10 +1,8 @@
-"""The interactive interview behind `buyer-helper start DIR`.
+"""The interactive interview behind `buyer-helper start DIR`: the terminal side.
 
-The questions are data (`QUESTIONS`): a key in the answers, a Chinese prompt, a kind, the
-choices (from case.py's label dicts), a help line, a `when` condition deciding whether the
-question matters given the answers so far, and a parser that validates and normalises one
-answer. One adapter function (`_ask`) turns a question into a questionary prompt; the flow
-(`_Interview`) knows nothing about the terminal.
+The questions, their parsers and conditions are data in questions.py. One adapter function
+(`_ask`) turns a question into a questionary prompt; the flow (`_Interview`) knows nothing
+about the terminal.
 
 Every answer is written to `DIR/case.yaml` as soon as it is given, as raw answers (the same
 format `plan --answers` reads), so a half-finished case is a valid partial file and
@@ -14,40 +12,32 @@ the functions that prompt.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 import shlex
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import (
-    CASE_FILE,
-    DELIVERY,
-    DEMANDS,
-    EVIDENCE_DIR,
-    FIELD_NAMES,
-    OUT_DIR,
-    PLATFORMS,
-    PROBLEMS,
-    TRIED,
-    case_from_dict,
-    check_order_id,
-    parse_amount,
-    parse_date,
-    read_yaml,
-    write_yaml,
-)
+from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, case_from_dict, read_yaml, write_yaml
 from .errors import BuyerHelperError
+from .questions import (
+    BY_KEY,
+    NOTHING_TRIED,
+    QUESTIONS,
+    Answers,
+    Context,
+    Question,
+    answer_at,
+    display,
+    is_answered,
+)
 
 BACK_TEXT = "<"  # typed into a text question: go to the previous question
 BACK_TITLE = "← 上一题"
 REVIEW_BACK_TITLE = "← 不改了，回到核对列表"
 _BACK_VALUE = "__back__"  # the value of the "← 上一题" choice in selects and checkboxes
-_CONFIRM_VALUE = "__confirm__"
+_CONFIRM_VALUE = "__confirm__"  # "✓ 都对" in the review
 EXIT_INTERRUPTED = 130
 
 SELECT_HINT = "（↑↓ 选择，回车确认）"
@@ -57,51 +47,6 @@ STORY_HINT = "（可以写多行或直接粘贴；写完后在空行上再按一
 
 class _Back(Exception):
     """Raised inside the flow when the buyer asks for the previous question."""
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the questions' conditions and parsers may look at besides the answers."""
-
-    today: dt.date  # Beijing date of "now"
-    now: dt.datetime  # Beijing time, for routing
-
-
-Answers = dict  # raw answers, nested like case.yaml ("order": {"id": ...})
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str  # path in the answers, e.g. "order.id"
-    prompt: str  # Chinese
-    kind: str  # select | text | date | amount | checkbox | confirm | story
-    parse: Callable[[Any, Answers, Context], Any]  # raw input -> stored value, or BuyerHelperError
-    label: str = ""  # short Chinese name for the review list
-    choices: dict[str, str] | None = None  # value -> Chinese label (select/checkbox/confirm)
-    help: str = ""  # one line printed above the prompt
-    when: Callable[[Answers, Context], bool] = lambda answers, ctx: True
-    drop_when_skipped: bool = False  # remove a stale answer when the question no longer applies
-
-
-# ------------------------------------------------------------- answers access
-
-
-def _get(answers: Answers, key: str) -> Any:
-    node: Any = answers
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _has(answers: Answers, key: str) -> bool:
-    node: Any = answers
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return node is not None
 
 
 def _set(answers: Answers, key: str, value: Any) -> None:
@@ -123,360 +68,6 @@ def _delete(answers: Answers, key: str) -> None:
             return
     if isinstance(node, dict):
         node.pop(parts[-1], None)
-
-
-# ------------------------------------------------------------------ parsers
-
-
-def _short(err: BuyerHelperError, key: str) -> BuyerHelperError:
-    """case.py's messages start with "答案文件有误：<field>："; in the interview that is noise."""
-    prefix = f"答案文件有误：{FIELD_NAMES.get(key, key)}："
-    return BuyerHelperError(err.message.removeprefix(prefix))
-
-
-def _select(choices: dict[str, str]) -> Callable[[Any, Answers, Context], str]:
-    def parse(value: Any, answers: Answers, ctx: Context) -> str:
-        if value not in choices:
-            raise BuyerHelperError("请从列表中选择一项")
-        return value
-
-    return parse
-
-
-def _checkbox(choices: dict[str, str]) -> Callable[[Any, Answers, Context], list[str]]:
-    def parse(value: Any, answers: Answers, ctx: Context) -> list[str]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or any(v not in choices for v in value):
-            raise BuyerHelperError("请从列表中勾选")
-        return [k for k in choices if k in value]  # keep the list's order, no duplicates
-
-    return parse
-
-
-def _text(
-    limit: int, required: bool = True, what: str = ""
-) -> Callable[[Any, Answers, Context], str]:
-    def parse(value: Any, answers: Answers, ctx: Context) -> str:
-        if value is None:
-            value = ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            raise BuyerHelperError("请填写文字")
-        value = value.strip()
-        if required and not value:
-            raise BuyerHelperError(f"这一项不能空着{what}")
-        if len(value) > limit:
-            raise BuyerHelperError(f"太长了（{len(value)} 字，最多 {limit} 字）")
-        return value
-
-    return parse
-
-
-_YMD_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_MD_RE = re.compile(r"^(\d{1,2})\s*[月/]\s*(\d{1,2})\s*日?$")
-_RELATIVE_DAYS = {"今天": 0, "昨天": 1, "前天": 2}
-
-
-def read_date(value: Any, key: str, today: dt.date) -> dt.date:
-    """A date as a buyer types it: 2026-11-20, 2026/11/20, 2026年11月20日, 11月20日, 昨天.
-
-    A month and day without a year means the latest such day that is not after today.
-    """
-    if isinstance(value, str):
-        text = value.strip()
-        if text in _RELATIVE_DAYS:
-            return today - dt.timedelta(days=_RELATIVE_DAYS[text])
-        m = _YMD_RE.match(text)
-        if m:
-            value = "{:04d}-{:02d}-{:02d}".format(*map(int, m.groups()))
-        else:
-            m = _MD_RE.match(text)
-            if m:
-                month, day = map(int, m.groups())
-                for year in (today.year, today.year - 1):
-                    try:
-                        candidate = dt.date(year, month, day)
-                    except ValueError:
-                        continue
-                    if candidate <= today:
-                        return candidate
-    try:
-        return parse_date(value, key)
-    except BuyerHelperError as e:
-        raise _short(e, key) from None
-
-
-def _parse_ordered_on(value: Any, answers: Answers, ctx: Context) -> str:
-    day = read_date(value, "order.ordered_on", ctx.today)
-    if day > ctx.today:
-        raise BuyerHelperError(f"{day} 在今天（{ctx.today}）之后，请检查")
-    signed = _known_date(answers, "signed_on") if _signed(answers, ctx) else None
-    if signed and day > signed:
-        raise BuyerHelperError(f"下单日期不能晚于签收日期（{signed}）")
-    return day.isoformat()
-
-
-def _parse_signed_on(value: Any, answers: Answers, ctx: Context) -> str:
-    day = read_date(value, "signed_on", ctx.today)
-    if day > ctx.today:
-        raise BuyerHelperError(f"{day} 在今天（{ctx.today}）之后，请检查")
-    ordered = _known_date(answers, "order.ordered_on")
-    if ordered and day < ordered:
-        raise BuyerHelperError(f"签收日期不能早于下单日期（{ordered}）")
-    return day.isoformat()
-
-
-def _known_date(answers: Answers, key: str) -> dt.date | None:
-    try:
-        return parse_date(_get(answers, key), key) if _has(answers, key) else None
-    except BuyerHelperError:
-        return None
-
-
-def _parse_amount(value: Any, answers: Answers, ctx: Context) -> str:
-    if isinstance(value, str):
-        value = value.strip().removesuffix("元").replace(",", "").replace("，", "")
-    try:
-        return str(parse_amount(value))
-    except BuyerHelperError as e:
-        raise _short(e, "order.amount") from None
-
-
-def _parse_order_id(value: Any, answers: Answers, ctx: Context) -> str:
-    text = re.sub(r"\s+", "", str(value if value is not None else ""))
-    if not text:
-        raise BuyerHelperError("这一项不能空着：在订单详情页可以找到并复制订单编号")
-    try:
-        return check_order_id(text)
-    except BuyerHelperError as e:
-        raise _short(e, "order.id") from None
-
-
-def _parse_phone(value: Any, answers: Answers, ctx: Context) -> str:
-    text = _text(30, what="：12315 需要能联系到你的电话")(value, answers, ctx)
-    if not re.fullmatch(r"[0-9+\- ]{5,30}", text):
-        raise BuyerHelperError(f"“{text}”不像电话号码：只写数字，例如 13800138000")
-    return text
-
-
-# --------------------------------------------------------------- conditions
-
-
-def _signed(answers: Answers, ctx: Context) -> bool:
-    return _get(answers, "delivery") in ("signed", "completed")
-
-
-_C12315_CHANNELS = ("c12315", "c12315_online")
-
-
-def reaches_12315(answers: Answers, ctx: Context) -> bool:
-    """Whether the plan for these answers reaches a 12315 complaint (so contact details matter).
-
-    The plan always ends with the whole ladder of 消保法 第三十九条, so "reaches" means: a 12315
-    step is already done, or only phone calls to the platform's hotline stand between the
-    buyer and 12315 (the platform's own service has been tried). Before the answers make a
-    valid case (or without routing) a simpler rule stands in: the platform has failed, or the
-    goods are fake (退一赔三 needs 12315 or a court: FACTS.md §4a).
-    """
-    key = (json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False), ctx.now)
-    if key not in _REACH_CACHE:
-        if len(_REACH_CACHE) > 64:
-            _REACH_CACHE.clear()
-        _REACH_CACHE[key] = _reaches_12315(answers, ctx)
-    return _REACH_CACHE[key]
-
-
-def _plan_reaches_12315(plan: Any) -> bool:
-    from .channels import get_channel
-
-    if any(step.done and step.channel in _C12315_CHANNELS for step in plan.steps):
-        return True
-    for step in plan.steps:
-        if step.done:
-            continue
-        if step.channel in _C12315_CHANNELS:
-            return True
-        if get_channel(step.channel).kind != "phone":
-            return False
-    return False
-
-
-_REACH_CACHE: dict[tuple, bool] = {}
-
-
-def _reaches_12315(answers: Answers, ctx: Context) -> bool:
-    try:
-        from .routing import route
-    except ModuleNotFoundError as e:
-        if e.name != f"{__package__}.routing":
-            raise
-        route = None
-    if route is not None:
-        try:
-            case = case_from_dict(answers, today=ctx.today)
-        except BuyerHelperError:
-            pass
-        else:
-            return _plan_reaches_12315(route(case, ctx.now))
-    tried = _get(answers, "tried") or []
-    if not isinstance(tried, list):
-        tried = [tried]
-    if any(t in ("platform_unsatisfied", "hotline_called", "c12315_filed") for t in tried):
-        return True
-    return _get(answers, "problem") == "fake_goods"
-
-
-# ---------------------------------------------------------------- questions
-
-QUESTIONS: list[Question] = [
-    Question(
-        "platform",
-        "在哪个平台买的？",
-        "select",
-        _select(PLATFORMS),
-        label="平台",
-        choices=PLATFORMS,
-    ),
-    Question(
-        "problem",
-        "出了什么问题？",
-        "select",
-        _select(PROBLEMS),
-        label="问题",
-        choices=PROBLEMS,
-        help="商品有问题、商家又辱骂你时，选商品的问题；辱骂的经过写在最后的“经过”里。",
-    ),
-    Question(
-        "order.id",
-        "订单号：",
-        "text",
-        _parse_order_id,
-        label="订单号",
-        help="在订单详情页可以找到订单编号，复制后粘贴到这里。",
-    ),
-    Question("order.shop", "店铺名称：", "text", _text(100), label="店铺"),
-    Question("order.item", "买的是什么商品？", "text", _text(200), label="商品"),
-    Question(
-        "order.amount",
-        "实付金额（元）：",
-        "amount",
-        _parse_amount,
-        label="金额",
-        help="写数字即可，例如 89.9 或 ¥89.90。",
-    ),
-    Question(
-        "order.ordered_on",
-        "哪天下的单？",
-        "date",
-        _parse_ordered_on,
-        label="下单日期",
-        help="例如 2026-11-16、2026/11/16 或 11月16日。",
-    ),
-    Question(
-        "delivery",
-        "现在的收货状态：",
-        "select",
-        _select(DELIVERY),
-        label="收货状态",
-        choices=DELIVERY,
-    ),
-    Question(
-        "signed_on",
-        "哪天签收的？",
-        "date",
-        _parse_signed_on,
-        label="签收日期",
-        help="7天退货从签收次日起算，日期要准；以物流记录里的签收时间为准。",
-        when=_signed,
-        drop_when_skipped=True,
-    ),
-    Question(
-        "tried",
-        "到目前为止，你已经做过哪些？",
-        "checkbox",
-        _checkbox(TRIED),
-        label="已做过",
-        choices=TRIED,
-    ),
-    Question(
-        "demand",
-        "你想要什么结果？",
-        "select",
-        _select(DEMANDS),
-        label="诉求",
-        choices=DEMANDS,
-        help="售后维权的要求提交后不能再改，选你真正想要的。",
-    ),
-    Question(
-        "story",
-        "用你自己的话写下经过：",
-        "story",
-        _text(20000, what="：写几句发生了什么，投诉文字要用到"),
-        label="经过",
-        help="什么时候、发现了什么问题、和商家怎么沟通的、商家原话（辱骂、威胁的话照抄）。",
-    ),
-    Question(
-        "seller_city",
-        "商家店铺页公示的所在地（城市）：",
-        "text",
-        _text(50, required=False),
-        label="商家所在地",
-        help="下面几题是向 12315 投诉要用的。12315 按商家在平台上公示的地址找当地市场监管部门，"
-        "地址在店铺页的资质/营业执照信息里；写到省和市即可，例如“浙江省杭州市”。"
-        "不知道就直接回车留空，计划会先给平台所在地的号码。",
-        when=reaches_12315,
-    ),
-    Question(
-        "contact.name",
-        "你的姓名：",
-        "text",
-        _text(50, what="：12315 投诉需要投诉人姓名"),
-        label="姓名",
-        help="12315 投诉必须写明投诉人的姓名、电话和通信地址；这些只保存在本机的 case.yaml 里。",
-        when=reaches_12315,
-    ),
-    Question("contact.phone", "你的电话：", "text", _parse_phone, label="电话", when=reaches_12315),
-    Question(
-        "contact.address",
-        "你的通信地址：",
-        "text",
-        _text(200, what="：12315 投诉需要投诉人的通信地址"),
-        label="地址",
-        when=reaches_12315,
-    ),
-]
-
-_BY_KEY = {q.key: q for q in QUESTIONS}
-
-
-def _is_answered(q: Question, answers: Answers, ctx: Context) -> bool:
-    if not _has(answers, q.key):
-        return False
-    try:
-        q.parse(_get(answers, q.key), answers, ctx)
-    except BuyerHelperError:
-        return False
-    return True
-
-
-def first_unanswered(answers: Answers, ctx: Context) -> Question | None:
-    """The first question that matters for these answers and has no valid answer yet."""
-    for q in QUESTIONS:
-        if q.when(answers, ctx) and not _is_answered(q, answers, ctx):
-            return q
-    return None
-
-
-def _display(q: Question, answers: Answers) -> str:
-    value = _get(answers, q.key)
-    if q.choices is not None:
-        if isinstance(value, list):
-            return "、".join(q.choices.get(v, str(v)) for v in value) or "（都还没做）"
-        return q.choices.get(value, str(value))
-    text = " ".join(str(value).split()) if value not in (None, "") else "（未填）"
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # ------------------------------------------------------------- the adapter
@@ -510,11 +101,11 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
     """
     import questionary
 
-    current = _get(answers, q.key)
+    current = answer_at(answers, q.key)
     if q.help:
         print(f"  提示：{q.help}")
 
-    if q.kind in ("select", "confirm"):
+    if q.kind == "select":
         choices = [
             questionary.Choice(title=label, value=value) for value, label in q.choices.items()
         ]
@@ -546,7 +137,7 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
         if _BACK_VALUE in result:
             raise _Back
         value = q.parse(result, answers, ctx)
-        shown = "、".join(q.choices[v] for v in value) or "（都还没做）"
+        shown = "、".join(q.choices[v] for v in value) or NOTHING_TRIED
         print(f"? {q.prompt} {shown}")
         return value
 
@@ -611,13 +202,13 @@ class _Interview:
         return [q for q in QUESTIONS if q.when(self.answers, self.ctx)]
 
     def answered_count(self) -> int:
-        return sum(1 for q in self.applicable() if _is_answered(q, self.answers, self.ctx))
+        return sum(1 for q in self.applicable() if is_answered(q, self.answers, self.ctx))
 
     def save(self) -> None:
         for q in QUESTIONS:
             if (
                 q.drop_when_skipped
-                and _has(self.answers, q.key)
+                and answer_at(self.answers, q.key) is not None
                 and not q.when(self.answers, self.ctx)
             ):
                 _delete(self.answers, q.key)
@@ -643,7 +234,7 @@ class _Interview:
         while i < len(QUESTIONS):
             q = QUESTIONS[i]
             if not q.when(self.answers, self.ctx) or (
-                i > revisit_until and _is_answered(q, self.answers, self.ctx)
+                i > revisit_until and is_answered(q, self.answers, self.ctx)
             ):
                 i += 1
                 continue
@@ -662,7 +253,7 @@ class _Interview:
 
     def first_unanswered(self) -> int | None:
         for i, q in enumerate(QUESTIONS):
-            if q.when(self.answers, self.ctx) and not _is_answered(q, self.answers, self.ctx):
+            if q.when(self.answers, self.ctx) and not is_answered(q, self.answers, self.ctx):
                 return i
         return None
 
@@ -684,7 +275,7 @@ class _Interview:
             for q in questions:
                 label = q.label + "　" * (width - len(q.label))  # CJK labels: pad with U+3000
                 choices.append(
-                    questionary.Choice(title=f"{label}  {_display(q, self.answers)}", value=q.key)
+                    questionary.Choice(title=f"{label}  {display(q, self.answers)}", value=q.key)
                 )
             picked = questionary.select(
                 "都对吗？", choices=choices, instruction=SELECT_HINT
@@ -695,7 +286,7 @@ class _Interview:
                 except BuyerHelperError as e:
                     print(f"还有问题：{e.message}")
                     continue
-            q = _BY_KEY[picked]
+            q = BY_KEY[picked]
             try:
                 _set(self.answers, q.key, self.ask(q, self.answers, self.ctx, REVIEW_BACK_TITLE))
             except _Back:

@@ -17,6 +17,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from buyer_helper import interview as iv
+from buyer_helper import questions as qs
 from buyer_helper.case import DELIVERY, DEMANDS, PLATFORMS, PROBLEMS, TRIED
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
@@ -171,8 +172,8 @@ def test_contact_is_asked_only_when_the_plan_reaches_12315(tmp_path):
         "demand": "refund",
         "story": "快递还没签收，外箱破了",
     }
-    ctx = iv.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
-    assert not iv.reaches_12315(answers, ctx)  # nothing tried yet: the seller and platform first
+    ctx = qs.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
+    assert not qs.reaches_12315(answers, ctx)  # nothing tried yet: the seller and platform first
     (tmp_path / "case.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
     result, err = run(tmp_path, [ENTER])  # everything that matters is answered: the review
     assert err is None, err.message
@@ -180,8 +181,9 @@ def test_contact_is_asked_only_when_the_plan_reaches_12315(tmp_path):
     assert "buyer-helper letters" in result
 
     escalated = {**answers, "tried": ["contacted_seller", "platform_unsatisfied"]}
-    assert iv.reaches_12315(escalated, ctx)
-    assert iv.first_unanswered(escalated, ctx).key == "seller_city"
+    assert qs.reaches_12315(escalated, ctx)
+    flow = iv._Interview(tmp_path, ctx, escalated, ask=None)
+    assert qs.QUESTIONS[flow.first_unanswered()].key == "seller_city"
 
 
 # --------------------------------------------------------------- going back
@@ -268,12 +270,12 @@ def test_invalid_date_and_amount_are_asked_again(tmp_path, capsys):
     ],
 )
 def test_dates_in_the_forms_buyers_type(typed_date, expected):
-    assert iv.read_date(typed_date, "signed_on", TODAY).isoformat() == expected
+    assert qs.read_date(typed_date, TODAY).isoformat() == expected
 
 
 def _parse(key, value, answers=None):
-    ctx = iv.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
-    return iv._BY_KEY[key].parse(value, answers or {}, ctx)
+    ctx = qs.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
+    return qs.BY_KEY[key].parse(value, answers or {}, ctx)
 
 
 @pytest.mark.parametrize(
@@ -309,7 +311,7 @@ def test_signed_on_is_checked_against_the_order_date():
 @given(st.text(max_size=30))
 def test_any_typed_date_is_a_date_or_a_chinese_message(text):
     try:
-        day = iv.read_date(text, "signed_on", TODAY)
+        day = qs.read_date(text, TODAY)
     except BuyerHelperError as e:
         assert "日期" in e.message
     else:
@@ -371,7 +373,7 @@ def test_ctrl_c_in_the_cli_exits_130_with_the_resume_command(tmp_path, runner, m
 
 def test_review_changes_one_answer_then_gives_the_plan(tmp_path, capsys):
     # every question applies to the escalated case; row 0 is "✓ 都对，生成维权计划"
-    amount_row = 1 + [q.key for q in iv.QUESTIONS].index("order.amount")
+    amount_row = 1 + [q.key for q in qs.QUESTIONS].index("order.amount")
     keys = [
         *escalated_keys(),
         DOWN * amount_row + ENTER,  # "金额　　　  89.90"
@@ -391,12 +393,12 @@ def test_review_changes_one_answer_then_gives_the_plan(tmp_path, capsys):
 
 def test_review_lists_the_answers_with_chinese_labels():
     answers = {**EXPECTED_ESCALATED}
-    rows = {q.label: iv._display(q, answers) for q in iv.QUESTIONS}
+    rows = {q.label: qs.display(q, answers) for q in qs.QUESTIONS}
     assert rows["平台"] == "拼多多"
     assert rows["收货状态"] == "已签收"
     assert rows["已做过"] == "已联系商家、已申请售后、商家拒绝/驳回、对平台处理不满意"
     assert rows["经过"].startswith("11月20日签收") and "\n" not in rows["经过"]
-    assert iv._display(iv._BY_KEY["tried"], {"tried": []}) == "（都还没做）"
+    assert qs.display(qs.BY_KEY["tried"], {"tried": []}) == "（都还没做）"
 
 
 def test_review_change_that_opens_a_new_question_asks_it(tmp_path):
@@ -407,7 +409,7 @@ def test_review_change_that_opens_a_new_question_asks_it(tmp_path):
         pick(DEMANDS, "refund"),
         typed("快递还没签收，外箱破了") + ENTER,
         # the review: change the delivery state; the signing date is then asked
-        DOWN * (1 + [q.key for q in iv.QUESTIONS].index("delivery")) + ENTER,
+        DOWN * (1 + [q.key for q in qs.QUESTIONS].index("delivery")) + ENTER,
         DOWN + ENTER,  # the select opens on "还没签收": one down is "已签收"
         typed("2026-11-21"),
         CTRL_C,
@@ -509,7 +511,7 @@ def test_importing_the_interview_does_not_import_questionary():
 
 def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
     # not signed, nothing tried: no signing date, no 12315 questions; the review follows the story
-    story_row = 1 + [q.key for q in iv.QUESTIONS if q.key != "signed_on"].index("story")
+    story_row = 1 + [q.key for q in qs.QUESTIONS if q.key != "signed_on"].index("story")
     keys = [
         *ORDER_KEYS,
         pick(DELIVERY, "not_signed"),
