@@ -525,3 +525,43 @@ def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
     _, err = run(tmp_path, keys)
     assert err.exit_code == 130
     assert saved(tmp_path)["story"] == "第一行"  # unchanged, no "<" saved
+
+
+# ------------------------------------------- one validator for the file and the interview
+
+SAME_CHECK = [
+    ("contact.phone", ("contact", "phone"), "call me"),
+    ("order.amount", ("order", "amount"), "八十"),
+    ("order.amount", ("order", "amount"), "0"),
+    ("order.id", ("order", "id"), "订单号123"),
+    ("signed_on", ("signed_on",), "2026-13-40"),
+]
+
+
+@pytest.mark.parametrize("key, path, value", SAME_CHECK)
+def test_the_interview_and_the_answers_file_refuse_a_bad_answer_with_the_same_words(
+    sample_answers, key, path, value
+):
+    from buyer_helper.case import FIELD_NAMES, case_from_dict
+
+    with pytest.raises(BuyerHelperError) as typed_in:
+        _parse(key, value)
+    target = sample_answers
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    with pytest.raises(BuyerHelperError) as in_file:
+        case_from_dict(sample_answers, today=TODAY)
+    # the file names the field in front of the very message the interview shows
+    assert in_file.value.message == f"答案文件有误：{FIELD_NAMES[key]}：{typed_in.value.message}"
+
+
+def test_12315_help_says_which_rules_it_rests_on(tmp_path, capsys):
+    _, err = run(tmp_path, [*escalated_keys()[:-3], CTRL_C])  # stop at the name
+    assert err.exit_code == 130
+    out = capsys.readouterr().out
+    # the required items are 2019 暂行办法 第九条, replaced on 2026-04-15 (FACTS.md §6)
+    assert "姓名、电话和通信地址（依2019年暂行办法，以现行规定为准）" in out
+    assert "必须" not in out
+    # which bureau handles it: the 2026-04-15 rule, known only from secondary sources
+    assert "公示的地址所在地的市场监管部门处理（2026年4月15日起；二手资料，以现行规定为准）" in out
