@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
+from .tz import to_shanghai
 
 T = TypeVar("T")
 
@@ -54,6 +55,16 @@ DEMANDS = {
 }
 # Problems that are seller misconduct rather than a problem with the goods.
 MISCONDUCT = {"seller_abuse", "seller_harassment", "off_platform", "bribe_for_review"}
+# Misconduct kinds as they read after "商家…" in a plan or a text ("举报商家辱骂"). 威胁 is never
+# in a label: it is said only when the buyer's own words name a threat (Plan.threat).
+MISCONDUCT_LABELS = {
+    "seller_abuse": "辱骂",
+    "seller_harassment": "骚扰",
+    "off_platform": "引导到平台外联系或交易（导流）",
+    "bribe_for_review": "利诱删改评价（好评返现）",
+}
+# Problems with the goods themselves (消费者权益保护法 第二十四条 applies).
+QUALITY_PROBLEMS = frozenset({"quality", "damaged", "not_as_described", "fake_goods"})
 
 CASE_FILE = "case.yaml"
 EVIDENCE_DIR = "evidence"
@@ -331,13 +342,15 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         at = ev["at"]
         if isinstance(at, str):
             try:
-                at = dt.datetime.fromisoformat(at)
+                at = dt.datetime.fromisoformat(at.strip())
             except ValueError:
                 raise _err("timeline", f"第 {i} 条的时间“{at}”格式不对") from None
-        elif isinstance(at, dt.date) and not isinstance(at, dt.datetime):
-            at = dt.datetime.combine(at, dt.time())
-        if not isinstance(at, dt.datetime):
+        if not isinstance(at, dt.date):
             raise _err("timeline", f"第 {i} 条的时间格式不对")
+        try:
+            at = to_shanghai(at)  # naive times and dates are Beijing time
+        except (OverflowError, ValueError):
+            raise _err("timeline", f"第 {i} 条的时间“{ev['at']}”超出可处理的范围") from None
         tried_state = ev.get("tried")
         if tried_state is not None and (
             not isinstance(tried_state, str) or tried_state not in TRIED

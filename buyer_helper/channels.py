@@ -6,6 +6,7 @@ message names the file, the entry and what is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from .errors import BuyerHelperError
 
 PLATFORMS = ("pdd", "taobao", "any")
+PLATFORM_ZH = {"pdd": "拼多多", "taobao": "淘宝"}  # as case.PLATFORMS (kept apart: no import)
 KINDS = ("path", "chat", "phone", "online")
 CALENDARS = ("weekly", "cn_workdays")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -70,7 +72,7 @@ class Channel:
     name: str
     platform: str  # pdd | taobao | any
     kind: str  # path | chat | phone | online
-    reach: str
+    reach: str  # platform-neutral text (both platforms' ways when they differ)
     how: tuple[str, ...]
     schedules: tuple[Schedule, ...]
     always_open: bool
@@ -78,6 +80,16 @@ class Channel:
     verified: bool
     note: str = ""
     limits: dict[str, Limit] = field(default_factory=dict, hash=False, compare=False)
+    # per-platform wording where the in-app path differs (channels.yaml `reach: {pdd: …}`)
+    reach_by: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    how_by: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+
+    def reach_for(self, platform: str) -> str:
+        """Where to go on this platform ("淘宝App → 我的淘宝 → 已买到的宝贝 → …")."""
+        return self.reach_by.get(platform, self.reach)
+
+    def how_for(self, platform: str) -> tuple[str, ...]:
+        return self.how_by.get(platform, self.how)
 
     @property
     def conflicting(self) -> bool:
@@ -92,7 +104,6 @@ class Channel:
 @dataclass(frozen=True)
 class Company:
     platform: str
-    platform_name: str
     name: str
     address: str
     address_verified: bool
@@ -100,6 +111,7 @@ class Company:
     city: str
     area_code: str
     sources: tuple[str, ...]
+    cs_channel: str  # the platform's own customer service channel id (official_cs, taobao_cs)
 
 
 @dataclass(frozen=True)
@@ -109,12 +121,61 @@ class Setting:
     source: str
 
 
+# regulator settings every file must have (FACTS.md §6); others are optional
+REGULATOR_SETTINGS = ("accept_working_days", "mediation_working_days", "complaint_limit_years")
+
+
+@dataclass(frozen=True)
+class Regulator:
+    """12315 rules (FACTS.md §6): the 2019 measures' time limits and the 2026 measures' start."""
+
+    settings: dict[str, Setting]
+    new_rules_from: dt.date
+    new_rules_name: str
+    new_rules_note: str  # which bureau handles it from new_rules_from on
+    old_rules_name: str  # 市场监督管理投诉举报处理暂行办法
+    old_rules_label: str  # "依2019年暂行办法，以现行规定为准"
+
+    @property
+    def accept(self) -> Setting:
+        return self.settings["accept_working_days"]
+
+    @property
+    def mediation(self) -> Setting:
+        return self.settings["mediation_working_days"]
+
+    @property
+    def limit_years(self) -> Setting:
+        return self.settings["complaint_limit_years"]
+
+    def new_rules(self, day: dt.date) -> bool:
+        return day >= self.new_rules_from
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Dict-style access kept for callers not yet moved to the attributes (temporary)."""
+        if key in self.settings:
+            return self.settings[key]
+        value = getattr(self, key, None)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class NotForBuyers:
+    """A number that is not a consumer channel (003): never suggest it."""
+
+    number: str
+    what: str
+    source: str
+
+
 @dataclass(frozen=True)
 class ChannelData:
     channels: dict[str, Channel]
     companies: dict[str, Company]
-    regulator: dict[str, Any]  # Setting values plus plain strings (new_rules_*)
-    not_for_buyers: tuple[dict[str, str], ...]
+    regulator: Regulator
+    not_for_buyers: tuple[NotForBuyers, ...]
     path: Path
 
 
@@ -246,15 +307,14 @@ def _channel(raw: Any, index: int, chk: _Checker) -> Channel:
     for key in _REQUIRED:
         if key not in raw or raw[key] is None or raw[key] == "":
             raise chk.fail(cid, f"缺少字段 {key}")
-    for key in ("name", "reach"):
-        if not isinstance(raw[key], str):
-            raise chk.fail(cid, f"的 {key} 必须是文字")
+    if not isinstance(raw["name"], str):
+        raise chk.fail(cid, "的 name 必须是文字")
     if raw["platform"] not in PLATFORMS:
         raise chk.fail(cid, f"的 platform “{raw['platform']}”未知，只能是 {'、'.join(PLATFORMS)}")
     if raw["kind"] not in KINDS:
         raise chk.fail(cid, f"的 kind “{raw['kind']}”未知，只能是 {'、'.join(KINDS)}")
-    if not _str_list(raw["how"]):
-        raise chk.fail(cid, "的 how 必须是非空的步骤列表")
+    reach, reach_by = _per_platform(raw["reach"], raw["platform"], cid, "reach", chk)
+    how, how_by = _per_platform(raw["how"], raw["platform"], cid, "how", chk)
     if not _str_list(raw["sources"]):
         raise chk.fail(cid, "的 sources 必须是非空的出处列表")
     if not isinstance(raw["verified"], bool):
@@ -279,34 +339,67 @@ def _channel(raw: Any, index: int, chk: _Checker) -> Channel:
         name=raw["name"],
         platform=raw["platform"],
         kind=raw["kind"],
-        reach=raw["reach"],
-        how=tuple(raw["how"]),
+        reach=reach,
+        how=how,
         schedules=schedules,
         always_open=always_open,
         sources=tuple(raw["sources"]),
         verified=raw["verified"],
         note=note,
         limits=_limits(raw.get("limits"), cid, chk),
+        reach_by=reach_by,
+        how_by=how_by,
     )
 
 
-def _companies(raw: Any, chk: _Checker) -> dict[str, Company]:
+def _per_platform(value: Any, platform: str, cid: str, key: str, chk: _Checker):
+    """`reach` (text) or `how` (list of steps), either plain or a mapping {pdd: …, taobao: …}
+    for a channel used on both platforms. Returns (platform-neutral value, per-platform dict)."""
+
+    def one(v: Any, where: str):
+        if key == "reach":
+            if not isinstance(v, str) or not v.strip():
+                raise chk.fail(cid, f"的 {where} 必须是文字")
+            return v
+        if not _str_list(v):
+            raise chk.fail(cid, f"的 {where} 必须是非空的步骤列表")
+        return tuple(v)
+
+    if not isinstance(value, dict):
+        return one(value, key), {}
+    if platform != "any":
+        raise chk.fail(cid, f"只属于一个平台（platform: {platform}），{key} 不应按平台分写")
+    if set(value) != set(PLATFORM_ZH):
+        raise chk.fail(cid, f"的 {key} 按平台分写时要有且只有：{'、'.join(PLATFORM_ZH)}")
+    by = {p: one(value[p], f"{key}.{p}") for p in PLATFORM_ZH}
+    if key == "reach":
+        return "；".join(f"{PLATFORM_ZH[p]}：{r}" for p, r in by.items()), by
+    neutral = tuple(f"{PLATFORM_ZH[p]}：{step}" for p, steps in by.items() for step in steps)
+    return neutral, by
+
+
+def _companies(raw: Any, chk: _Checker, channels: dict[str, Channel]) -> dict[str, Company]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise chk.fail(None, "的 companies 不是键值表")
     out = {}
     for key, c in raw.items():
-        if key not in PLATFORMS or not isinstance(c, dict):
+        if key not in PLATFORM_ZH or not isinstance(c, dict):
             raise chk.fail(None, f"的 companies 里“{key}”不是已知平台或不是键值表")
-        for f in ("name", "area_code", "city"):
+        for f in ("name", "area_code", "city", "cs_channel"):
             if not isinstance(c.get(f), str) or not c[f]:
                 raise chk.fail(None, f"的 companies.{key} 缺少 {f}")
         if not _str_list(c.get("sources")):
             raise chk.fail(None, f"的 companies.{key} 缺少 sources")
+        cs = channels.get(c["cs_channel"])
+        if cs is None or cs.platform not in (key, "any"):
+            raise chk.fail(
+                None, f"的 companies.{key}.cs_channel “{c['cs_channel']}”不是这个平台的渠道"
+            )
         out[key] = Company(
             platform=key,
-            platform_name=str(c.get("platform_name", key)),
+            cs_channel=c["cs_channel"],
             name=c["name"],
             address=str(c.get("address", "") or ""),
             address_verified=bool(c.get("address_verified", False)),
@@ -318,12 +411,11 @@ def _companies(raw: Any, chk: _Checker) -> dict[str, Company]:
     return out
 
 
-def _regulator(raw: Any, chk: _Checker) -> dict[str, Any]:
-    if raw is None:
-        return {}
+def _regulator(raw: Any, chk: _Checker) -> Regulator:
     if not isinstance(raw, dict):
-        raise chk.fail(None, "的 regulator 不是键值表")
-    out: dict[str, Any] = {}
+        raise chk.fail(None, "缺少 regulator（12315 规则），或它不是键值表")
+    settings: dict[str, Setting] = {}
+    texts: dict[str, str] = {}
     for key, v in raw.items():
         if isinstance(v, dict):
             val = v.get("value")
@@ -331,10 +423,32 @@ def _regulator(raw: Any, chk: _Checker) -> dict[str, Any]:
                 raise chk.fail(None, f"的 regulator.{key} 缺少正整数 value")
             if not v.get("label") or not v.get("source"):
                 raise chk.fail(None, f"的 regulator.{key} 缺少 label 或 source")
-            out[key] = Setting(value=val, label=str(v["label"]), source=str(v["source"]))
+            settings[key] = Setting(value=val, label=str(v["label"]), source=str(v["source"]))
+        elif isinstance(v, (str, dt.date)) and str(v).strip():
+            texts[key] = str(v).strip()
         else:
-            out[key] = str(v)
-    return out
+            raise chk.fail(None, f"的 regulator.{key} 应为文字或 value/label/source 设置")
+    for key in REGULATOR_SETTINGS:
+        if key not in settings:
+            raise chk.fail(None, f"的 regulator 缺少设置 {key}（value、label、source）")
+    for key in ("new_rules_from", "new_rules_name", "new_rules_note", "old_rules_name"):
+        if key not in texts:
+            raise chk.fail(None, f"的 regulator 缺少 {key}")
+    try:
+        new_from = dt.date.fromisoformat(texts["new_rules_from"])
+    except ValueError:
+        raise chk.fail(
+            None,
+            f"的 regulator.new_rules_from “{texts['new_rules_from']}”不是日期（如 2026-04-15）",
+        ) from None
+    return Regulator(
+        settings=settings,
+        new_rules_from=new_from,
+        new_rules_name=texts["new_rules_name"],
+        new_rules_note=texts["new_rules_note"],
+        old_rules_name=texts["old_rules_name"],
+        old_rules_label=settings["accept_working_days"].label,
+    )
 
 
 def parse_channels_text(text: str, path: Path) -> ChannelData:
@@ -360,13 +474,20 @@ def parse_channels_text(text: str, path: Path) -> ChannelData:
             raise chk.fail(ch.id, "的 id 重复出现")
         channels[ch.id] = ch
     nfb = doc.get("not_for_buyers") or []
-    if not isinstance(nfb, list) or not all(isinstance(x, dict) for x in nfb):
+    if not isinstance(nfb, list):
         raise chk.fail(None, "的 not_for_buyers 必须是列表")
+    not_for_buyers = []
+    for x in nfb:
+        if not isinstance(x, dict) or not all(
+            isinstance(x.get(k), str) and x[k] for k in ("number", "what", "source")
+        ):
+            raise chk.fail(None, "的 not_for_buyers 每项都要有 number、what、source")
+        not_for_buyers.append(NotForBuyers(x["number"], x["what"], x["source"]))
     return ChannelData(
         channels=channels,
-        companies=_companies(doc.get("companies"), chk),
+        companies=_companies(doc.get("companies"), chk, channels),
         regulator=_regulator(doc.get("regulator"), chk),
-        not_for_buyers=tuple({str(k): str(v) for k, v in x.items()} for x in nfb),
+        not_for_buyers=tuple(not_for_buyers),
         path=path,
     )
 
@@ -424,7 +545,12 @@ def get_company(platform: str) -> Company:
 
 def regulator_setting(key: str) -> Setting:
     """A configurable 12315 time limit, e.g. "accept_working_days" (7) with its label."""
-    value = load_data().regulator.get(key)
-    if not isinstance(value, Setting):
+    value = load_data().regulator.settings.get(key)
+    if value is None:
         raise BuyerHelperError(f"渠道数据里没有 12315 时限设置“{key}”")
     return value
+
+
+def platform_cs(platform: str) -> Channel:
+    """The platform's own customer service channel (companies.<platform>.cs_channel)."""
+    return get_channel(get_company(platform).cs_channel)

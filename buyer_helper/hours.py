@@ -15,13 +15,13 @@ import datetime as dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from .channels import WEEKDAY_ZH, Channel, Schedule, get_channel, load_channels
 from .errors import BuyerHelperError
 from .plan import ChannelState
+from .tz import SHANGHAI, to_shanghai
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+__all__ = ["SHANGHAI", "to_shanghai"]  # re-exported: callers may take the zone from here
 SEARCH_DAYS = 30  # how far ahead next_open looks
 MIN_YEAR, MAX_YEAR = 1970, 2999  # a --now outside this is a typo, not a plan
 
@@ -301,6 +301,19 @@ def channel_state(channel: Channel, now: dt.datetime | str | None = None) -> Cha
 
 
 # --------------------------------------------------------------------------- words
+# The one wording for dates, moments and "open now / next opening" that every renderer uses.
+
+
+def cn_date(d: dt.date | None) -> str:
+    """'2026年11月27日' (no zero padding); '' for None."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def cn_datetime(moment: dt.datetime, weekday: bool = True) -> str:
+    """'2026年11月27日 周五 23:59' in Beijing time (without the weekday when asked)."""
+    m = to_shanghai(moment)
+    wd = f" {WEEKDAY_ZH[m.weekday()]}" if weekday else ""
+    return f"{cn_date(m.date())}{wd} {m:%H:%M}"
 
 
 def when_words(moment: dt.datetime | None, now: dt.datetime) -> str:
@@ -325,11 +338,27 @@ def when_words(moment: dt.datetime | None, now: dt.datetime) -> str:
 
 
 def now_words(now: dt.datetime) -> str:
-    now = now.astimezone(SHANGHAI)
-    return (
-        f"{now.year}年{now.month}月{now.day}日 {WEEKDAY_ZH[now.weekday()]} "
-        f"{now.strftime('%H:%M')}（北京时间）"
-    )
+    return f"{cn_datetime(now)}（北京时间）"
+
+
+ALWAYS_OPEN_ZH = "开放（随时可以办理）"
+
+
+def state_words(state: ChannelState, now: dt.datetime) -> tuple[str, str]:
+    """(status, next opening) in words for a channel state at `now`:
+    ('开放（随时可以办理）', '随时'), ('开放', '现在就开放'),
+    ('可能开放（来源不一）', '周一 09:00（明天，11月23日）（各来源都说开放）'), …"""
+    if state.status == "open" and state.next_open is None:
+        return ALWAYS_OPEN_ZH, "随时"
+    status = STATUS_ZH.get(state.status, state.status)
+    if state.status == "open":
+        return status, "现在就开放"
+    if state.next_open is None:
+        return status, f"未来{SEARCH_DAYS}天内找不到各来源都说开放的时段"
+    nxt = when_words(state.next_open, now)
+    if state.status == "maybe":
+        nxt += "（各来源都说开放）"
+    return status, nxt
 
 
 def _width(text: str) -> int:
@@ -401,21 +430,10 @@ def render_table(headers: list[str], rows: list[list[str]], max_widths: list[int
 # --------------------------------------------------------------------------- command
 
 
-def _status_words(ev: Evaluation) -> str:
-    if ev.channel.always_open:
-        return "开放（随时）"
-    return STATUS_ZH[ev.status]
-
-
-def _next_words(ev: Evaluation) -> str:
-    if ev.channel.always_open:
-        return "随时"
-    if ev.status == "open":
-        return "现在开放"
-    if ev.next_open is None:
-        return f"{SEARCH_DAYS}天内无"
+def _state_cells(ev: Evaluation) -> tuple[str, str]:
+    status, nxt = state_words(ev.state(), ev.now)
     # in the table the date goes on its own line: "周一 09:00" / "（明天，11月23日）"
-    return when_words(ev.next_open, ev.now).replace("（", "\n（", 1)
+    return status, nxt.replace("（", "\n（", 1)
 
 
 def evaluate_all(
@@ -473,7 +491,7 @@ def hours_command(
             today = "全天"
         else:
             today = "\n".join(f"{s.strip()}" for s in ev.today_hours.split("；"))
-        rows.append([name, ev.channel.reach, today, _status_words(ev), _next_words(ev)])
+        rows.append([name, ev.channel.reach, today, *_state_cells(ev)])
     table = render_table(
         ["渠道", "怎么联系", "今天的时间（出处）", "现在", "下次开放"],
         rows,

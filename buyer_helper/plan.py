@@ -61,6 +61,12 @@ class Plan:
     warnings: list[Warning]
     calendar_notes: list[str] = field(default_factory=list)  # e.g. fallback calendar used
     disclaimer: str = DISCLAIMER
+    # Seller misconduct in this case: kinds (case.MISCONDUCT ids, the problem first, then those
+    # named in the buyer's story/timeline); whether any kind was read from those words only;
+    # whether the buyer's words name a threat to the person or home (storywords.THREAT_WORDS).
+    misconduct: list[str] = field(default_factory=list)
+    misconduct_detected: bool = False
+    threat: bool = False
 
     @property
     def next_step(self) -> Step | None:

@@ -11,74 +11,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .case import MISCONDUCT, Case
+from .case import MISCONDUCT, MISCONDUCT_LABELS, QUALITY_PROBLEMS, Case
 from .plan import Deadline, Plan, Step, Warning
+from .storywords import (
+    MISCONDUCT_WORDS,
+    THREAT_WORDS,
+    case_words,
+    mentions,
+    misconduct_in,
+    threat_in,
+)
 
 # FACTS.md §6: the 2026 measures apply to complaints from this day on.
 NEW_RULES_FROM = dt.date(2026, 4, 15)
 RULE_LABEL_2019 = "依2019年暂行办法，以现行规定为准"
 
-QUALITY_TYPE = frozenset({"quality", "damaged", "not_as_described", "fake_goods"})
+QUALITY_TYPE = QUALITY_PROBLEMS
+MISCONDUCT_ZH = MISCONDUCT_LABELS
 
-# Words in the buyer's story or timeline that point to seller misconduct (FACTS.md §3;
-# 000 一–三, 001 第一部分, 001 场景四). Only used to add a reporting step and warnings;
-# the plan says that it read them from the buyer's own words.
-MISCONDUCT_WORDS = {
-    "seller_abuse": (
-        "辱骂",
-        "骂我",
-        "骂人",
-        "谩骂",
-        "有病",
-        "人身攻击",
-        "穷就别买",
-        "你滚",
-        "滚开",
-    ),
-    "seller_harassment": ("骚扰", "威胁", "恐吓", "诅咒", "冥币", "寿衣", "半夜打电话"),
-    "off_platform": (
-        "加微信",
-        "加V",
-        "加v",
-        "加QQ",
-        "微信转账",
-        "私下交易",
-        "私下转账",
-        "转到银行卡",
-    ),
-    "bribe_for_review": ("好评返现", "删差评", "删评", "改好评"),
-}
-# Threats to the person or home → also the police (000 二, 三; FACTS.md §4a).
-THREAT_WORDS = ("威胁", "恐吓", "有你地址", "你地址", "上门找你", "冥币", "寿衣", "你全家")
-
-# "商家没有骂人" does not count: a negation right before the word (same rule as letters.py).
-NEGATIONS = ("没", "没有", "未", "不是", "并未")
-
-
-def mentions(text: str, word: str) -> bool:
-    """True when `text` names `word` other than right after a negation."""
-    start = text.find(word)
-    while start >= 0:
-        before = text[max(0, start - 3) : start]
-        if not any(before.endswith(n) for n in NEGATIONS):
-            return True
-        start = text.find(word, start + 1)
-    return False
-
-
-MISCONDUCT_ZH = {
-    "seller_abuse": "辱骂",
-    "seller_harassment": "骚扰、威胁",
-    "off_platform": "引导加微信或私下交易（导流）",
-    "bribe_for_review": "利诱删差评（好评返现）",
-}
-
-# The in-app paths on 淘宝 (004 §⑴: 我的订单—已买到的宝贝; 002 ⑻).
-TAOBAO_REACH = {
-    "refuse_delivery": "快递员当面拒签 → 淘宝App 申请仅退款",
-    "return_7day": "淘宝App → 我的淘宝 → 已买到的宝贝 → 该订单 → 退款/售后",
-    "after_sales": "淘宝App → 我的淘宝 → 已买到的宝贝 → 该订单 → 退款/售后",
-}
+# Kept importable here until letters.py imports them from storywords (R3).
+__all__ = ["MISCONDUCT_WORDS", "THREAT_WORDS", "mentions", "regulator_number", "route"]
 
 # The rungs of the ladder, lowest first; a `tried` state marks its rung and every lower one.
 RUNG_GOODS, RUNG_PLATFORM, RUNG_HOTLINE, RUNG_REGULATOR = 0, 1, 2, 3
@@ -146,27 +98,19 @@ def _aware(moment: dt.datetime, tz) -> dt.datetime:
     return moment.astimezone(tz)
 
 
-def _texts(case: Case) -> str:
-    return "\n".join([case.story, *(e.text for e in case.timeline)])
-
-
 def _context(case: Case, now: dt.datetime) -> _Ctx:
     from .hours import SHANGHAI
 
     now = _aware(now, SHANGHAI)
     today = now.date()
-    text = _texts(case)
+    text = case_words(case)
 
     misconduct: list[str] = []
     if case.problem in MISCONDUCT:
         misconduct.append(case.problem)
-    detected = [
-        kind
-        for kind, words in MISCONDUCT_WORDS.items()
-        if kind not in misconduct and any(mentions(text, w) for w in words)
-    ]
+    detected = misconduct_in(text, skip=misconduct)
     misconduct += detected
-    threat = any(mentions(text, w) for w in THREAT_WORDS)
+    threat = threat_in(text)
 
     window_end = case.signed_on + dt.timedelta(days=7) if case.signed_on else None
     in_window = case.delivery != "not_signed" and window_end is not None and today <= window_end
@@ -1035,15 +979,12 @@ def route(case: Case, now: dt.datetime) -> Plan:
                 "你已经联系过商家；接下来在平台上正式提交申请，让平台的处理时限开始计算。",
             )
 
-    if not ctx.pdd:
-        for _, step in ladder:
-            step.reach = step.reach or TAOBAO_REACH.get(step.channel, "")
     steps = [s for _, s in ladder if not s.done] + [s for _, s in ladder if s.done]
     for step in steps:
         channel = get_channel(step.channel)
         step.state = channel_state(channel, ctx.now)
         if not step.reach:
-            step.reach = channel.reach
+            step.reach = channel.reach_for(case.platform)
         step.sources = _dedupe(step.sources)
 
     calendar_notes = []
@@ -1052,7 +993,15 @@ def route(case: Case, now: dt.datetime) -> Plan:
     warnings = _warnings(ctx, steps)
     if calendar_notes:
         warnings.append(Warning(calendar_notes[0], "FACTS.md §8"))
-    return Plan(now=ctx.now, steps=steps, warnings=warnings, calendar_notes=calendar_notes)
+    return Plan(
+        now=ctx.now,
+        steps=steps,
+        warnings=warnings,
+        calendar_notes=calendar_notes,
+        misconduct=list(ctx.misconduct),
+        misconduct_detected=bool(ctx.detected),
+        threat=ctx.threat,
+    )
 
 
 NO_REPLY_NOTE = (

@@ -1,6 +1,7 @@
 """channels.yaml: every channel the buyer may be sent to, traceable to FACTS.md, validated."""
 
 import copy
+import datetime as dt
 import re
 
 import pytest
@@ -93,7 +94,7 @@ def test_numbers_trace_to_facts_and_merchant_lines_are_never_suggested():
             if len(digits) >= 3 and not re.fullmatch(r"20\d\d", digits):
                 assert digits in FACTS_NUMBERS or len(digits) <= 3, (ch.id, found)
             assert digits not in NOT_FOR_BUYERS, (ch.id, found)
-    listed = {x["number"].replace("-", "") for x in load_data().not_for_buyers}
+    listed = {x.number.replace("-", "") for x in load_data().not_for_buyers}
     assert listed == NOT_FOR_BUYERS
 
 
@@ -121,6 +122,25 @@ def test_companies_and_regulator_settings():
     assert "以现行规定为准" in acc.label and "2019" in acc.label
     with pytest.raises(BuyerHelperError):
         regulator_setting("nope")
+    reg = load_data().regulator
+    assert reg.new_rules_from == dt.date(2026, 4, 15)
+    assert reg.new_rules(dt.date(2026, 4, 15)) and not reg.new_rules(dt.date(2026, 4, 14))
+    assert reg.limit_years.value == 3 and "第十五条" in reg.limit_years.source
+    assert "公示" in reg.new_rules_note and "以现行规定为准" in reg.new_rules_note
+    assert (tb.cs_channel, pdd.cs_channel) == ("taobao_cs", "official_cs")
+
+
+def test_goods_paths_serve_both_platforms_with_their_own_wording():
+    for cid in ("refuse_delivery", "return_7day", "after_sales"):
+        ch = get_channel(cid)
+        assert ch.platform == "any"
+        assert "拼多多App" in ch.reach_for("pdd") and "淘宝" not in ch.reach_for("pdd")
+        assert "淘宝App" in ch.reach_for("taobao") and "拼多多" not in ch.reach_for("taobao")
+        assert not any("拼多多" in step for step in ch.how_for("taobao"))
+        assert "拼多多" in ch.reach and "淘宝" in ch.reach  # the neutral text names both
+    assert "质量问题" not in get_channel("return_7day").name  # also the no-reason return path
+    # a single-platform channel reads the same on any platform
+    assert get_channel("pdd_hotline").reach_for("taobao") == "021-53395288"
 
 
 def test_load_is_cached_and_unknown_id_lists_known_ones():
@@ -193,7 +213,48 @@ def _bad_limit(doc):
     _entry(doc, "heimao")["limits"]["title"]["max_chars"] = "thirty"
 
 
+def _bad_rules_date(doc):
+    doc["regulator"]["new_rules_from"] = "2026-13-45"
+
+
+def _no_accept_days(doc):
+    del doc["regulator"]["accept_working_days"]
+
+
+def _unknown_cs_channel(doc):
+    doc["companies"]["taobao"]["cs_channel"] = "official_cs"
+
+
+def _per_platform_reach_on_one_platform(doc):
+    _entry(doc, "pdd_hotline")["reach"] = {"pdd": "1", "taobao": "2"}
+
+
+def _half_per_platform_how(doc):
+    _entry(doc, "after_sales")["how"] = {"pdd": ["a"]}
+
+
+BROKEN_FILE = [
+    (_bad_rules_date, "2026-13-45"),
+    (_no_accept_days, "accept_working_days"),
+    (_unknown_cs_channel, "cs_channel"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "what"), BROKEN_FILE, ids=[b[0].__name__ for b in BROKEN_FILE])
+def test_broken_rules_or_companies_name_the_problem(tmp_path, mutate, what):
+    doc = _doc()
+    mutate(doc)
+    path = tmp_path / "channels.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(BuyerHelperError) as e:
+        load_data(path)
+    assert str(path) in e.value.message and what in e.value.message, e.value.message
+    assert e.value.exit_code == 2
+
+
 BROKEN = [
+    (_per_platform_reach_on_one_platform, "pdd_hotline", "reach"),
+    (_half_per_platform_how, "after_sales", "how"),
     (_missing_name, "official_cs", "name"),
     (_bad_time, "pdd_hotline", "25:00"),
     (_bad_start, "pdd_hotline", "25:00"),

@@ -25,6 +25,7 @@ from buyer_helper.hours import (
     parse_now,
     when_words,
 )
+from buyer_helper.resources import data_path
 
 BJ = dt.timezone(dt.timedelta(hours=8))
 
@@ -175,8 +176,11 @@ channels:
         days: daily
         windows: ["18:00-24:00"]
 """
+    # the rest of the file (regulator rules) as shipped
+    shipped = data_path("channels.yaml").read_text(encoding="utf-8")
+    rest = shipped[shipped.index("\nregulator:") : shipped.index("\ncompanies:")]
     path = tmp_path / "channels.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(rest + text, encoding="utf-8")
     ch = load_channels(path)["late"]
     assert channel_state(ch, at("2026-11-18T23:59:59")).status == "open"
     nxt = channel_state(ch, at("2026-11-19T00:00"))
@@ -294,7 +298,7 @@ def test_issue_example_table(runner):
     assert len(table) >= len(load_channels())
     cols = []
     for line in table:
-        for label in ("可能开放（来源不一）", "已关闭", "开放（随时）"):
+        for label in ("可能开放（来源不一）", "已关闭", "开放（随时可以办理）"):
             if label in line:
                 cols.append(_width(line[: line.index(label)]))
                 break
