@@ -67,15 +67,6 @@ class EvidenceFile:
     encoding: str = ""
 
     @property
-    def jpeg(self) -> bytes | None:
-        """The (first) JPEG shown in the PDF."""
-        return self.parts[0][0] if self.parts else None
-
-    @property
-    def pixel_size(self) -> tuple[int, int] | None:
-        return self.parts[0][1] if self.parts else None
-
-    @property
     def previewable(self) -> bool:
         return bool(self.preview)
 
@@ -120,8 +111,9 @@ def list_files(folder: Path) -> list[Path]:
             if f.startswith(".") or f.lower() in SKIP_NAMES:
                 continue
             p = Path(root, f)
-            if p.is_file():
-                found.append(p)
+            with contextlib.suppress(OSError):  # unreadable entry: not a file we can list
+                if p.is_file():
+                    found.append(p)
     return sorted(found, key=lambda p: _natural_key(p.relative_to(folder).as_posix()))
 
 
@@ -373,7 +365,7 @@ def scan_evidence(
         try:
             item.sha256 = sha256_file(path)
         except OSError as e:
-            item.reason = f"无法读取文件（{e.strerror or type(e).__name__}）"
+            item.reason = _read_reason(e)
             continue
         if what == "video":
             item.kind = KIND_VIDEO
@@ -389,11 +381,20 @@ def scan_evidence(
     return items
 
 
+def _read_reason(e: OSError) -> str:
+    return f"无法读取文件（{e.strerror or type(e).__name__}）"
+
+
 def _load_text(item: EvidenceFile) -> None:
     if item.size > MAX_TEXT_BYTES:
         item.reason = f"文字文件太大（超过 {MAX_TEXT_BYTES // 1024 // 1024} MB），请另行提交原文件"
         return
-    decoded = decode_text(item.path.read_bytes())
+    try:
+        data = item.path.read_bytes()
+    except OSError as e:
+        item.reason = _read_reason(e)
+        return
+    decoded = decode_text(data)
     if decoded is None:
         item.kind = KIND_OTHER
         item.reason = "不是可识别的文字文件（不是 UTF-8 或 GB18030 编码）"
@@ -406,8 +407,7 @@ def _image_job(path: str) -> tuple[str, dict]:
     try:
         digest = sha256_file(Path(path))
     except OSError as e:
-        reason = f"无法读取文件（{e.strerror or type(e).__name__}）"
-        return "", {"ok": False, "reason": reason, "date": None, "camera": False}
+        return "", {"ok": False, "reason": _read_reason(e), "date": None, "camera": False}
     return digest, process_image(path)
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from .textcheck import strip_controls
 
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 FACES = {"sans": "NotoSansSC-Regular.otf", "serif": "NotoSerifSC-Regular.otf"}
@@ -30,8 +31,6 @@ FAMILY = {"sans": "BuyerHelperSansSC", "serif": "BuyerHelperSerifSC"}
 EMOJI_MARK = "[表情]"
 # Zero-width joiners, variation selectors and skin-tone modifiers belong to the emoji before them.
 _EMOJI_JOINERS = {0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
-_NEWLINES_RE = re.compile(r"\r\n|[\r\x85\u2028\u2029\x0b\x0c]")
 
 
 def font_path(face: str = "sans") -> Path:
@@ -75,10 +74,12 @@ def _is_emoji(cp: int) -> bool:
 class GlyphFilter:
     """Cleans user text for the PDF and remembers every character used and every one replaced.
 
-    Line separators become newlines, other control characters (C0 and C1, except newline and
-    tab) are removed, tabs become four spaces, and a
-    character the font lacks, or any character beyond the BMP (reportlab writes a wrong
-    ToUnicode entry for those), becomes a visible marker: "[表情]" for emoji, "[□U+XXXX]" else.
+    Control characters follow the one policy of `textcheck` (`strip_controls`, which
+    `clean_block` is built on: line separators become newlines; C0/C1 controls and invisible
+    format characters are removed). Unlike `clean_block` it keeps blank lines and indentation,
+    so a chat log is printed line for line. Tabs become four spaces, and a character the font
+    lacks, or any character beyond the BMP (reportlab writes a wrong ToUnicode entry for those),
+    becomes a visible marker: "[表情]" for emoji, "[□U+XXXX]" else.
     """
 
     face: str = "sans"
@@ -86,9 +87,7 @@ class GlyphFilter:
     missing: dict[str, int] = field(default_factory=dict)  # char -> count
 
     def clean(self, text: object) -> str:
-        text = "" if text is None else str(text)
-        text = _NEWLINES_RE.sub("\n", text).replace("\t", "    ")
-        text = _CONTROL_RE.sub("", text)
+        text = strip_controls(text).replace("\t", "    ")
         cover = font_coverage(self.face)
         out: list[str] = []
         in_emoji = False

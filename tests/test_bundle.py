@@ -216,35 +216,34 @@ def test_same_inputs_give_byte_identical_pdfs(tmp_path):
 
 
 def test_interrupted_write_leaves_old_pdf_untouched(tmp_path, monkeypatch):
-    from reportlab.pdfgen.canvas import Canvas
+    import os
 
     directory = make_case_dir(tmp_path / "case")
     _, code, pdf = run_bundle(directory)
     assert code == 0
     old = pdf.read_bytes()
 
-    def broken_save(self):
-        self._filename.write(b"%PDF-1.4\n% half a file")
+    def disk_full(fd):  # the new PDF's bytes cannot reach the disk
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Canvas, "save", broken_save)
+    monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(BuyerHelperError) as err:
         run_bundle(directory)
+    assert err.value.exit_code == 1
     assert "原有文件没有被改动" in err.value.message
     assert pdf.read_bytes() == old
     assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]  # no temp file left
 
 
 def test_interrupted_first_write_leaves_no_file(tmp_path, monkeypatch):
-    from reportlab.pdfgen.canvas import Canvas
+    import os
 
     directory = make_case_dir(tmp_path / "case")
 
-    def broken_save(self):
-        self._filename.write(b"%PDF-1.4\n% half a file")
+    def interrupted(src, dst):  # Ctrl-C between writing the temp file and renaming it
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Canvas, "save", broken_save)
+    monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_bundle(directory)
     out = directory / "out"
@@ -510,3 +509,39 @@ def test_default_text_skips_steps_without_one(tmp_path):
     result = build_bundle(case, plan, directory / "evidence", tmp_path / "b.pdf")
     assert result.channel is None
     assert "这里没有附投诉文字" in squash(pdf_text(result.path))
+
+
+def test_channel_table_keeps_the_hours_caveats(sample_bundle):
+    """Like the terminal `hours` table: unverified hours say 以当地公布为准, conflicting sources
+    are marked with both sources' hours."""
+    from buyer_helper.channels import load_channels
+
+    text = squash(pdf_text(sample_bundle["pdf"]))
+    start = text.index("渠道一览")
+    table = text[start : text.index("四、证据清单", start)]
+    channels = load_channels()
+    assert squash(channels["c12315"].name) + "[" in table
+    assert "时间未核实" in table and "以当地公布为准" in table
+    hotline = channels["pdd_hotline"]
+    assert hotline.conflicting
+    assert "来源不一" in table
+    for s in hotline.schedules:  # both sources, each with its own hours
+        assert squash(s.source_text) + "说" in table
+
+
+def test_unreadable_chat_log_is_a_listed_file_not_a_write_error(tmp_path, monkeypatch):
+    directory = make_case_dir(tmp_path / "case")
+    log = directory / "evidence" / "03-聊天记录.txt"
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self == log:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    message, code, pdf = run_bundle(directory)
+    assert code == 3
+    assert "写入" not in message
+    assert "03-聊天记录.txt：无法读取文件（Permission denied）" in message
+    assert "无法读取文件" in squash(pdf_text(pdf))

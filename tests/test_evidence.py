@@ -8,7 +8,7 @@ import io
 import os
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from buyer_helper.errors import BuyerHelperError
@@ -119,8 +119,9 @@ def test_png_alpha_is_flattened_on_white_and_big_images_shrink(tmp_path):
     (item,) = scan_evidence(tmp_path)
     assert item.kind == "截图"
     assert item.original_size == (3200, 1000)
-    assert item.pixel_size == (1600, 500)
-    out = Image.open(io.BytesIO(item.jpeg))
+    ((jpeg, px),) = item.parts
+    assert px == (1600, 500)
+    out = Image.open(io.BytesIO(jpeg))
     assert out.format == "JPEG"
     assert all(v > 245 for v in out.getpixel((5, 5)))  # transparent became white
     r, g, _b = out.getpixel((750, 250))
@@ -136,7 +137,7 @@ def test_camera_jpeg_is_a_photo_and_small_jpeg_passes_through(tmp_path):
     (tmp_path / "a.jpg").write_bytes(data)
     (item,) = scan_evidence(tmp_path)
     assert item.kind == "照片"
-    assert item.jpeg == data  # small and upright: the original bytes, untouched
+    assert item.parts == [(data, (120, 80))]  # small and upright: the original bytes, untouched
 
 
 def test_process_image_reports_reasons_in_chinese(tmp_path):
@@ -242,3 +243,30 @@ def test_broken_worker_pool_falls_back_to_this_process(tmp_path, monkeypatch):
     items = scan_evidence(tmp_path, progress=lambda d, t: seen.append(d))
     assert all(i.previewable for i in items)
     assert seen == [1, 2, 3, 4, 5, 6]
+
+
+CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)])) + (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2028\u2029\u2060\u2066\u2069\ufeff"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(CONTROLS + "投诉 ab。") | st.characters(), max_size=60))
+@example("退\u200b款\u202e原因\u2060。\ufeff")  # invisible characters the old filters disagreed on
+@example("一\x85二\u2028三\r\n四\x0c五\x9b六")
+def test_pdf_and_letters_apply_one_control_character_policy(text):
+    """The PDF's glyph filter drops the same control characters as the letters' clean_block:
+    laid out the way clean_block lays out lines, the PDF shows the same text (where the font
+    has every glyph)."""
+    import re
+
+    from buyer_helper.fonts import font_coverage
+    from buyer_helper.textcheck import clean_block
+
+    cover = font_coverage("sans")
+    line = text.replace("\t", " ")
+    expected = clean_block(line)
+    if all(ord(c) in cover or c == "\n" for c in expected):
+        got = GlyphFilter().clean(line)
+        got = re.sub(r"\n{3,}", "\n\n", "\n".join(x.rstrip() for x in got.split("\n"))).strip()
+        assert got == expected
