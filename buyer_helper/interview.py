@@ -12,6 +12,7 @@ the functions that prompt.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 import sys
@@ -29,7 +30,9 @@ from .questions import (
     Context,
     Question,
     answer_at,
+    day_words,
     display,
+    help_for,
     is_answered,
 )
 
@@ -102,8 +105,8 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
     import questionary
 
     current = answer_at(answers, q.key)
-    if q.help:
-        print(f"  提示：{q.help}")
+    for i, line in enumerate(help_for(q, answers).splitlines()):
+        print(("  提示：" if i == 0 else "        ") + line)
 
     if q.kind == "select":
         choices = [
@@ -144,6 +147,8 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
     # A refused answer is explained on the line below it and asked again, pre-filled with
     # what was typed, so the message stays next to the question.
     draft = "" if current is None else str(current)
+    if back == REVIEW_BACK_TITLE:
+        print(f"  （直接回车保留原来的答案；输入 {BACK_TEXT} 再回车，回到核对列表）")
     while True:
 
         def wants_back(text: str, shown: str = draft) -> bool:
@@ -174,7 +179,8 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
             draft = text.strip()
             continue
         if q.kind == "date" and value != text.strip():
-            print(f"  → 记为 {value}")  # "昨天", "11月16日": show the date it became
+            # "昨天", "11月16日": show the date it became
+            print(f"  → 记为 {day_words(dt.date.fromisoformat(value))}")
         return value
 
 

@@ -29,7 +29,9 @@ from .case import (
     parse_amount,
     parse_date,
 )
+from .channels import WEEKDAY_ZH
 from .errors import BuyerHelperError
+from .hours import cn_date
 
 NOTHING_TRIED = "（都还没做）"
 
@@ -53,9 +55,16 @@ class Question:
     parse: Callable[[Any, Answers, Context], Any]  # raw input -> stored value, or BuyerHelperError
     label: str = ""  # short Chinese name for the review list
     choices: dict[str, str] | None = None  # value -> Chinese label (select/checkbox)
-    help: str = ""  # one line printed above the prompt
+    # printed above the prompt, one "提示" per line; a function when it depends on the answers
+    # or on channels.yaml (read only when the question is asked)
+    help: str | Callable[[Answers], str] = ""
     when: Callable[[Answers, Context], bool] = lambda answers, ctx: True
     drop_when_skipped: bool = False  # remove a stale answer when the question no longer applies
+
+
+def day_words(day: dt.date) -> str:
+    """'2026年11月21日 周六': a date the buyer typed, as the interview shows it back."""
+    return f"{cn_date(day)} {WEEKDAY_ZH[day.weekday()]}"
 
 
 def answer_at(answers: Answers, key: str) -> Any:
@@ -132,6 +141,19 @@ def read_date(value: Any, today: dt.date) -> dt.date:
     return parse_date(value)
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _date(value: Any, ctx: Context) -> dt.date:
+    if _blank(value):
+        raise BuyerHelperError("这一项不能空着：写一个日期，例如 11月16日")
+    day = read_date(value, ctx.today)
+    if day > ctx.today:
+        raise BuyerHelperError(f"{cn_date(day)} 在今天（{cn_date(ctx.today)}）之后，请检查")
+    return day
+
+
 def _known_date(answers: Answers, key: str) -> dt.date | None:
     """An earlier date answer, if it is there and valid."""
     value = answer_at(answers, key)
@@ -141,30 +163,25 @@ def _known_date(answers: Answers, key: str) -> dt.date | None:
         return None
 
 
-def _not_after_today(day: dt.date, ctx: Context) -> None:
-    if day > ctx.today:
-        raise BuyerHelperError(f"{day} 在今天（{ctx.today}）之后，请检查")
-
-
 def _parse_ordered_on(value: Any, answers: Answers, ctx: Context) -> str:
-    day = read_date(value, ctx.today)
-    _not_after_today(day, ctx)
+    day = _date(value, ctx)
     signed = _known_date(answers, "signed_on") if _signed(answers, ctx) else None
     if signed and day > signed:
-        raise BuyerHelperError(f"下单日期不能晚于签收日期（{signed}）")
+        raise BuyerHelperError(f"下单日期不能晚于签收日期（{cn_date(signed)}）")
     return day.isoformat()
 
 
 def _parse_signed_on(value: Any, answers: Answers, ctx: Context) -> str:
-    day = read_date(value, ctx.today)
-    _not_after_today(day, ctx)
+    day = _date(value, ctx)
     ordered = _known_date(answers, "order.ordered_on")
     if ordered and day < ordered:
-        raise BuyerHelperError(f"签收日期不能早于下单日期（{ordered}）")
+        raise BuyerHelperError(f"签收日期不能早于下单日期（{cn_date(ordered)}）")
     return day.isoformat()
 
 
 def _parse_amount(value: Any, answers: Answers, ctx: Context) -> str:
+    if _blank(value):
+        raise BuyerHelperError("这一项不能空着：写订单详情页上的实付金额，例如 89.9")
     return str(parse_amount(value))
 
 
@@ -229,11 +246,40 @@ def _reaches_12315(answers: Answers, ctx: Context) -> bool:
 
 # ---------------------------------------------------------------- questions
 
-# 2019 暂行办法 第九条: what a complaint must give (FACTS.md §6); replaced on 2026-04-15, the new
-# text was not retrieved, hence the label.
-_MEASURES_2019 = "（依2019年暂行办法，以现行规定为准）"
-# 2026-04-15 rule on which bureau handles an in-platform merchant (FACTS.md §6, secondary).
-_NEW_RULES = "（2026年4月15日起；二手资料，以现行规定为准）"
+
+def help_for(q: Question, answers: Answers) -> str:
+    return q.help(answers) if callable(q.help) else q.help
+
+
+def _demand_help(answers: Answers) -> str:
+    # 拼多多 售后维权: the 维权要求 is chosen once and cannot be changed (004 §⑴.3, FACTS.md §1)
+    if answer_at(answers, "platform") == "pdd":
+        return "拼多多交易完成后发起售后维权时，维权要求只能选一次、之后不能改；选你真正想要的。"
+    return "选你真正想要的结果，之后的投诉文字都按它来写。"
+
+
+def _seller_city_help(answers: Answers) -> str:
+    # which bureau handles an in-platform merchant from 2026-04-15 (FACTS.md §6, secondary)
+    from .channels import load_data
+
+    return (
+        "下面几题是向 12315 投诉要用的。\n"
+        f"{load_data().regulator.new_rules_note}\n"
+        "公示地址在店铺页的资质/营业执照信息里，写到省和市即可，例如“浙江省杭州市”；\n"
+        "不知道就直接回车留空，之后可以在核对列表里补上。"
+    )
+
+
+def _contact_help(answers: Answers) -> str:
+    # 2019 暂行办法 第九条 (一): what a complaint must give (FACTS.md §6); replaced on 2026-04-15
+    from .channels import load_data
+
+    label = load_data().regulator.old_rules_label
+    return (
+        f"12315 投诉要写明投诉人的姓名、电话和通信地址（{label}）；"
+        "这些只保存在本机的 case.yaml 里。"
+    )
+
 
 QUESTIONS: list[Question] = [
     Question(
@@ -312,7 +358,7 @@ QUESTIONS: list[Question] = [
         _select(DEMANDS),
         label="诉求",
         choices=DEMANDS,
-        help="售后维权的要求提交后不能再改，选你真正想要的。",
+        help=_demand_help,
     ),
     Question(
         "story",
@@ -328,9 +374,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(50, required=False),
         label="商家所在地",
-        help="下面几题是向 12315 投诉要用的。12315 投诉由商家在平台上公示的地址所在地的"
-        f"市场监管部门处理{_NEW_RULES}。地址在店铺页的资质/营业执照信息里；写到省和市即可，"
-        "例如“浙江省杭州市”。不知道就直接回车留空，之后可以在核对列表里补上。",
+        help=_seller_city_help,
         when=reaches_12315,
     ),
     Question(
@@ -339,8 +383,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(50, why="12315 投诉需要投诉人姓名"),
         label="姓名",
-        help=f"12315 投诉要写明投诉人的姓名、电话和通信地址{_MEASURES_2019}；"
-        "这些只保存在本机的 case.yaml 里。",
+        help=_contact_help,
         when=reaches_12315,
     ),
     Question("contact.phone", "你的电话：", "text", _parse_phone, label="电话", when=reaches_12315),
@@ -376,5 +419,12 @@ def display(q: Question, answers: Answers) -> str:
         if isinstance(value, list):
             return "、".join(q.choices.get(v, str(v)) for v in value) or NOTHING_TRIED
         return q.choices.get(value, str(value))
+    if q.kind == "date":
+        try:
+            return day_words(parse_date(value))
+        except BuyerHelperError:
+            pass
+    if q.kind == "amount" and value not in (None, ""):
+        return f"{value} 元"
     text = " ".join(str(value).split()) if value not in (None, "") else "（未填）"
     return text if len(text) <= 40 else text[:39] + "…"

@@ -248,9 +248,9 @@ def test_invalid_date_and_amount_are_asked_again(tmp_path, capsys):
     assert "✗ “abc”不是金额" in out
     assert "✗ 金额必须大于 0" in out
     assert "✗ “2026-13-40”不是日期" in out
-    assert "✗ 2026-12-01 在今天（2026-11-23）之后" in out
-    assert "✗ 签收日期不能早于下单日期（2026-11-16）" in out
-    assert "→ 记为 2026-11-16" in out  # "11月16日" is shown as the date it became
+    assert "✗ 2026年12月1日 在今天（2026年11月23日）之后" in out
+    assert "✗ 签收日期不能早于下单日期（2026年11月16日）" in out
+    assert "→ 记为 2026年11月16日 周一" in out  # "11月16日" is shown as the date it became
     data = saved(tmp_path)
     assert data["order"]["amount"] == "89.90"
     assert data["order"]["ordered_on"] == "2026-11-16"
@@ -281,7 +281,10 @@ def _parse(key, value, answers=None):
 @pytest.mark.parametrize(
     "key, value, message",
     [
-        ("order.ordered_on", "2026-11-24", "在今天（2026-11-23）之后"),
+        ("order.ordered_on", "2026-11-24", "在今天（2026年11月23日）之后"),
+        ("order.ordered_on", "  ", "不能空着"),
+        ("signed_on", "", "不能空着"),
+        ("order.amount", "", "不能空着"),
         ("order.ordered_on", "20.11.2026", "不是日期，请写成 2026-11-20"),
         ("order.amount", "0", "金额必须大于 0"),
         ("order.amount", "八十", "不是金额"),
@@ -300,7 +303,7 @@ def test_bad_answers_get_a_chinese_message_without_the_file_prefix(key, value, m
 
 def test_signed_on_is_checked_against_the_order_date():
     answers = {"delivery": "signed", "order": {"ordered_on": "2026-11-16"}}
-    with pytest.raises(BuyerHelperError, match="不能早于下单日期（2026-11-16）"):
+    with pytest.raises(BuyerHelperError, match="不能早于下单日期（2026年11月16日）"):
         _parse("signed_on", "2026-11-15", answers)
     assert _parse("signed_on", " 2026-11-16 ", answers) == "2026-11-16"
     assert _parse("order.amount", "¥1,299.5元") == "1299.50"
@@ -564,4 +567,27 @@ def test_12315_help_says_which_rules_it_rests_on(tmp_path, capsys):
     assert "姓名、电话和通信地址（依2019年暂行办法，以现行规定为准）" in out
     assert "必须" not in out
     # which bureau handles it: the 2026-04-15 rule, known only from secondary sources
-    assert "公示的地址所在地的市场监管部门处理（2026年4月15日起；二手资料，以现行规定为准）" in out
+    rule = next(line for line in out.splitlines() if "公示的经营者地址所在地" in line)
+    assert "2026年4月15日起" in rule and "二手资料" in rule and "以现行规定为准" in rule
+
+
+def test_review_shows_dates_with_the_weekday_and_amounts_in_yuan():
+    rows = {q.label: qs.display(q, EXPECTED_ESCALATED) for q in qs.QUESTIONS}
+    assert rows["下单日期"] == "2026年11月16日 周一"
+    assert rows["签收日期"] == "2026年11月20日 周五"
+    assert rows["金额"] == "89.90 元"
+
+
+def test_changing_a_text_answer_in_the_review_says_how_to_keep_it(tmp_path, capsys):
+    shop_row = 1 + [q.key for q in qs.QUESTIONS].index("order.shop")
+    keys = [*escalated_keys(), DOWN * shop_row + ENTER, ENTER, CTRL_C]  # Enter keeps the shop
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    assert "直接回车保留原来的答案" in capsys.readouterr().out
+    assert saved(tmp_path) == EXPECTED_ESCALATED
+
+
+def test_the_once_only_demand_warning_is_for_pdd_only():
+    demand = qs.BY_KEY["demand"]
+    assert "只能选一次" in qs.help_for(demand, {"platform": "pdd"})
+    assert "只能选一次" not in qs.help_for(demand, {"platform": "taobao"})
