@@ -51,15 +51,8 @@ class BundleResult:
 # ------------------------------------------------------------------- content
 
 
-def _when(value: dt.datetime) -> str:
-    from .hours import SHANGHAI
-
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=SHANGHAI)
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
 def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
+    from .hours import cn_date, now_words
     from .pdf import FRAME_W, SOFT_BG, Break, Table, mm
 
     o = case.order
@@ -72,11 +65,11 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
         ("店铺", o.shop),
         ("商品", o.item),
         ("实付金额", f"{o.amount} 元"),
-        ("下单日期", o.ordered_on.isoformat()),
+        ("下单日期", cn_date(o.ordered_on)),
         ("收货状态", case.delivery_name),
     ]
     if case.signed_on:
-        rows.append(("签收日期", case.signed_on.isoformat()))
+        rows.append(("签收日期", cn_date(case.signed_on)))
     rows += [("问题", case.problem_name), ("诉求", case.demand_name)]
     if case.tried:
         rows.append(("已做过的事", "、".join(TRIED[t] for t in case.tried)))
@@ -86,7 +79,7 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
     if c.name or c.phone or c.address:
         rows.append(("买家", "  ".join(x for x in (c.name, c.phone, c.address) if x)))
     rows.append(("证据文件", f"{len(files)} 个（清单见后）"))
-    rows.append(("整理时间", f"{_when(plan.now)}（北京时间）"))
+    rows.append(("整理时间", now_words(plan.now)))
     d.add(
         Table(
             [[d.fixed(k, "label"), d.text(v, "cell")] for k, v in rows],
@@ -126,29 +119,26 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
 
 
 def _timeline(d, case: Case) -> None:
-    from .hours import SHANGHAI
+    from .hours import cn_date, cn_datetime, to_shanghai
     from .pdf import FRAME_W, Break, Table, mm
 
     d.add(Break("page"))
     d.heading("一、时间线")
     events: list[tuple[dt.datetime, int, str, str]] = []
     logged_text = " ".join(e.text for e in case.timeline)
-    for i, e in enumerate(case.timeline):
-        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=SHANGHAI)
-        events.append((at.astimezone(SHANGHAI), 10 + i, e.text, TRIED.get(e.tried or "", "")))
+    for i, e in enumerate(case.timeline):  # Event.at is Beijing time (case.py)
+        events.append((e.at, 10 + i, e.text, TRIED.get(e.tried or "", "")))
     # the order's own dates, unless the buyer logged them already
     if "下单" not in logged_text:
-        at = dt.datetime.combine(case.order.ordered_on, dt.time(), SHANGHAI)
-        events.append((at, 0, "下单（订单信息）", ""))
+        events.append((to_shanghai(case.order.ordered_on), 0, "下单（订单信息）", ""))
     if case.signed_on and "签收" not in logged_text:
-        at = dt.datetime.combine(case.signed_on, dt.time(), SHANGHAI)
-        events.append((at, 1, f"{case.delivery_name}（订单信息）", ""))
+        events.append((to_shanghai(case.signed_on), 1, f"{case.delivery_name}（订单信息）", ""))
     events.sort(key=lambda e: (e[0], e[1]))
     rows = [[d.fixed(h, "th") for h in ("时间", "经过", "进展")]]
     for at, _, text, tried in events:
-        when = at.strftime("%Y-%m-%d") if at.time() == dt.time() else at.strftime("%Y-%m-%d %H:%M")
+        when = cn_date(at.date()) if at.time() == dt.time() else cn_datetime(at, weekday=False)
         rows.append([d.text(when, "cell"), d.text(text, "cell"), d.text(tried, "cell")])
-    d.add(Table(rows, [32 * mm, FRAME_W - 60 * mm, 28 * mm]))
+    d.add(Table(rows, [38 * mm, FRAME_W - 66 * mm, 28 * mm]))
 
 
 def _channel_name(cid: str, channels: dict) -> str:
@@ -174,27 +164,17 @@ def _complaint(d, letter, channels: dict) -> None:
             d.add(Break("space", 2.5 * mm))
 
 
-def _status_words(state, now: dt.datetime, channel) -> tuple[str, str]:
-    from .hours import STATUS_ZH, when_words
-
-    if channel is not None and channel.always_open:
-        return "随时可办理", "随时"
-    status = STATUS_ZH.get(state.status, state.status)
-    if state.status == "open":
-        nxt = "现在开放"
-    elif state.next_open is None:
-        nxt = "近期无"
-    else:
-        nxt = when_words(state.next_open, now)
-    return status, nxt
+def _always_open(state) -> bool:
+    return state.status == "open" and state.next_open is None
 
 
 def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
+    from .hours import cn_datetime, now_words, state_words
     from .pdf import FRAME_W, Break, Table, mm
 
     d.add(Break("page"))
     d.heading("三、维权计划与渠道开放时间")
-    d.para(f"按 {_when(plan.now)}（北京时间）计算。", "small")
+    d.para(f"按 {now_words(plan.now)}计算。", "small")
     nxt = plan.next_step
     for i, step in enumerate(plan.steps, 1):
         tag = "（已做过）" if step.done else ("（下一步）" if step is nxt else "")
@@ -208,9 +188,9 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
             rows.append(["怎么联系", step.reach or ch.reach])
         state = step.state
         if state is not None:
-            status, when = _status_words(state, plan.now, ch)
-            if ch is not None and ch.always_open:
-                rows.append(["开放时间", "随时可办理"])
+            status, when = state_words(state, plan.now)
+            if _always_open(state):
+                rows.append(["开放时间", status])
             elif state.status == "open":
                 rows.append(["开放时间", f"今天 {state.today_hours}；现在：{status}"])
             else:
@@ -221,7 +201,9 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
                 rows.append(["说明", n])
         for dl in step.deadlines:
             approx = "（约）" if dl.approximate else ""
-            rows.append(["期限", f"{dl.label}：{_when(dl.due)}{approx}。{dl.basis}（{dl.source}）"])
+            rows.append(
+                ["期限", f"{dl.label}：{cn_datetime(dl.due)}{approx}。{dl.basis}（{dl.source}）"]
+            )
         if step.actions:
             rows.append(["要做的事", "\n".join(f"{k}. {a}" for k, a in enumerate(step.actions, 1))])
         if step.have_ready:
@@ -254,7 +236,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
     """Every channel of the plan (and the attached text's) with today's hours. Like the terminal
     `hours` table, a channel with caveats (unverified hours "以当地公布为准", sources that
     disagree) is marked [n] and the caveats are printed under the table."""
-    from .hours import channel_state
+    from .hours import channel_state, state_words
     from .pdf import FRAME_W, Table, mm
 
     d.sub("渠道一览（开放时间按北京时间）")
@@ -271,7 +253,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
     shown_elsewhere = set(plan.calendar_notes)
     for cid, state in states.items():
         ch = channels[cid]
-        status, when = _status_words(state, plan.now, ch)
+        status, when = state_words(state, plan.now)
         name = ch.name
         notes = [n for n in state.notes if n not in shown_elsewhere]
         if notes:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuyerHelperError
+from .tz import SHANGHAI
 
 MAX_SIDE = 1600  # pixels, long side of an image in the PDF
 TALL_RATIO = 2.4  # taller than this (height / width): a scrolling screenshot, cut into parts
@@ -80,15 +81,11 @@ class EvidenceFile:
 
     @property
     def date_text(self) -> str:
+        from .hours import cn_datetime
+
         if self.date is None:
             return "未知"
-        return f"{self.date:%Y-%m-%d %H:%M}（{self.date_source}）"
-
-
-def _shanghai():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("Asia/Shanghai")
+        return f"{cn_datetime(self.date, weekday=False)}（{self.date_source}）"
 
 
 def _natural_key(name: str) -> list:
@@ -167,12 +164,11 @@ def _exif_date(exif) -> dt.datetime | None:
         when = dt.datetime.strptime(raw.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
-    tz = _shanghai()
     offset = sub.get(0x9011)
     if isinstance(offset, str) and re.fullmatch(r"[+-]\d\d:\d\d", offset.strip("\x00 ")):
         aware = dt.datetime.fromisoformat(when.isoformat() + offset.strip("\x00 "))
-        return aware.astimezone(tz)
-    return when.replace(tzinfo=tz)
+        return aware.astimezone(SHANGHAI)
+    return when.replace(tzinfo=SHANGHAI)
 
 
 def _image_reason(exc: BaseException) -> str:
@@ -325,7 +321,7 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
 
 
 def _mtime(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=_shanghai()).replace(microsecond=0)
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=SHANGHAI).replace(microsecond=0)
 
 
 def scan_evidence(

@@ -168,8 +168,8 @@ def test_sample_bundle_sections_page_numbers_and_metadata(sample_bundle):
     assert reader.metadata.title == f"维权证据包 订单 {ORDER_ID}"
     assert "优品家居旗舰店" in reader.metadata.subject
     # timeline entries in time order
-    assert text.index("2026-11-1620:15") < text.index("2026-11-2018:40")
-    assert text.index("2026-11-2109:10") < text.index("2026-11-2210:02")
+    assert text.index("2026年11月16日20:15") < text.index("2026年11月20日18:40")
+    assert text.index("2026年11月21日09:10") < text.index("2026年11月22日10:02")
 
 
 def test_every_font_is_embedded(sample_bundle):

@@ -78,7 +78,7 @@ def test_mtime_is_shown_in_shanghai_time(tmp_path):
     ts = dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC).timestamp()
     os.utime(p, (ts, ts))
     (item,) = scan_evidence(tmp_path)
-    assert item.date_text == "2026-11-21 00:00（修改）"
+    assert item.date_text == "2026年11月21日 00:00（修改）"
 
 
 def test_chat_logs_in_gb18030_and_utf8_bom_are_read(tmp_path):
