@@ -8,8 +8,30 @@ themselves: they loop over the `Law` objects that `laws_for` picks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+# Problems with the goods themselves: case.QUALITY_PROBLEMS (第二十四条: the seller bears the
+# return shipping; a counterfeit or an item unlike its description fails the agreed quality too).
+from .case import MISCONDUCT, QUALITY_PROBLEMS
 
 FACTS_5 = "FACTS.md §5"
+
+
+@dataclass(frozen=True)
+class Damages:
+    """Statutory damages an article allows: `multiple` × the price, at least `minimum` yuan.
+
+    `rule` states the same in the article's own terms for the texts; the figures here are the
+    only place the product keeps them (FACTS.md §5).
+    """
+
+    multiple: int
+    minimum: int
+    rule: str
+
+    def amount(self, price: Decimal) -> Decimal:
+        """The increased compensation by the price alone (the article's lower bound applied)."""
+        return max(price * self.multiple, Decimal(self.minimum))
 
 
 @dataclass(frozen=True)
@@ -19,6 +41,7 @@ class Law:
     text: str  # short paraphrase, one or two sentences
     short: str  # a clause short enough for an app form
     source: str = FACTS_5
+    damages: Damages | None = None  # statutory damages (第五十五条, 食品安全法第一百四十八条)
 
 
 LAWS: dict[str, Law] = {
@@ -81,6 +104,7 @@ LAWS: dict[str, Law] = {
             "经营者提供商品有欺诈行为的，应当按照消费者的要求增加赔偿其受到的损失，增加赔偿的金额为"
             "购买商品价款的三倍；不足五百元的，为五百元。",
             "经营者欺诈的，增加赔偿价款的三倍，不足五百元的按五百元",
+            damages=Damages(3, 500, "价款的三倍，不足五百元的为五百元"),
         ),
         Law(
             "fsl_148",
@@ -88,6 +112,7 @@ LAWS: dict[str, Law] = {
             "食品不符合食品安全标准的，消费者除要求赔偿损失外，还可以要求支付价款十倍或者损失三倍的"
             "赔偿金；增加赔偿的金额不足一千元的，为一千元。",
             "不符合食品安全标准的食品，可要求价款十倍或损失三倍的赔偿金",
+            damages=Damages(10, 1000, "价款十倍或损失三倍，增加赔偿不足一千元的为一千元"),
         ),
         Law(
             "ecl_61",
@@ -104,10 +129,9 @@ LAWS: dict[str, Law] = {
     )
 }
 
-# Problems where the goods do not meet quality requirements (第二十四条: the seller bears the
-# return shipping). A counterfeit or an item unlike its description does not meet the agreed
-# quality either; "not received", "changed my mind" and pure misconduct are not quality problems.
-QUALITY_PROBLEMS = frozenset({"quality", "damaged", "not_as_described", "fake_goods"})
+# Goods disputes where the transaction records decide the facts: what the product page
+# promised (not as described, counterfeit) and whether the parcel arrived.
+RECORDS_PROBLEMS = frozenset({"not_as_described", "fake_goods", "not_received"})
 
 # Demands 第二十四条 speaks to: return, replacement, repair (and who pays their transport).
 # A refund without return (仅退款) or damages are not what the article is about.
@@ -144,10 +168,6 @@ def is_fresh(item: str) -> bool:
     return any(w in item for w in FRESH_WORDS) and not any(w in item for w in NOT_FOOD_WORDS)
 
 
-def is_quality_problem(problem: str) -> bool:
-    return problem in QUALITY_PROBLEMS
-
-
 # Which texts cite what. Purposes:
 #   seller    the first message to the seller (negotiation first: 第三十九条)
 #   form      the short description in an app form (one clause at most)
@@ -160,7 +180,7 @@ def laws_for(case, purpose: str) -> list[Law]:
         keys.append("cpl_39")
     # not signed yet: the path is refusal and 仅退款 (004 §⑴.1), not a return
     signed = case.delivery != "not_signed"
-    if signed and case.demand in RETURN_DEMANDS and is_quality_problem(case.problem):
+    if signed and case.demand in RETURN_DEMANDS and case.problem in QUALITY_PROBLEMS:
         keys.append("cpl_24")
     if case.problem == "no_reason_return":
         keys += ["cpl_25", "rule_7day_start"]
@@ -175,8 +195,18 @@ def laws_for(case, purpose: str) -> list[Law]:
             keys.append("fsl_148")
     if purpose == "platform":
         keys.append("ecl_61")
-    if purpose == "regulator":
-        keys += ["cpl_44", "ecl_62"]
+    if purpose == "regulator" and case.problem not in MISCONDUCT:
+        # seller misconduct alone: no purchase damage, no dispute over the deal's records
+        # 第四十四条: the platform answers for a seller it cannot identify. Cited only for harm
+        # from the goods (not a change of mind) when the buyer does not know where the seller
+        # is (no city from the shop page), as the basis for asking the platform for the
+        # seller's real name, address and contact.
+        if not case.seller_city and case.problem != "no_reason_return":
+            keys.append("cpl_44")
+        # 第六十二条: cited where the complaint asks for the original contract and transaction
+        # records, i.e. disputes about what was sold or whether it arrived.
+        if case.problem in RECORDS_PROBLEMS:
+            keys.append("ecl_62")
     if purpose == "form":
         keys = [k for k in keys if k in ("cpl_24", "cpl_25", "rule_7day_start")]
     return [LAWS[k] for k in keys]

@@ -16,16 +16,25 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from .case import DEMANDS, MISCONDUCT, OUT_DIR, TRIED, Case, load_case
+from .case import (
+    DEMANDS,
+    MISCONDUCT,
+    MISCONDUCT_LABELS,
+    OUT_DIR,
+    PLATFORMS,
+    QUALITY_PROBLEMS,
+    TRIED,
+    Case,
+    load_case,
+)
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
-from .law import is_food, is_fresh, is_quality_problem, laws_for
+from .hours import cn_date, cn_datetime
+from .law import is_food, is_fresh, laws_for
 from .plan import DISCLAIMER, Plan, Step
-from .routing import MISCONDUCT_WORDS, THREAT_WORDS, mentions
+from .storywords import MISCONDUCT_WORDS, mentions_any
 from .textcheck import clean_block, clean_inline, finish_text
-
-SHANGHAI_TZ = "Asia/Shanghai"
-
+from .tz import to_shanghai
 
 # ------------------------------------------------------------------ the texts
 
@@ -105,16 +114,6 @@ BUYER_SAYS = r"我(?:就|也|又|再|还)?(?:说|回|问|答|写|发|讲|告诉)
 SPEECH = r"说|回复|回|称|写|发来|表示|[：:]"
 BUYER_TO_SELLER = "我(?:就|也|又|再|还)?(?:跟|对|和|给|向|问)(?:" + "|".join(SPEAKER_WORDS) + ")"
 
-# Seller misconduct and threats named in the buyer's own words: the same word lists and the same
-# negation rule ("没有骂人" does not count) as the routing (routing.MISCONDUCT_WORDS, THREAT_WORDS,
-# mentions; FACTS.md §3), so the plan and the texts agree.
-MISCONDUCT_LABELS = {
-    "seller_abuse": "辱骂",
-    "seller_harassment": "骚扰、威胁",
-    "off_platform": "引导到平台外联系或交易（导流）",
-    "bribe_for_review": "利诱删改评价",
-}
-
 
 @dataclass
 class Letter:
@@ -127,18 +126,6 @@ class Letter:
 
 
 # ------------------------------------------------------------ facts for templates
-
-
-def _shanghai(moment: dt.datetime) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(ZoneInfo(SHANGHAI_TZ))
-
-
-def cn_date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def money(value: Decimal) -> str:
@@ -175,20 +162,20 @@ def extract_quotes(text: str) -> list[str]:
     return found
 
 
-def misconduct_kinds(case: Case) -> list[str]:
-    """Which kinds of seller misconduct this case reports: its problem, plus those the story or
-    the timeline names in plain words."""
-    kinds = [case.problem] if case.problem in MISCONDUCT else []
-    words = "\n".join([case.story, *(e.text for e in case.timeline)])
-    for kind, keys in MISCONDUCT_WORDS.items():
-        if kind not in kinds and any(mentions(words, k) for k in keys):
-            kinds.append(kind)
-    return kinds
+def _problem_name(case: Case, threat: bool) -> str:
+    """The problem as the texts name it: a harassment case says 威胁 only when there is one."""
+    if case.problem == "seller_harassment":
+        return "商家" + "、".join(misconduct_labels([case.problem], threat))
+    return case.problem_name
 
 
-def mentions_threat(case: Case) -> bool:
-    words = "\n".join([case.story, *(e.text for e in case.timeline)])
-    return case.problem == "seller_harassment" or any(mentions(words, w) for w in THREAT_WORDS)
+def misconduct_labels(kinds: list[str], threat: bool) -> list[str]:
+    """How the texts name the misconduct ("辱骂、骚扰、威胁"): 威胁 only when there is one."""
+    labels = [MISCONDUCT_LABELS[k] for k in kinds]
+    if threat:
+        at = kinds.index("seller_harassment") + 1 if "seller_harassment" in kinds else len(labels)
+        labels.insert(at, "威胁")
+    return labels
 
 
 def _first_sentence(story: str) -> str:
@@ -222,19 +209,19 @@ def _regulator(now: dt.datetime) -> dict:
     from .channels import load_data
 
     reg = load_data().regulator
-    new_from = dt.date.fromisoformat(str(reg.get("new_rules_from") or "2026-04-15"))
-    accept = reg.get("accept_working_days")
     return {
-        "new_rules": now.date() >= new_from,
-        "new_rules_from": cn_date(new_from),
-        "new_rules_name": str(reg.get("new_rules_name") or "新的市场监督管理投诉举报处理办法"),
-        "accept_days": getattr(accept, "value", 7),
+        "new_rules": reg.new_rules(now.date()),
+        "new_rules_from": cn_date(reg.new_rules_from),
+        "new_rules_name": reg.new_rules_name,
+        "accept_days": reg.accept.value,
+        "accept_label": reg.accept.label,  # "依2019年暂行办法，以现行规定为准"
+        "old_rules_label": reg.old_rules_label,
     }
 
 
 def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None) -> dict:
     """Everything a template may say, as plain strings and lists (never None)."""
-    now = _shanghai(plan.now)
+    now = to_shanghai(plan.now)
     story = clean_block(case.story)
     quotes: list[str] = []
     for text in [story, *(clean_inline(e.text) for e in case.timeline)]:
@@ -242,21 +229,23 @@ def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None
             q = clean_block(q)
             if q and q not in quotes:
                 quotes.append(q)
-    kinds = misconduct_kinds(case)
+    # seller misconduct and threats as the plan read them (storywords: one word list for both)
+    kinds = list(plan.misconduct)
+    threat = plan.threat
+    laws = laws_for(case, purpose)
     timeline = []
-    for e in sorted(case.timeline, key=lambda e: _sort_key(e.at)):
-        at = _shanghai(e.at)
+    for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)
         text = clean_inline(e.text)
         if text:
-            timeline.append({"when": at.strftime("%Y-%m-%d %H:%M"), "text": text, "tried": e.tried})
+            timeline.append(
+                {"when": cn_datetime(e.at, weekday=False), "text": text, "tried": e.tried}
+            )
     misconduct_events = [
-        t
-        for t in timeline
-        if any(mentions(t["text"], w) for k in kinds for w in MISCONDUCT_WORDS[k])
+        t for t in timeline if any(mentions_any(t["text"], MISCONDUCT_WORDS[k]) for k in kinds)
     ]
     amount = case.order.amount
     contact = case.contact
-    reach = step.reach if step and step.reach else channel.reach
+    reach = step.reach if step and step.reach else channel.reach_for(case.platform)
     reach_lines: list[str] = []
     if channel.id == "c12315":
         from .routing import regulator_number
@@ -275,19 +264,21 @@ def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None
         "signed_on": cn_date(case.signed_on),
         "delivery": case.delivery,
         "problem": case.problem,
-        "problem_name": case.problem_name,
+        "problem_name": _problem_name(case, threat),
         "demand": case.demand,
         "demand_name": DEMANDS[case.demand],
         "story": story,
         "story_first": _first_sentence(story),
         "quotes": quotes[:10],
         "timeline": timeline,
-        "misconduct": [MISCONDUCT_LABELS[k] for k in kinds],
+        "misconduct": misconduct_labels(kinds, threat),
         "misconduct_ids": kinds,
         # misconduct besides the main problem (a quality case with an insulting seller)
-        "misconduct_extra": [MISCONDUCT_LABELS[k] for k in kinds if k != case.problem],
+        "misconduct_extra": misconduct_labels(
+            [k for k in kinds if k != case.problem], threat and case.problem not in MISCONDUCT
+        ),
         "misconduct_events": misconduct_events,
-        "threat": mentions_threat(case),
+        "threat": threat,
         "tried": list(case.tried),
         "evidence": [
             {"file": clean_inline(k), "note": clean_inline(v)}
@@ -302,23 +293,17 @@ def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None
         "seller_city": clean_inline(case.seller_city),
         "company": _company(case.platform),
         "regulator": _regulator(now),
-        "laws": laws_for(case, purpose),
-        "quality": is_quality_problem(case.problem),
+        "laws": laws,
+        "quality": case.problem in QUALITY_PROBLEMS,
         "food": is_food(case.order.item),
-        "fraud_amount": money(max(amount * 3, Decimal(500))),
-        "food_amount": money(max(amount * 10, Decimal(1000))),
+        # statutory damages by the price, per article (figures from law.py)
+        "damages": {law.key: money(law.damages.amount(amount)) for law in laws if law.damages},
         "today": cn_date(now.date()),
         "channel_id": channel.id,
         "channel_name": channel.name,
         "reach": reach,
         "reach_lines": reach_lines,
     }
-
-
-def _sort_key(at: dt.datetime) -> tuple:
-    if at.tzinfo is None:
-        return (at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))),)
-    return (at,)
 
 
 def _user_strings(facts: dict) -> list[str]:
@@ -418,8 +403,12 @@ def _unknown(channel_id: str) -> BuyerHelperError:
 
 
 def _target_channel(case: Case, text_id: str) -> str:
+    """The channel a text goes to: the misconduct report goes to the platform's own customer
+    service (channels.yaml companies.<platform>.cs_channel)."""
     if text_id == MISCONDUCT_TEXT:
-        return "taobao_cs" if case.platform == "taobao" else "official_cs"
+        from .channels import get_company
+
+        return get_company(case.platform).cs_channel
     return text_id
 
 
@@ -432,17 +421,17 @@ def _limit_note(limit) -> str:
     return "" if getattr(limit, "verified", False) else "；这个上限是保守估计，未核实"
 
 
-def unfit_reason(case: Case, text_id: str) -> str:
+def unfit_reason(case: Case, plan: Plan, text_id: str) -> str:
     """Why this text does not fit the case (Chinese), or "" when it does."""
-    if text_id == MISCONDUCT_TEXT and not misconduct_kinds(case):
+    if text_id == MISCONDUCT_TEXT and not plan.misconduct:
         return (
             "这个案子里没有记录商家辱骂、骚扰、威胁、导流或利诱删评，不生成举报文字。"
             "如果有，请在经过里写清楚（用引号写出商家原话）。"
         )
     if text_id == "seller" and case.problem in ("seller_abuse", "seller_harassment"):
         return (
-            "商家辱骂、骚扰或威胁你时，不要再和商家来回沟通（000 一）："
-            "把聊天截图发给平台官方客服，用举报文字（misconduct）。"
+            "商家辱骂、骚扰或威胁你时，本工具不写给商家的消息；不要和商家对骂（FACTS.md §4）。"
+            "请把聊天截图发给平台官方客服，用举报文字（misconduct）。"
         )
     if text_id == "refuse_delivery" and case.delivery != "not_signed":
         return f"这个案子的包裹{case.delivery_name}，“未签收拒签”只适用于还没签收的包裹。"
@@ -454,15 +443,15 @@ def unfit_reason(case: Case, text_id: str) -> str:
     return ""
 
 
-def available_texts(case: Case) -> list[str]:
-    """The text ids that fit this case (platform, delivery state, misconduct)."""
+def available_texts(case: Case, plan: Plan) -> list[str]:
+    """The text ids that fit this case and its plan (platform, delivery state, misconduct)."""
     channels = _channels()
     out = []
     for tid in TEXTS:
         target = channels.get(_target_channel(case, tid))
         if target is None or target.platform not in ("any", case.platform):
             continue
-        if not unfit_reason(case, tid):
+        if not unfit_reason(case, plan, tid):
             out.append(tid)
     return out
 
@@ -479,10 +468,10 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
         raise BuyerHelperError(f"channels.yaml 里没有渠道 {target}", exit_code=70)
     if channel.platform not in ("any", case.platform):
         raise BuyerHelperError(
-            f"{channel.name} 是{_platform_label(channel.platform)}的渠道，"
+            f"{channel.name} 是{PLATFORMS.get(channel.platform, channel.platform)}的渠道，"
             f"这个案子是{case.platform_name}订单，不能用。"
         )
-    reason = unfit_reason(case, channel_id)
+    reason = unfit_reason(case, plan, channel_id)
     if reason:
         raise BuyerHelperError(reason)
     step = next((s for s in plan.steps if s.channel == target), None)
@@ -530,10 +519,6 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
     )
 
 
-def _platform_label(platform: str) -> str:
-    return {"pdd": "拼多多", "taobao": "淘宝"}.get(platform, platform)
-
-
 def _fit(template, context, notes, user, limit, levels) -> tuple[str, int]:
     """Render at the fullest detail level whose text fits the limit (or the shortest one)."""
     max_chars = getattr(limit, "max_chars", None)
@@ -572,7 +557,7 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
     out: list[str] = []
     if text_id in ("return_7day", "after_sales", "seller") and facts["quality"]:
         out.append("商家要求把退款原因改成“不想要”“七天无理由”或“协商一致”时，不要改（003 二）。")
-    if text_id == "after_sales":
+    if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (FACTS.md §1)
         out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")
     if text_id == "refuse_delivery":
         out.append("这段说明按“已经拒签”写的：请在快递员把包裹退回之后再提交（004 §⑴.1）。")
@@ -593,13 +578,15 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
                 "如果与实际不符，请不要发送。"
             )
         out.append("不要和商家对骂，只在平台聊天里沟通，保留完整聊天记录（FACTS.md §4）。")
-    if facts["threat"] and text_id in (MISCONDUCT_TEXT, "official_cs", "taobao_cs"):
+    if facts["threat"] and (text_id == MISCONDUCT_TEXT or text_id in PLATFORM_CS):
         out.append(
             "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）时，请同时报警（110），"
             "并保留证据（000 三；FACTS.md §4a）。"
         )
     if text_id == "heimao":
-        out.append("黑猫投诉的内容会公开显示：不要在标题和描述里写手机号、住址等个人信息。")
+        out.append(
+            "黑猫投诉是公开投诉平台（FACTS.md §2）：不要在标题和描述里写手机号、住址等个人信息。"
+        )
     if text_id == "c12315":
         out.append("12315 的接听时间各地不同，以当地公布为准；可先用 buyer-helper hours 查看。")
     return out
@@ -621,7 +608,7 @@ def text_for_step(case: Case, plan: Plan, step: Step) -> str | None:
     the misconduct report. The PDF bundle and `letters` both choose through this function.
     """
     tid = step.channel
-    if tid not in TEXTS or unfit_reason(case, tid):
+    if tid not in TEXTS or unfit_reason(case, plan, tid):
         return None  # e.g. never write to a seller who insults or threatens the buyer
     if tid in PLATFORM_CS and case.is_misconduct:
         return MISCONDUCT_TEXT
@@ -639,7 +626,7 @@ def letters_for_plan(case: Case, plan: Plan) -> list[Letter]:
     if "seller" not in all_channels and not case.is_misconduct and not started:
         wanted.append("seller")
     # report when there is misconduct and the platform step is still open (or there is none)
-    report = bool(misconduct_kinds(case)) and (
+    report = bool(plan.misconduct) and (
         any(s.channel in PLATFORM_CS for s in open_steps) or not PLATFORM_CS & all_channels
     )
     for step in open_steps:

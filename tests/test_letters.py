@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buyer_helper import letters as L
-from buyer_helper.case import case_from_dict
+from buyer_helper.case import MISCONDUCT, case_from_dict
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.hours import parse_now
 from buyer_helper.plan import DISCLAIMER, Plan, Step
@@ -195,11 +195,11 @@ def load(name: str, **changes):
     return case, route(case, NOW)
 
 
-def applicable(case) -> list[str]:
-    return L.available_texts(case)
+def applicable(case, plan) -> list[str]:
+    return L.available_texts(case, plan)
 
 
-ALL = [(name, tid) for name in CASES for tid in applicable(load(name)[0])]
+ALL = [(name, tid) for name in CASES for tid in applicable(*load(name))]
 
 
 def golden_text(letter: L.Letter) -> str:
@@ -240,22 +240,43 @@ DEMAND_WORDS = {
 }
 NEEDS_AMOUNT = set(L.TEXTS) - {L.MISCONDUCT_TEXT}
 NEEDS_DEMAND = set(L.TEXTS) - {L.MISCONDUCT_TEXT}
+TEXT_PURPOSE = {tid: spec.purpose for tid, spec in L.TEXTS.items()}
+
+
+PLATFORM_NAMES = {"pdd": "拼多多", "taobao": "淘宝"}
 
 
 def rendered():
-    for name, tid in ALL:
-        case, plan = load(name)
-        yield name, tid, case, L.render_letter(case, plan, tid)
+    """Every text that fits, for every case on both platforms (the rules below hold for all)."""
+    for name in CASES:
+        for platform in PLATFORM_NAMES:
+            case, plan = load(name, platform=platform)
+            for tid in applicable(case, plan):
+                yield name, tid, case, L.render_letter(case, plan, tid)
 
 
 RENDERED = list(rendered())
+
+
+def template_words(text: str, case) -> str:
+    """The text without the buyer's own words (story, timeline, names, notes): what we wrote."""
+    user = [clean_block(case.story), case.order.shop, case.order.item, case.seller_city]
+    user += [clean_inline(e.text) for e in case.timeline]
+    user += [clean_inline(x) for kv in case.evidence_notes.items() for x in kv]
+    for quote in L.extract_quotes(case.story):
+        user.append(clean_block(quote))
+    for u in sorted((u for u in user if u), key=len, reverse=True):
+        text = text.replace(u, "")
+    return text
 
 
 def test_order_amount_and_demand_named_where_needed():
     for name, tid, case, letter in RENDERED:
         where = f"{name}/{tid}"
         assert case.order.id in letter.text, where
-        if tid in NEEDS_AMOUNT:
+        # an app form for an exchange or a repair asks for no money back
+        form_without_money = TEXT_PURPOSE[tid] == "form" and case.demand in ("exchange", "repair")
+        if tid in NEEDS_AMOUNT and not form_without_money:
             assert f"{case.order.amount:.2f} 元" in letter.text, where
         if tid in NEEDS_DEMAND and not (tid == "seller" and case.is_misconduct):
             want = "仅退款" if case.delivery == "not_signed" else DEMAND_WORDS[case.demand]
@@ -346,6 +367,105 @@ def test_food_law_only_for_food():
             assert "食品安全法" not in letter.text, f"{name}/{tid}"
 
 
+def test_threat_said_only_when_the_buyers_words_name_one():
+    """F8: 威胁 in our own wording only when the story or timeline names a threat."""
+    for name, tid, case, letter in RENDERED:
+        if not route(case, NOW).threat:
+            assert "威胁" not in template_words(letter.text, case), f"{name}/{tid}"
+    case, plan = load(
+        "misconduct", story="商家连续几天半夜打电话骚扰我。", timeline=[], evidence_notes={}
+    )
+    assert not plan.threat and plan.misconduct == ["seller_harassment"]
+    for tid in applicable(case, plan):
+        letter = L.render_letter(case, plan, tid)
+        assert "威胁" not in letter.text, tid
+        assert not any("报警" in w for w in letter.warnings), tid
+    case, plan = load("misconduct")  # "有你地址，别逼我去找你"
+    report = L.render_letter(case, plan, "misconduct").text
+    assert "骚扰、威胁" in report
+
+
+def test_articles_44_and_62_only_where_they_fit():
+    """F9: 第四十四条 when the seller's whereabouts are unknown (goods harm), 第六十二条 only with
+    a request for the transaction records (goods disputes about what was sold or delivered)."""
+    seen_44 = seen_62 = False
+    for name, tid, case, letter in RENDERED:
+        where = f"{name}/{tid}"
+        text = letter.text
+        regulator = TEXT_PURPOSE[tid] == "regulator"
+        goods = case.problem not in MISCONDUCT
+        want_44 = regulator and goods and not case.seller_city
+        want_44 = want_44 and case.problem != "no_reason_return"
+        assert ("第四十四条" in text) == want_44, where
+        asks_records = "提供本单的原始合同和交易记录" in text
+        assert ("第六十二条" in text) == asks_records, where
+        want_62 = regulator and case.problem in ("not_as_described", "fake_goods", "not_received")
+        assert asks_records == want_62, where
+        if want_44:
+            assert "提供商家的真实名称、地址和有效联系方式" in text, where
+        seen_44 |= want_44
+        seen_62 |= want_62
+    assert seen_44 and seen_62  # the cases exercise both
+
+
+def test_12315_time_limits_and_required_items_are_labelled_as_2019_rules():
+    """F6/F13: the 2019 measures' figures carry "以现行规定为准", before and after 2026-04-15."""
+    from buyer_helper.channels import load_data
+
+    label = load_data().regulator.accept.label
+    assert "以现行规定为准" in label
+    for name, tid, _case, letter in RENDERED:
+        if tid == "c12315":
+            assert f"缺一项可能不予受理，{label}" in letter.text, name
+    early = parse_now("2026-03-10T10:00:00+08:00")
+    data = copy.deepcopy(CASES["food"])
+    data["signed_on"] = "2026-03-05"
+    data["order"]["ordered_on"] = "2026-03-01"
+    case = case_from_dict(data, today=early.date())
+    text = L.render_letter(case, route(case, early), "c12315").text
+    assert "第九条、第十五条，缺一项可能不予受理" in text
+    assert f"第十四条为7个工作日（{label}）" in text
+
+
+def test_statutory_damages_come_from_law_py():
+    """F15: 3×/500元 and 10×/1000元 are computed from law.LAWS, never retyped."""
+    from decimal import Decimal
+
+    from buyer_helper.law import LAWS
+
+    for problem, item, amount, key in (
+        ("fake_goods", "无线蓝牙耳机 Pro", "250.00", "cpl_55"),
+        ("fake_goods", "无线蓝牙耳机 Pro", "99.00", "cpl_55"),
+        ("quality", "混合坚果零食大礼包 1kg", "150.00", "fsl_148"),
+        ("quality", "混合坚果零食大礼包 1kg", "68.00", "fsl_148"),
+    ):
+        data = copy.deepcopy(CASES["food"])
+        data["problem"] = problem
+        data["order"].update(item=item, amount=amount)
+        case = case_from_dict(data, today=NOW.date())
+        plan = route(case, NOW)
+        damages = LAWS[key].damages
+        due = f"{damages.amount(Decimal(amount)):.2f} 元"
+        for tid in ("c12315", "c12315_online"):
+            text = L.render_letter(case, plan, tid).text
+            assert due in text and damages.rule in text, (key, amount, tid)
+            assert f"按价款{damages.multiple}倍、不低于{damages.minimum}元计算为 {due}" in text
+    assert LAWS["cpl_55"].damages.amount(Decimal("250.00")) == Decimal("750.00")
+    assert LAWS["fsl_148"].damages.amount(Decimal("68.00")) == Decimal("1000")
+
+
+def test_no_unsourced_claims_in_texts_or_reminders():
+    """F12: no claim beyond FACTS.md (黑猫 is a public complaint platform; §4 says only not to
+    answer insults in kind)."""
+    for name, tid, _case, letter in RENDERED:
+        for words in ("会公开显示", "来回沟通"):
+            assert words not in letter.text, f"{name}/{tid}"
+            assert not any(words in w for w in letter.warnings), f"{name}/{tid}"
+    case, plan = load("misconduct")
+    assert "来回沟通" not in L.unfit_reason(case, plan, "seller")
+    assert "不要和商家对骂" in L.unfit_reason(case, plan, "seller")
+
+
 def test_food_check_is_conservative():
     from buyer_helper.law import is_food
 
@@ -359,7 +479,8 @@ def test_food_check_is_conservative():
 
 def test_platform_asked_to_act_cites_ecommerce_law():
     for name, tid, _case, letter in RENDERED:
-        if tid in ("official_cs", "taobao_cs", "pdd_hotline", "pdd_400"):
+        shortened = any("字数上限" in w for w in letter.warnings)  # a form's limit came first
+        if tid in ("official_cs", "taobao_cs", "pdd_hotline", "pdd_400") and not shortened:
             assert "《电子商务法》第六十一条" in letter.text, f"{name}/{tid}"
         if tid in ("seller", "refuse_delivery", "return_7day", "after_sales", "heimao"):
             assert "电子商务法" not in letter.text, f"{name}/{tid}"
@@ -484,7 +605,7 @@ def test_threats_advise_the_police_beside_the_text():
 
 def test_no_report_for_a_negated_insult():
     case, plan = load("food", story="商家态度还可以，没有骂人，但就是不给退。")
-    assert L.misconduct_kinds(case) == []
+    assert plan.misconduct == []
     with pytest.raises(BuyerHelperError, match="不生成举报文字"):
         L.render_letter(case, plan, "misconduct")
 
@@ -516,15 +637,55 @@ def test_misconduct_only_case_gets_the_report_and_no_seller_message():
     assert "official_cs" not in ids  # the report is the text for the platform step
 
 
+def test_text_for_step_is_what_letters_writes_for_that_step():
+    """The PDF's default text (bundle) and `letters` choose through the same function (R2)."""
+    for name in CASES:
+        case, plan = load(name)
+        ids = [x.text_id for x in L.letters_for_plan(case, plan)]
+        chosen = []
+        for step in plan.steps:
+            tid = L.text_for_step(case, plan, step)
+            if tid is not None and not step.done and tid not in chosen:
+                chosen.append(tid)
+        assert chosen, name
+        # every step's text is written, in plan order; letters adds only the seller message
+        # and the misconduct report
+        assert [t for t in ids if t in chosen] == chosen, name
+        assert set(ids) - set(chosen) <= {"seller", L.MISCONDUCT_TEXT}, name
+
+
+def test_text_for_step_misconduct_case_platform_step_is_the_report():
+    case, plan = load("misconduct")
+    by_channel = {s.channel: L.text_for_step(case, plan, s) for s in plan.steps}
+    assert by_channel["official_cs"] == L.MISCONDUCT_TEXT
+    assert by_channel["police"] is None  # a call to 110 has no text
+    case, plan = load("sample")  # quality case with an insulting seller: the request itself
+    step = next(s for s in plan.steps if s.channel == "official_cs")
+    assert L.text_for_step(case, plan, step) == "official_cs"
+
+
+def test_text_for_step_none_for_unfit_steps():
+    case, _ = load("misconduct")
+    seller = Step("seller", "联系商家", [], [], "", [])
+    plan = Plan(now=NOW, steps=[seller], warnings=[], misconduct=["seller_harassment"])
+    assert L.text_for_step(case, plan, seller) is None  # never write to a threatening seller
+    case, _ = load("sample")
+    refuse = Step("refuse_delivery", "拒签", [], [], "", [])
+    assert L.text_for_step(case, Plan(now=NOW, steps=[refuse], warnings=[]), refuse) is None
+
+
 def test_hand_built_plan():
-    """letters_for_plan only reads channel, done and reach from the steps."""
+    """letters_for_plan reads channel, done and reach from the steps, misconduct from the plan."""
     case, _ = load("sample")
     steps = [
         Step("c12315", "12315", [], [], "", [], reach="0579-12315"),
         Step("heimao", "黑猫", [], [], "", [], done=True),
     ]
-    letters = L.letters_for_plan(case, Plan(now=NOW, steps=steps, warnings=[]))
+    plan = Plan(now=NOW, steps=steps, warnings=[], misconduct=["seller_abuse"])
+    letters = L.letters_for_plan(case, plan)
     assert [x.text_id for x in letters] == ["misconduct", "c12315"]
+    plan.misconduct = []  # the plan found no misconduct: no report
+    assert [x.text_id for x in L.letters_for_plan(case, plan)] == ["c12315"]
     assert "拨打：0579-12315" in letters[1].text
 
 
@@ -539,7 +700,7 @@ def test_letter_command_prints_text_then_reminders_and_disclaimer(runner, write_
     assert result.exit_code == 0, result.output
     text, footer = result.output.rsplit(L.RULE, 1)
     assert "【投诉对象】" in text and DISCLAIMER not in text
-    assert DISCLAIMER in footer and "黑猫投诉的内容会公开显示" in footer
+    assert DISCLAIMER in footer and "黑猫投诉是公开投诉平台" in footer
 
 
 def test_letter_command_writes_a_file(runner, write_answers, tmp_path):
@@ -614,6 +775,46 @@ def test_letters_command_writes_every_text(runner, tmp_path):
     assert keep.exists()
 
 
+GOODS_STEPS = ("refuse_delivery", "return_7day", "after_sales")
+
+
+@pytest.mark.parametrize("platform", list(PLATFORM_NAMES))
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_case_on_both_platforms_gets_its_letters(name, platform, runner, tmp_path):
+    """R1/R20: letters_for_plan and `letters DIR` work for every case on 拼多多 and 淘宝; each
+    open step with a text gets it (a 淘宝 case gets its goods-step text too) and every text
+    keeps the case's facts and names only the case's own platform."""
+    from buyer_helper.cli import main
+
+    case, plan = load(name, platform=platform)
+    letters = L.letters_for_plan(case, plan)
+    ids = [x.text_id for x in letters]
+    assert letters, f"{name}@{platform}"
+    for step in plan.steps:
+        unfit = L.unfit_reason(case, plan, step.channel)
+        if not step.done and step.channel in GOODS_STEPS and not unfit:
+            assert step.channel in ids, f"{name}@{platform}: no text for {step.channel}"
+    other = PLATFORM_NAMES["taobao" if platform == "pdd" else "pdd"]
+    for letter in letters:
+        where = f"{name}@{platform}/{letter.text_id}"
+        assert letter.text == L.render_letter(case, plan, letter.text_id).text, where
+        assert case.order.id in letter.text, where
+        assert other not in template_words(letter.text, case), where
+        assert not any(other in template_words(w, case) for w in letter.warnings), where
+
+    case_dir = tmp_path / "案子"
+    case_dir.mkdir()
+    data = copy.deepcopy(CASES[name])
+    data["platform"] = platform
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (case_dir / "out").glob("[0-9][0-9]-*.txt"))
+    assert written == sorted(x.filename for x in letters)
+    for letter in letters:
+        assert (case_dir / "out" / letter.filename).read_text(encoding="utf-8") == letter.text
+
+
 def test_letters_command_missing_folder(runner, tmp_path):
     from buyer_helper.cli import main
 
@@ -648,7 +849,7 @@ def _render_all_with_story(story: str):
     timeline = [*SAMPLE["timeline"], {"at": "2026-11-22T12:00:00+08:00", "text": story or "空"}]
     case, plan = load("sample", story=story, timeline=timeline)
     out = {}
-    for tid in applicable(case):
+    for tid in applicable(case, plan):
         out[tid] = L.render_letter(case, plan, tid)
     return case, out
 
@@ -688,7 +889,7 @@ def test_any_shop_and_item_names_render(shop, item):
     except BuyerHelperError:
         return  # blank after stripping: the case itself refuses it
     plan = route(case, NOW)
-    for tid in applicable(case):
+    for tid in applicable(case, plan):
         text = L.render_letter(case, plan, tid).text
         if tid in ("official_cs", "c12315_online", "heimao", "misconduct"):
             assert clean_inline(shop) in text, tid
