@@ -25,7 +25,80 @@ def _as_path(ctx, param, value):
 NOW_HELP = "把“现在”设为这个时刻（ISO 8601，例如 2026-11-22T22:00:00+08:00），默认北京时间的现在"
 
 
-class _Group(click.Group):
+def _usage_message(e: click.UsageError) -> str:
+    """click's usage errors, said in Chinese."""
+    if isinstance(e, click.NoSuchOption):
+        text = f"没有 {e.option_name} 这个选项"
+        if e.possibilities:
+            text += f"（你是不是想用 {'、'.join(sorted(e.possibilities))}？）"
+    elif isinstance(e, click.MissingParameter) and e.param is not None:
+        text = f"缺少 {e.param.get_error_hint(e.ctx)}"
+    elif isinstance(e, click.BadParameter) and e.param is not None:
+        text = f"{e.param.get_error_hint(e.ctx)} 的值不对：{e.message}"
+    else:
+        text = e.format_message()
+    where = e.ctx.command_path if e.ctx else "buyer-helper"
+    return f"{text}。运行 {where} --help 查看用法。"
+
+
+class _Command(click.Command):
+    """A command whose help reads in Chinese.
+
+    `epilog_source`, when set, makes the epilog on demand (only `--help` pays for the import).
+    """
+
+    epilog_source = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.epilog_source is not None:
+            self.epilog = self.epilog_source()
+        super().format_epilog(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示这段帮助"
+        return option
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "用法：")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = [
+            (names, text.replace("[required]", "[必填]"))
+            for p in self.get_params(ctx)
+            if isinstance(p, click.Option) and (record := p.get_help_record(ctx))
+            for names, text in [record]
+        ]
+        if records:
+            with formatter.section("选项"):
+                formatter.write_dl(records)
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"没有 {name} 这个命令", ctx)
+        return super().resolve_command(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _Command.format_options(self, ctx, formatter)
+        commands = [
+            (name, cmd.get_short_help_str(limit=60))
+            for name in self.list_commands(ctx)
+            if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden
+        ]
+        if commands:
+            with formatter.section("命令"):
+                formatter.write_dl(commands)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -34,6 +107,9 @@ class _Group(click.Group):
             prefix = "" if e.exit_code == 130 else "错误："
             click.echo(f"{prefix}{e.message}", err=True)
             ctx.exit(e.exit_code)
+        except click.UsageError as e:
+            click.echo(f"错误：{_usage_message(e)}", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("\n已中断。", err=True)
             ctx.exit(130)
@@ -50,8 +126,15 @@ class _Group(click.Group):
             ctx.exit(70)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="buyer-helper", message="buyer-helper %(version)s")
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+)
+@click.version_option(
+    package_name="buyer-helper", message="buyer-helper %(version)s", help="显示版本号"
+)
 def main():
     """网购维权助手：选对渠道、写好投诉、打包证据。
 
@@ -69,7 +152,7 @@ def _echo(text: str | None) -> None:
 @main.command()
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
-@click.option("--channel", "channels", multiple=True, metavar="ID", help="只看这个渠道（可重复）")
+@click.option("--channel", "channels", multiple=True, metavar="渠道", help="只看这个渠道（可重复）")
 def hours(now, as_json, channels):
     """各渠道现在是否开放、下次何时开放。"""
     from .hours import hours_command
@@ -96,7 +179,12 @@ def plan(answers, now, as_json):
 
 @main.command()
 @click.argument(
-    "directory", required=False, type=click.Path(), callback=_as_path, default="我的维权案子"
+    "directory",
+    required=False,
+    type=click.Path(),
+    callback=_as_path,
+    metavar="案子文件夹",
+    default="我的维权案子",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def start(directory, now):
@@ -107,9 +195,9 @@ def start(directory, now):
 
 
 @main.command()
-@click.argument("directory", type=click.Path(), callback=_as_path)
-@click.argument("text")
-@click.option("--tried", metavar="STATE", help="同时记下进展，例如 hotline_called")
+@click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
+@click.argument("text", metavar="文字")
+@click.option("--tried", metavar="进展", help="同时记下进展，例如 hotline_called（可选值见下）")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def log(directory, text, tried, now):
     """在案子的时间线上记一笔（例如“打了021-53395288，工单号 123”）。"""
@@ -119,13 +207,23 @@ def log(directory, text, tried, now):
 
 
 @main.command()
-@click.argument("channel")
+@click.argument("channel", metavar="渠道")
 @click.option(
-    "--answers", required=True, type=click.Path(), callback=_as_path, help="答案文件或案子文件夹"
+    "--answers",
+    required=True,
+    type=click.Path(),
+    callback=_as_path,
+    metavar="路径",
+    help="答案文件或案子文件夹",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 @click.option(
-    "-o", "--output", type=click.Path(), callback=_as_path, help="写入这个文件，而不是打印"
+    "-o",
+    "--output",
+    type=click.Path(),
+    callback=_as_path,
+    metavar="路径",
+    help="写入这个文件，而不是打印",
 )
 def letter(channel, answers, now, output):
     """生成某个渠道的投诉文字。"""
@@ -135,7 +233,7 @@ def letter(channel, answers, now, output):
 
 
 @main.command()
-@click.argument("directory", type=click.Path(), callback=_as_path)
+@click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def letters(directory, now):
     """为案子的每一步生成文字，写入 DIR/out/。"""
@@ -145,15 +243,27 @@ def letters(directory, now):
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(), callback=_as_path)
-@click.option(
-    "--answers", type=click.Path(), callback=_as_path, help="答案文件（不用案子文件夹时）"
+@click.argument(
+    "directory", required=False, type=click.Path(), callback=_as_path, metavar="案子文件夹"
 )
 @click.option(
-    "--evidence", type=click.Path(), callback=_as_path, help="证据文件夹（配合 --answers）"
+    "--answers",
+    type=click.Path(),
+    callback=_as_path,
+    metavar="路径",
+    help="答案文件（不用案子文件夹时）",
 )
-@click.option("-o", "--output", type=click.Path(), callback=_as_path, help="输出的 PDF 文件")
-@click.option("--channel", metavar="ID", help="PDF 里附哪个渠道的投诉文字（默认：计划的下一步）")
+@click.option(
+    "--evidence",
+    type=click.Path(),
+    callback=_as_path,
+    metavar="路径",
+    help="证据文件夹（配合 --answers）",
+)
+@click.option(
+    "-o", "--output", type=click.Path(), callback=_as_path, metavar="路径", help="输出的 PDF 文件"
+)
+@click.option("--channel", metavar="渠道", help="PDF 里附哪个渠道的投诉文字（默认：计划的下一步）")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def bundle(directory, answers, evidence, output, channel, now):
     """把案子和证据打包成一个 PDF。
@@ -176,7 +286,12 @@ def bundle(directory, answers, evidence, output, channel, now):
 
 @main.command()
 @click.argument(
-    "directory", required=False, type=click.Path(), callback=_as_path, default="buyer-helper-示例"
+    "directory",
+    required=False,
+    type=click.Path(),
+    callback=_as_path,
+    metavar="案子文件夹",
+    default="buyer-helper-示例",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def demo(directory, now):
@@ -184,3 +299,22 @@ def demo(directory, now):
     from .demo import demo_command
 
     _echo(demo_command(directory=directory, now=now))
+
+
+def _tried_epilog() -> str:
+    from .case import TRIED
+
+    return "\b\n--tried 的可选值：\n" + "\n".join(f"  {k}  {v}" for k, v in TRIED.items())
+
+
+def _channels_epilog() -> str:
+    from .channels import load_channels
+
+    lines = [f"  {cid}  {ch.name}" for cid, ch in load_channels().items()]
+    return "\b\n渠道编号：\n" + "\n".join(lines)
+
+
+log.epilog_source = _tried_epilog
+letter.epilog_source = _channels_epilog
+hours.epilog_source = _channels_epilog
+bundle.epilog_source = _channels_epilog
