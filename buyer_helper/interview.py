@@ -366,9 +366,10 @@ def start_command(
         flow.save()
         case = flow.review()
     except (KeyboardInterrupt, EOFError):
+        then = "接着答" if flow.first_unanswered() is not None else "回来核对、生成维权计划"
         raise BuyerHelperError(
             f"已中断。已回答的 {flow.answered_count()} 题都保存在 {case_file}。\n"
-            f"接着答，请运行：buyer-helper start {shown_dir}",
+            f"{then}，请运行：buyer-helper start {shown_dir}",
             exit_code=EXIT_INTERRUPTED,
         ) from None
 

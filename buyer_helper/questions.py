@@ -19,6 +19,7 @@ from typing import Any
 from .case import (
     DELIVERY,
     DEMANDS,
+    MISCONDUCT,
     PLATFORMS,
     PROBLEMS,
     TRIED,
@@ -251,6 +252,13 @@ def help_for(q: Question, answers: Answers) -> str:
     return q.help(answers) if callable(q.help) else q.help
 
 
+def _signed_on_help(answers: Answers) -> str:
+    if answer_at(answers, "problem") in MISCONDUCT:
+        return "以物流记录里的签收时间为准。"
+    # 7 days from the day after signing (网络购买商品七日无理由退货暂行办法, FACTS.md §5)
+    return "7天退货从签收次日起算，日期要准；以物流记录里的签收时间为准。"
+
+
 def _demand_help(answers: Answers) -> str:
     # 拼多多 售后维权: the 维权要求 is chosen once and cannot be changed (004 §⑴.3, FACTS.md §1)
     if answer_at(answers, "platform") == "pdd":
@@ -339,7 +347,7 @@ QUESTIONS: list[Question] = [
         "date",
         _parse_signed_on,
         label="签收日期",
-        help="7天退货从签收次日起算，日期要准；以物流记录里的签收时间为准。",
+        help=_signed_on_help,
         when=_signed,
         drop_when_skipped=True,
     ),

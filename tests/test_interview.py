@@ -328,7 +328,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_starts_at_the_first_unanswered(tmp_
     case_dir = tmp_path / "案子 1"
     _, err = run(case_dir, [*ORDER_KEYS[:5], CTRL_C])
     assert err.exit_code == 130
-    assert "已回答的 5 题都保存在" in err.message
+    assert "已回答的 5 题都保存在" in err.message and "接着答，请运行" in err.message
     assert f"buyer-helper start '{case_dir}'" in err.message  # quoted: the path has a space
     first = saved(case_dir)
     assert first["platform"] == "pdd" and first["order"]["item"] == "不锈钢保温杯 500ml"
@@ -528,6 +528,7 @@ def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
     _, err = run(tmp_path, keys)
     assert err.exit_code == 130
     assert saved(tmp_path)["story"] == "第一行"  # unchanged, no "<" saved
+    assert "回来核对、生成维权计划，请运行：buyer-helper start" in err.message  # all answered
 
 
 # ------------------------------------------- one validator for the file and the interview
