@@ -30,7 +30,7 @@ from .case import (
     parse_amount,
     parse_date,
 )
-from .channels import WEEKDAY_ZH
+from .channels import WEEKDAY_ZH, get_channel, load_data
 from .errors import BuyerHelperError
 from .hours import cn_date
 
@@ -225,7 +225,6 @@ def reaches_12315(answers: Answers, ctx: Context) -> bool:
 
 
 def _reaches_12315(answers: Answers, ctx: Context) -> bool:
-    from .channels import get_channel
     from .routing import route
 
     try:
@@ -268,20 +267,16 @@ def _demand_help(answers: Answers) -> str:
 
 def _seller_city_help(answers: Answers) -> str:
     # which bureau handles an in-platform merchant from 2026-04-15 (FACTS.md §6, secondary)
-    from .channels import load_data
-
     return (
         "下面几题是向 12315 投诉要用的。\n"
         f"{load_data().regulator.new_rules_note}\n"
-        "公示地址在店铺页的资质/营业执照信息里，写到省和市即可，例如“浙江省杭州市”；\n"
+        "看店铺页上公示的经营者地址，写到省和市即可，例如“浙江省杭州市”；\n"
         "不知道就直接回车留空，之后可以在核对列表里补上。"
     )
 
 
 def _contact_help(answers: Answers) -> str:
     # 2019 暂行办法 第九条 (一): what a complaint must give (FACTS.md §6); replaced on 2026-04-15
-    from .channels import load_data
-
     label = load_data().regulator.old_rules_label
     return (
         f"12315 投诉要写明投诉人的姓名、电话和通信地址（{label}）；"
