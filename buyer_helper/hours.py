@@ -80,19 +80,26 @@ def is_workday(day: dt.date) -> tuple[bool, bool]:
         return day.weekday() < 5, True
 
 
-def add_working_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
-    """The n-th Chinese working day after `start` (n=0 gives `start`), and whether the
-    Monday–Friday fallback was used for any day counted."""
+def working_days_after(start: dt.date, n: int) -> tuple[dt.date, frozenset[int]]:
+    """The n-th Chinese working day after `start` (n=0 gives `start`), and the years for which
+    the Monday–Friday fallback was used for a day counted (empty when none)."""
     if n < 0:
         raise ValueError("n must be >= 0")
-    day, fallback, counted = start, False, 0
+    day, fallback_years, counted = start, set(), 0
     while counted < n:
         day += dt.timedelta(days=1)
         work, fb = is_workday(day)
-        fallback = fallback or fb
+        if fb:
+            fallback_years.add(day.year)
         if work:
             counted += 1
-    return day, fallback
+    return day, frozenset(fallback_years)
+
+
+def add_working_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
+    """As working_days_after, with only whether the fallback was used."""
+    day, years = working_days_after(start, n)
+    return day, bool(years)
 
 
 def fallback_note(years: set[int] | list[int] | tuple[int, ...]) -> str:

@@ -22,10 +22,6 @@ from .storywords import (
     threat_in,
 )
 
-# FACTS.md §6: the 2026 measures apply to complaints from this day on.
-NEW_RULES_FROM = dt.date(2026, 4, 15)
-RULE_LABEL_2019 = "依2019年暂行办法，以现行规定为准"
-
 QUALITY_TYPE = QUALITY_PROBLEMS
 MISCONDUCT_ZH = MISCONDUCT_LABELS
 
@@ -87,6 +83,11 @@ class _Ctx:
     @property
     def platform_cs(self) -> str:
         return "official_cs" if self.pdd else "taobao_cs"
+
+    def once_only(self, line: str) -> list[str]:
+        """`line` on 拼多多, where the seeds say after-sales can be applied for once (004 §⑴.3;
+        FACTS.md §1 is about 拼多多); nothing on 淘宝."""
+        return [line] if self.pdd else []
 
     def passed(self, rung: int) -> bool:
         return self.top_rung >= rung
@@ -157,12 +158,11 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 
 
 def _working_days(ctx: _Ctx, start: dt.date, n: int) -> tuple[dt.date, bool]:
-    from .hours import add_working_days
+    from .hours import working_days_after
 
-    due, fallback = add_working_days(start, n)
-    if fallback:
-        ctx.fallback_years.update(range(start.year, due.year + 1))
-    return due, fallback
+    due, fallback_years = working_days_after(start, n)
+    ctx.fallback_years.update(fallback_years)  # only the years the fallback was used for
+    return due, bool(fallback_years)
 
 
 def _window_deadline(ctx: _Ctx, no_reason: bool) -> Deadline:
@@ -194,36 +194,30 @@ def _seller_clock(ctx: _Ctx) -> Deadline | None:
     filed = _event_at(ctx, "after_sales_filed")
     if filed is None:
         return None
+    from .hours import cn_datetime
+
     return Deadline(
-        label="商家处理售后申请的大致时限（约48小时）",
+        label="商家一般应处理售后申请的时间（约48小时）",
         due=filed + dt.timedelta(hours=48),
         basis=(
-            f"从 {filed:%m月%d日 %H:%M} 提交售后起约48小时；商家逾期未处理，系统默认同意并自动退款"
+            f"从 {cn_datetime(filed, weekday=False)} 提交售后起约48小时，这是对商家处理时间的"
+            "一般要求，不是自动退款的时间"
         ),
-        source="004 §⑻.2；004 §⑴.4、§⑸.1",
+        source="004 §⑻.2",
         approximate=True,
     )
 
 
-def _regulator_days(key: str, default: int) -> tuple[int, str, str]:
-    """(working days, source, label) from channels.yaml `regulator`, else FACTS.md §6's."""
-    from .channels import regulator_setting
-    from .errors import BuyerHelperError
-
-    try:
-        setting = regulator_setting(key)
-    except BuyerHelperError:
-        return default, "市场监督管理投诉举报处理暂行办法（FACTS.md §6）", RULE_LABEL_2019
-    return setting.value, setting.source, setting.label
-
-
 def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
+    from .channels import load_data
     from .hours import SHANGHAI
 
+    reg = load_data().regulator
     filed_at = _event_at(ctx, "c12315_filed")
     filed = filed_at.date() if filed_at else ctx.today
-    accept_n, accept_src, accept_label = _regulator_days("accept_working_days", 7)
-    mediate_n, mediate_src, mediate_label = _regulator_days("mediation_working_days", 45)
+    accept_n, accept_src, accept_label = reg.accept.value, reg.accept.source, reg.accept.label
+    mediate_n, mediate_src = reg.mediation.value, reg.mediation.source
+    mediate_label = reg.mediation.label
     accept_due, fb1 = _working_days(ctx, filed, accept_n)
     guess = "（节假日数据缺失，按周一至周五估算）"
     since = "投诉当天" if filed_at else "今天（时间线里没有投诉日期）"
@@ -269,49 +263,68 @@ def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
 
 @dataclass
 class RegulatorNumber:
-    reach: str  # "0579-12315"
-    code: str
+    reach: str  # "0579-12315", or "商家所在地区号-12315" when the code is not known
+    code: str | None  # None: the seller's city was given but its area code was not found
     lines: list[str]  # why this number, which rule
     sources: list[str]
 
 
 def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
-    """The 12315 number to dial for this case and the rule behind it (FACTS.md §6, §7)."""
-    from .areacode import area_code_for
-    from .channels import get_company
+    """The 12315 number to dial for this case and the rule behind it (FACTS.md §6, §7).
 
+    From the 2026 measures on, the bureau at the shop's publicly shown address handles it and
+    the platform's domicile only when no address is shown or the shop cannot be reached; so
+    the platform's number is named first only when no city was given (or before 2026-04-15,
+    when either place could be chosen)."""
+    from .areacode import area_code_for
+    from .channels import get_company, load_data
+    from .hours import cn_date
+
+    reg = load_data().regulator
+    new_rules = reg.new_rules(today)
     company = get_company(case.platform)
     platform_code = company.area_code
     match = area_code_for(case.seller_city) if case.seller_city else None
     lines: list[str] = []
     sources = ["FACTS.md §6", "FACTS.md §7", "003"]
-    if today >= NEW_RULES_FROM:
+    if new_rules:
         rule = (
-            "按2026年4月15日起施行的《市场监督管理投诉举报处理办法》：平台内商家由其在平台上"
-            "公示的经营地址所在地的市场监管部门处理；没有公示地址或联系不上时，才由平台住所地处理"
-            "（二手资料，条文原文未取得，以现行规定为准）。"
+            f"按{cn_date(reg.new_rules_from)}起施行的《{reg.new_rules_name}》：{reg.new_rules_note}"
         )
     else:
         rule = (
-            "按2019年《市场监督管理投诉举报处理暂行办法》第十二条：平台内商家由其实际经营地"
+            f"按2019年《{reg.old_rules_name}》第十二条：平台内商家由其实际经营地"
             "或平台住所地的市场监管部门处理，两者都可以。"
         )
     platform_number = (
         f"{platform_code}-12315（平台住所地：{company.name}，{company.city}，区号 {platform_code}）"
     )
+    code: str | None
     if match:
         code, place = match
+        reach = f"{code}-12315"
         lines.append(
             f"商家公示所在地“{case.seller_city}”→ 号码地理数据对应“{place}”，区号 {code}。"
         )
         lines.append(rule)
-        if today >= NEW_RULES_FROM:
-            lines.append(f"商家地址无法确定或联系不上时，改打 {platform_number}。")
+        if new_rules:
+            lines.append(f"只有商家没有公示地址或联系不上时，才改打 {platform_number}。")
         else:
             lines.append(f"也可以打 {platform_number}。")
         sources.append("phonenumbers 地理数据")
+    elif case.seller_city and new_rules:
+        code = None
+        reach = "商家所在地区号-12315"
+        lines.append(
+            f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
+            f"不含县级市和区县）。请查到{case.seller_city}的区号（例如看店铺页或当地公布的"
+            "12315号码），拨“该区号-12315”；不查区号也可以直接在全国12315平台网上投诉。"
+        )
+        lines.append(rule)
+        lines.append(f"只有商家没有公示地址或联系不上时，才打 {platform_number}。")
     else:
         code = platform_code
+        reach = f"{code}-12315"
         if case.seller_city:
             lines.append(
                 f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
@@ -320,9 +333,15 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
         else:
             lines.append("你没有填写商家在店铺页公示的所在城市。")
         lines.append(rule)
-        lines.append(f"这里先给平台住所地的号码：{platform_number}。")
+        if new_rules:
+            lines.append(
+                "先看店铺页有没有公示经营地址：有的话，拨那个城市的“区号-12315”；"
+                f"没有公示地址或联系不上时，打平台住所地的号码：{platform_number}。"
+            )
+        else:
+            lines.append(f"这里先给平台住所地的号码：{platform_number}。")
     lines.append("全国12315平台网上投诉任何时间都可以提交。")
-    return RegulatorNumber(reach=f"{code}-12315", code=code, lines=lines, sources=sources)
+    return RegulatorNumber(reach=reach, code=code, lines=lines, sources=sources)
 
 
 # ----------------------------------------------------------------------- steps
@@ -400,7 +419,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                 "先问快递员、驿站、快递柜、家人和门卫，确认确实没有收到。",
                 f"{ctx.chat}，用文字说明没有收到货。",
                 f"{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，写清实际情况。",
-                "售后只能申请一次，提交后不要点“取消”。",
+                *ctx.once_only("售后只能申请一次，提交后不要点“取消”。"),
             ],
             have_ready=["物流签收记录截图", "与快递员或驿站沟通的记录", *_evidence(ctx)],
             if_fails=f"商家驳回或拖着不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。",
@@ -414,14 +433,17 @@ def _goods_step(ctx: _Ctx) -> Step | None:
             actions=[
                 f"七天无理由退货期限已在 {ctx.window_end:%Y-%m-%d} 结束（签收次日起算7天），"
                 "法律不再保证无理由退货，商家可以不同意。",
-                f"{ctx.chat}，礼貌说明情况，请商家同意退货（运费一般由你承担）。",
+                f"{ctx.chat}，礼貌说明情况，请商家同意退货。",
                 "如果商品页承诺了更长的退货期（例如“30天无理由”），截图保存，"
                 f"然后 {ctx.order_path} → {ctx.apply}，附上截图。",
                 "如果其实是质量问题，把问题类型改成“质量问题”重新生成计划：质量问题过了7天"
                 "仍可要求修理、更换（消保法第二十四条）。",
             ],
             have_ready=["商品页关于退货期限的承诺截图（如有）", *_evidence(ctx)],
-            if_fails="商家不同意且没有更长期限的承诺时，平台和12315一般不会支持无理由退货。",
+            if_fails=(
+                "商家不同意、商品页也没有更长退货期的承诺：法律不再保证无理由退货"
+                "（消保法第二十五条）；如果其实是质量问题，按质量问题重新生成计划。"
+            ),
             sources=[
                 "消费者权益保护法 第二十五条",
                 "网络购买商品七日无理由退货暂行办法",
@@ -443,8 +465,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                     f"{ctx.order_path} → {ctx.apply} → 选“退货退款”，"
                     "原因如实选“不想要了/七天无理由”。",
                     "商品要保持完好；拆开包装检查不影响退货（消保法实施条例第十九条）。",
-                    "退货运费一般由你承担，除非商家另有约定（如运费险、包退运费）"
-                    "（消保法第二十五条）。",
+                    "退货运费由你承担，另有约定的除外（消保法第二十五条）。",
                     "不能无理由退的只有：定制的、鲜活易腐的、拆封的音像制品和软件等数字商品、"
                     "已交付的报纸期刊；其他商品只有购买时你确认过“不支持七天无理由”才不能退。",
                     "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证；"
@@ -478,7 +499,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
             ],
             have_ready=_evidence(ctx),
             if_fails=(
-                f"商家驳回或约48小时不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。"
+                f"商家驳回，或约48小时还没处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。"
                 if ctx.pdd
                 else f"商家驳回或不处理：在退款页申请淘宝小二介入（下一步：{_cs_name(ctx)}）。"
             ),
@@ -492,8 +513,8 @@ def _goods_step(ctx: _Ctx) -> Step | None:
             f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后 → 选“退货退款”，"
             "原因如实选“不想要了/七天无理由”。",
             "签收后7天内仍可无理由退货（消保法第二十五条）；商品要保持完好，"
-            "退货运费一般由你承担，除非另有约定。",
-            "售后只能申请一次，维权要求选定后不能修改；提交后不要点“取消”。",
+            "退货运费由你承担，另有约定的除外。",
+            *ctx.once_only("售后只能申请一次，维权要求选定后不能修改；提交后不要点“取消”。"),
         ]
         sources = ["004 §⑴.3", "消费者权益保护法 第二十五条", "网络购买商品七日无理由退货暂行办法"]
     else:
@@ -509,19 +530,22 @@ def _goods_step(ctx: _Ctx) -> Step | None:
         actions = [
             f"先{ctx.chat}，说明问题，发照片或视频。",
             f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后/维权。",
-            f"维权要求只能选一次，之后不能修改：想清楚再选（你的诉求：{demand}）。"
+            *ctx.once_only(f"维权要求只能选一次，之后不能修改：想清楚再选（你的诉求：{demand}）。"),
             "原因如实选“质量问题”，不要选“不想要了”。",
             law_line,
-            "写清问题，上传照片、视频和聊天截图；提交后不要点“取消”：售后只能申请一次，"
-            "取消后无法再申请。",
+            "写清问题，上传照片、视频和聊天截图。",
+            *ctx.once_only("提交后不要点“取消”：售后只能申请一次，取消后无法再申请。"),
         ]
         sources = ["004 §⑴.3", "004 §⑴.4", "消费者权益保护法 第二十四条"]
     if ctx.pdd:
-        actions.append("商家一般应在约48小时内处理；逾期不处理，系统默认同意并自动退款。")
-        sources.append("004 §⑻.2")
-    title = "发起售后维权（售后只能申请一次）"
-    if no_reason:
-        title = "发起售后：七天无理由退货（售后只能申请一次）"
+        actions.append(
+            "商家一般应在约48小时内处理（004 §⑻.2）。商家逾期不处理的，系统默认同意并自动退款"
+            "（004 §⑴.4）；资料没有说逾期是多长时间，不要把48小时当成自动退款的时间。"
+        )
+        sources += ["004 §⑻.2", "004 §⑴.4", "004 §⑸.1"]
+    title = "发起售后：七天无理由退货" if no_reason else "发起售后维权"
+    if ctx.pdd:
+        title += "（售后只能申请一次）"
     return Step(
         channel="after_sales",
         title=title,
@@ -585,9 +609,10 @@ def _platform_step(ctx: _Ctx, goods: Step | None) -> Step:
             sources += ["004 §⑷", "001 第一部分"]
         else:
             actions.append(
-                f"在这笔订单的退款（售后）页面申请淘宝小二介入，说明商家{what}，上传完整聊天记录；"
-                "淘宝规则对恶意骚扰每次扣12分，情节严重扣48分（查封账户）。"
+                f"在这笔订单的退款（售后）页面申请淘宝小二介入，说明商家{what}，上传完整聊天记录。"
             )
+            if "seller_harassment" in ctx.misconduct:
+                actions.append("淘宝规则对恶意骚扰每次扣12分，情节严重扣48分（查封账户）。")
             sources += ["002 ⑹", "002 ⑻"]
         if ctx.detected:
             actions.append(
@@ -627,24 +652,24 @@ def _platform_step(ctx: _Ctx, goods: Step | None) -> Step:
 
 
 def _hotline_step(ctx: _Ctx) -> Step:
-    from .channels import get_channel
-    from .hours import STATUS_ZH, channel_state, when_words
+    from .channels import get_channel, load_data
+    from .hours import channel_state, state_words
 
-    state400 = channel_state(get_channel("pdd_400"), ctx.now)
-    words = STATUS_ZH[state400.status]
-    if state400.status != "open" and state400.next_open is not None:
-        words += f"，各来源都说开放：{when_words(state400.next_open, ctx.now)}"
+    hotline, line400 = get_channel("pdd_hotline"), get_channel("pdd_400")
+    state400 = channel_state(line400, ctx.now)
+    status, nxt = state_words(state400, ctx.now)
+    words = status if state400.status == "open" else f"{status}，下次开放：{nxt}"
+    avoid = "或".join(f"{x.what} {x.number}" for x in load_data().not_for_buyers)
     return Step(
         channel="pdd_hotline",
-        title="打拼多多消费者热线 021-53395288",
+        title=f"打{hotline.name}",
         actions=[
-            "拨打 021-53395288（拼多多消费者热线，线上客服没解决时用）。",
+            f"拨打 {hotline.reach}（{hotline.name}，线上客服没解决时用）。",
             f"报订单号 {ctx.case.order.id}，说明已经申请售后、找过官方客服以及结果，提出你的要求："
             f"{ctx.case.demand_name}。",
-            "也可以拨打 400-8822528（也写作 400-8822-528）；它今天的时间："
-            f"{state400.today_hours}；现在：{words}。",
+            f"也可以拨打 {line400.reach}；它今天的时间：{state400.today_hours}；现在：{words}。",
             "记下通话时间和工单号，之后用 buyer-helper log 记到案子里。",
-            "不要拨打商家热线 021-53395088 或钱包客服 021-24153888：那不是给消费者的。",
+            f"不要拨打{avoid}：那不是给消费者的。",
         ],
         have_ready=[
             *_evidence(ctx),
@@ -658,12 +683,16 @@ def _hotline_step(ctx: _Ctx) -> Step:
 
 def _regulator_steps(ctx: _Ctx) -> list[Step]:
     c = ctx.case
-    number = regulator_number(c, ctx.today)
-    from .channels import get_company
+    from .channels import get_company, load_data
 
+    number = regulator_number(c, ctx.today)
+    reg = load_data().regulator
     company = get_company(c.platform)
+    # The list of required contents is the 2019 measures' §9 (FACTS.md §6); from 2026-04-15
+    # on it is labelled as such.
+    old_rule = f"（{reg.old_rules_label}）" if reg.new_rules(ctx.today) else ""
     have_ready = [
-        "你的姓名、电话、通信地址（12315 投诉必须填写）"
+        f"你的姓名、电话、通信地址（12315 投诉要填写{old_rule}）"
         + ("" if c.contact.complete() else "——答案文件里还没填全"),
         f"被投诉方：店铺“{c.order.shop}”及其在平台上公示的名称和地址；"
         f"平台经营者：{company.name}" + (f"（{company.address}）" if company.address else ""),
@@ -673,9 +702,9 @@ def _regulator_steps(ctx: _Ctx) -> list[Step]:
     ]
     content = (
         "投诉内容要有：(一)你的姓名、电话、通信地址；(二)被投诉方的名称和地址；"
-        "(三)具体的投诉请求和纠纷事实（暂行办法第九条）。"
+        f"(三)具体的投诉请求和纠纷事实（{reg.old_rules_name}第九条{old_rule}）。"
     )
-    fraud = c.problem == "fake_goods" or c.demand == "compensation"
+    fraud = c.problem == "fake_goods"  # not every compensation demand is fraud
     phone_actions = [
         f"拨打 {number.reach}。",
         *number.lines,
@@ -684,31 +713,32 @@ def _regulator_steps(ctx: _Ctx) -> list[Step]:
     ]
     if fraud:
         phone_actions.append(
-            "假货等欺诈可以要求“退一赔三”（增加赔偿价款的三倍，不足500元按500元，"
-            "消保法第五十五条）：平台一般只处理退款，法定赔偿要通过12315或法院。"
+            "如经认定欺诈（例如卖假货），可以要求增加赔偿价款的三倍，不足500元按500元"
+            "（消保法第五十五条）：平台一般只处理退款，法定赔偿要通过12315或法院。"
         )
     deadlines: list[Deadline] = []
     if "c12315_filed" in c.tried:
         deadlines = _regulator_deadlines(ctx)
     else:
         # §15: refused when more than 3 years since the buyer knew of the harm.
+        years = reg.limit_years
         known = c.signed_on or c.order.ordered_on
         try:
-            limit_day = known.replace(year=known.year + 3)
+            limit_day = known.replace(year=known.year + years.value)
         except ValueError:  # 29 Feb
-            limit_day = known.replace(year=known.year + 3, day=28)
+            limit_day = known.replace(year=known.year + years.value, day=28)
         deadlines.append(
             Deadline(
-                label="向12315投诉的时限（知道权益受损起3年）",
+                label=f"向12315投诉的时限（知道权益受损起{years.value}年）",
                 due=_end_of_day(limit_day),
-                basis=f"从 {known:%Y-%m-%d} 起算约3年，超过的不予受理；{RULE_LABEL_2019}",
-                source="市场监督管理投诉举报处理暂行办法 第十五条（FACTS.md §6）",
+                basis=f"从 {known:%Y-%m-%d} 起算约{years.value}年，超过的不予受理；{years.label}",
+                source=years.source,
                 approximate=True,
             )
         )
     phone = Step(
         channel="c12315",
-        title=f"向12315投诉（电话 {number.reach}）",
+        title=f"向12315投诉（电话：{number.reach}）",
         actions=phone_actions,
         have_ready=have_ready,
         if_fails=(
@@ -729,7 +759,6 @@ def _regulator_steps(ctx: _Ctx) -> list[Step]:
             f"（{company.name}）。",
             content,
             "上传证据（可用 buyer-helper bundle 打包成一个 PDF），提交后记下投诉编号。",
-            "电话和网上投诉选一个即可，不必重复投诉。",
         ],
         have_ready=have_ready,
         if_fails=phone.if_fails,
@@ -749,7 +778,7 @@ def _heimao_step(ctx: _Ctx) -> Step:
             f"按页面提示如实填写：投诉对象（{c.platform_name}，店铺“{c.order.shop}”）、投诉问题、"
             f"投诉要求（{c.demand_name}）、涉诉金额（{c.order.amount} 元），标题和描述。",
             "提交后状态会经过“待分配 / 处理中 / 已回复 / 已完成”；完成后可以评价。",
-            "黑猫投诉是公开的投诉平台，不代替向12315的行政投诉。",
+            "黑猫投诉是公开的投诉平台。",
         ],
         have_ready=_evidence(ctx),
         if_fails=(
@@ -811,7 +840,7 @@ def _warnings(ctx: _Ctx, steps: list[Step]) -> list[Warning]:
                 "003 售后客服须知；FACTS.md §3；消费者权益保护法 第二十四条、第二十五条",
             )
         )
-    if "after_sales" in open_channels and "after_sales_filed" not in c.tried:
+    if ctx.pdd and "after_sales" in open_channels and "after_sales_filed" not in c.tried:
         out.append(
             Warning(
                 "售后只能申请一次，维权要求选定后不能修改；提交后如果点了“取消”，就不能再申请。",
@@ -884,7 +913,7 @@ def _warnings(ctx: _Ctx, steps: list[Step]) -> list[Warning]:
     if c.problem == "fake_goods":
         out.append(
             Warning(
-                "假货属于欺诈的，可以要求增加赔偿价款的三倍（不足500元按500元）：这只能通过12315"
+                "假货如经认定欺诈，可以要求增加赔偿价款的三倍（不足500元按500元）：这要通过12315"
                 "或法院主张，平台一般只处理退款、退货退款或给券。",
                 "消费者权益保护法 第五十五条；FACTS.md §4a",
             )
@@ -892,7 +921,7 @@ def _warnings(ctx: _Ctx, steps: list[Step]) -> list[Warning]:
     elif c.demand == "compensation":
         out.append(
             Warning(
-                "法定赔偿（如“退一赔三”）要通过12315或法院主张；平台一般只处理仅退款、退货退款或给券。",
+                "法定赔偿要通过12315或法院主张；平台一般只处理仅退款、退货退款或给券。",
                 "FACTS.md §4a",
             )
         )

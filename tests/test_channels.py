@@ -350,3 +350,12 @@ def _base():
         "sources": ["s"],
         "verified": True,
     }
+
+
+def test_12315_number_rule_is_the_2026_one_with_the_platform_as_fallback_only():
+    ch = get_channel("c12315")
+    how = "\n".join(ch.how)
+    assert "或其公司注册地" not in how  # not equal choices after 2026-04-15 (FACTS.md §6)
+    assert "公示" in ch.reach and "没有公示地址时" in ch.reach
+    fallback = next(step for step in ch.how if "021-12315" in step)
+    assert "没有公示地址" in fallback

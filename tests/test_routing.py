@@ -175,8 +175,11 @@ def test_no_reason_return_is_worded_as_no_reason_with_buyer_paying_shipping():
     s = step(plan, "return_7day")
     text = s.title + "\n".join(s.actions)
     assert "无理由" in text and "第二十五条" in text
-    assert "运费一般由你承担" in text
+    assert "退货运费由你承担，另有约定的除外（消保法第二十五条）" in text
+    assert "运费险" not in text  # no example the seeds do not give (F12)
     assert "质量问题" not in s.title
+    # the channel the buyer sees for this step does not push the quality reason (F16)
+    assert "质量问题" not in plan_to_dict(plan)["steps"][0]["channel_name"]
     assert "定制" in warnings_text(plan)  # the exclusions
 
 
@@ -432,10 +435,17 @@ def test_12315_number_uses_the_sellers_city():
     assert "全国12315平台" in text
 
 
-def test_12315_number_yiwu_falls_back_to_platform_and_says_why():
+def test_12315_number_yiwu_not_found_does_not_send_the_buyer_to_021():
+    # FACTS.md §6: from 2026-04-15 the shop's shown address decides; 021 only when none is shown
     s = c12315(plan_for(seller_city="浙江省义乌市"))
-    assert s.reach == "021-12315"
-    assert "义乌" in "\n".join(s.actions)
+    assert "021" not in s.reach and "021" not in s.title
+    assert s.reach == "商家所在地区号-12315"
+    first = s.actions[0]
+    assert "021" not in first and "区号" in first
+    text = "\n".join(s.actions)
+    assert "义乌" in text and "全国12315平台" in text
+    fallback = next(a for a in s.actions if "021-12315" in a)
+    assert "没有公示地址" in fallback
 
 
 def test_12315_without_city_uses_platform_domicile():
@@ -560,3 +570,119 @@ def test_negated_words_do_not_add_a_report_or_the_police():
     assert "举报" not in plan.steps[1].title
     assert "police" not in channels(plan)
     assert "对骂" not in warnings_text(plan)
+
+
+# ------------------------------------------------------------------ facts audit
+
+
+def test_plan_carries_misconduct_kinds_and_threat():
+    plan = plan_for(story="商家骂我有病，还让我加微信")
+    assert plan.misconduct == ["seller_abuse", "off_platform"]
+    assert plan.misconduct_detected and not plan.threat
+    plain = plan_for(problem="seller_abuse", story="商家说我有病")
+    assert plain.misconduct == ["seller_abuse"] and not plain.misconduct_detected
+    assert plan_for(problem="seller_harassment", story="有你地址").threat
+
+
+def test_a_curse_is_harassment_not_a_threat_to_call_the_police_about():
+    # FACTS.md §3 (000 二): "你全家…" is a curse (诅咒); threats are "有你地址" and the like
+    plan = plan_for(story="商家骂“你全家都不得好死”")
+    assert "police" not in channels(plan)
+    assert not plan.threat
+    assert "seller_harassment" in plan.misconduct  # still reported to the platform
+    assert "110" not in warnings_text(plan)
+
+
+def test_statutory_damages_only_for_fake_goods_and_only_if_found_fraud():
+    quality = plan_for(demand="compensation")
+    text = "\n".join(step(quality, "c12315").actions) + warnings_text(quality)
+    assert "三倍" not in text and "第五十五条" not in text and "退一赔三" not in text
+    fake = plan_for(problem="fake_goods", demand="compensation")
+    actions = "\n".join(step(fake, "c12315").actions)
+    assert "如经认定欺诈" in actions and "第五十五条" in actions
+    assert "如经认定欺诈" in warnings_text(fake)
+
+
+def test_seller_48_hours_is_not_called_an_automatic_refund():
+    plan = plan_for(
+        tried=["after_sales_filed"],
+        timeline=[{"at": "2026-11-21T09:10", "text": "申请售后", "tried": "after_sales_filed"}],
+    )
+    clock = plan.next_step.deadlines[0]
+    assert "自动退款" not in clock.label
+    assert "不是自动退款的时间" in clock.basis and clock.source == "004 §⑻.2"
+    assert "11月21日" in clock.basis  # not zero-padded
+    late = plan_for(signed_on=days_ago(20))
+    text = "\n".join(step(late, "after_sales").actions)
+    assert "约48小时" in text and "自动退款" in text
+    sentence = next(a for a in step(late, "after_sales").actions if "48小时" in a)
+    assert "不要把48小时当成自动退款的时间" in sentence
+
+
+def test_fallback_note_names_only_the_years_it_was_used_for():
+    # filed on 2026-12-28: 7 working days end in 2027; 2026 has calendar data
+    now = parse_now("2026-12-29T10:00:00+08:00")
+    plan = plan_for(
+        now=now,
+        signed_on="2026-12-10",
+        order={**BASE["order"], "ordered_on": "2026-12-01"},
+        tried=["c12315_filed"],
+        timeline=[{"at": "2026-12-28T10:00", "text": "12315投诉", "tried": "c12315_filed"}],
+    )
+    notes = "\n".join(plan.calendar_notes)
+    assert "2027年" in notes and "2026年" not in notes
+
+
+def test_12315_contents_are_labelled_as_the_2019_measures_after_2026_04_15():
+    s = c12315(plan_for())
+    content = next(a for a in s.actions if "投诉内容" in a)
+    assert "第九条" in content and "依2019年暂行办法，以现行规定为准" in content
+    assert "依2019年暂行办法" in s.have_ready[0]
+    before = c12315(
+        plan_for(
+            now=parse_now("2026-03-02T10:00:00+08:00"),
+            signed_on="2026-02-28",
+            order={**BASE["order"], "ordered_on": "2026-02-20"},
+        )
+    )
+    assert "以现行规定为准" not in next(a for a in before.actions if "投诉内容" in a)
+
+
+def test_taobao_penalty_points_only_for_harassment():
+    abuse = plan_for(platform="taobao", problem="seller_abuse", story="商家骂我有病")
+    assert "扣12分" not in "\n".join(step(abuse, "taobao_cs").actions)
+    harass = plan_for(platform="taobao", problem="seller_harassment", story="半夜打电话骚扰")
+    assert "扣12分" in "\n".join(step(harass, "taobao_cs").actions)
+
+
+def test_no_unsourced_predictions_or_advice():
+    expired = plan_for(problem="no_reason_return", signed_on=days_ago(12))
+    seller = step(expired, "seller")
+    text = "\n".join([*seller.actions, seller.if_fails])
+    assert "一般不会支持" not in text and "运费一般由你承担" not in text
+    plan = plan_for(tried=["hotline_called"])
+    everything = json.dumps(plan_to_dict(plan), ensure_ascii=False)
+    assert "选一个即可" not in everything and "不代替" not in everything
+
+
+def test_hotline_numbers_come_from_the_channel_data():
+    from buyer_helper.channels import get_channel, load_data
+
+    plan = plan_for(tried=["after_sales_filed", "platform_intervened"])
+    hotline = step(plan, "pdd_hotline")
+    text = "\n".join(hotline.actions)
+    assert get_channel("pdd_hotline").reach in hotline.title
+    assert get_channel("pdd_400").reach in text
+    for x in load_data().not_for_buyers:
+        assert x.number in next(a for a in hotline.actions if "不要拨打" in a)
+
+
+def test_once_only_after_sales_is_said_for_pinduoduo_only():
+    # FACTS.md §1 (004 §⑴.3) is about 拼多多's after-sales; nothing is stated for 淘宝
+    pdd = plan_for(signed_on=days_ago(20))
+    assert "只能申请一次" in step(pdd, "after_sales").title
+    assert "售后只能申请一次" in warnings_text(pdd)
+    tb = plan_for(platform="taobao", signed_on=days_ago(20))
+    s = step(tb, "after_sales")
+    assert "只能" not in s.title + "\n".join(s.actions) + warnings_text(tb)
+    assert "淘宝App" in s.reach and "拼多多" not in s.reach
