@@ -1,27 +1,24 @@
-"""`buyer-helper demo`: build the sample case with generated evidence and run the whole pipeline."""
+"""`buyer-helper demo`: build the sample case with generated evidence and run the whole pipeline.
+
+The sample is moved in time to `now` (`sample.sample_answers`): with the real clock it is a live
+case (the 7-day window open, today's hours); with `--now SAMPLE_NOW` it is the frozen sample, and
+the same `--now` always gives the same files, PDF included, byte for byte.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, load_case, write_yaml
+from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, case_from_dict, write_yaml
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
-from .sample import SAMPLE_ANSWERS
+from .sample import sample_answers
 
 MARKER = ".buyer-helper-demo"
 PLAN_FILE = "00-维权计划.txt"
 
 
-def demo_command(directory: Path, now: str | None) -> str:
-    from .bundle import bundle_command
-    from .hours import parse_now
-    from .letters import letters_command
-    from .render import render_plan_text
-    from .routing import route
-    from .samples import make_sample_evidence
-
-    directory = Path(directory)
+def _check_folder(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise BuyerHelperError(
             f"{directory} 是一个文件，不是文件夹；请换一个名字：buyer-helper demo 新文件夹名"
@@ -31,38 +28,77 @@ def demo_command(directory: Path, now: str | None) -> str:
             f"文件夹 {directory} 已存在且不是示例案子。为免覆盖你的文件，请换一个文件夹名："
             "buyer-helper demo 新文件夹名"
         )
+
+
+def _write_letters(out: Path, letters) -> list[str]:
+    """The texts into out/ (the demo folder is the demo's own: older numbered texts go)."""
+    from .letters import MANIFEST, README, _readme
+
+    for old in out.glob("[0-9][0-9]-*.txt"):
+        if old.name != PLAN_FILE:
+            old.unlink()
+    for letter in letters:
+        write_text_atomic(out / letter.filename, letter.text)
+    write_text_atomic(out / README, _readme(letters))
+    write_text_atomic(out / MANIFEST, "".join(f"{letter.filename}\n" for letter in letters))
+    lines = [f"已生成 {len(letters)} 份文字，保存在 {out.resolve()}："]
+    lines += [f"  {letter.filename}    {letter.title}" for letter in letters]
+    warned = [(letter.filename, w) for letter in letters for w in letter.warnings]
+    if warned:
+        lines.append("提醒：")
+        lines += [f"  [{name}] {w}" for name, w in warned]
+    lines.append(f"每份文字的用法和提醒也写在 {README} 里。")
+    return lines
+
+
+def demo_command(directory: Path, now: str | None) -> str:
+    from .bundle import build_bundle
+    from .evidence import human_size
+    from .hours import cn_date, parse_now
+    from .letters import letters_for_plan
+    from .render import render_plan_text
+    from .routing import route
+    from .samples import make_sample_evidence
+
+    directory = Path(directory)
+    _check_folder(directory)
     moment = parse_now(now)
-    directory.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(directory / MARKER, "buyer-helper 示例案子（可以放心删除）\n")
-    write_yaml(directory / CASE_FILE, SAMPLE_ANSWERS)
-    make_sample_evidence(directory / EVIDENCE_DIR)
+    # everything is decided and checked before the first file is written
+    answers = sample_answers(moment.date())
+    case = case_from_dict(answers, today=moment.date())
+    plan = route(case, moment)
+    letters = letters_for_plan(case, plan)
+    plan_text = render_plan_text(plan, case)
 
-    case = load_case(directory, today=moment.date())
-    plan_text = render_plan_text(route(case, moment), case)
-    plan_path = directory / OUT_DIR / PLAN_FILE
-    write_text_atomic(plan_path, plan_text + "\n")
-
-    letters_summary = letters_command(directory=directory, now=moment.isoformat())
-    bundle_summary, code = bundle_command(
-        directory=directory,
-        answers=None,
-        evidence=None,
-        output=None,
-        channel=None,
-        now=moment.isoformat(),
-    )
-    if code not in (0,):
-        raise BuyerHelperError(f"示例证据包生成时出了问题：{bundle_summary}", exit_code=code)
+    out = directory / OUT_DIR
+    pdf_path = out / f"证据包-{case.order.id}.pdf"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(directory / MARKER, "buyer-helper 示例案子（可以放心删除）\n")
+        write_yaml(directory / CASE_FILE, answers)
+        make_sample_evidence(directory / EVIDENCE_DIR, answers)
+        write_text_atomic(out / PLAN_FILE, plan_text + "\n")
+        letter_lines = _write_letters(out, letters)
+    except OSError as e:
+        raise BuyerHelperError(f"无法写入示例文件夹 {directory}：{e.strerror or e}") from None
+    result = build_bundle(case, plan, directory / EVIDENCE_DIR, pdf_path)
+    if result.exit_code != 0:  # the sample's own files always preview: this is our bug
+        bad = "、".join(f"{f.name}（{f.reason}）" for f in result.unpreviewable)
+        raise BuyerHelperError(f"示例证据包里有文件无法预览：{bad}", exit_code=70)
 
     return "\n".join(
         [
             "示例案子：拼多多买的保温杯漏水（质量问题），商家辱骂买家并驳回退货退款。",
+            f"（示例的日期跟着现在的时间走：{cn_date(case.signed_on)} 签收。）",
             "",
             plan_text,
             "",
             "────────",
-            letters_summary,
-            bundle_summary,
+            *letter_lines,
+            f"证据包已生成：{result.path.resolve()}",
+            f"  共 {result.pages} 页，{human_size(result.size)}；证据文件 {len(result.files)} 个"
+            + (f"；附投诉文字：{result.channel}" if result.channel else ""),
+            *(f"  提示：{w}" for w in result.warnings),
             "",
             f"示例案子文件夹：{directory.resolve()}",
             f"  {CASE_FILE}        回答和时间线",

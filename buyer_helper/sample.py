@@ -1,4 +1,15 @@
-"""The built-in sample case: a 拼多多 quality problem with a rude seller (for `demo`, tests)."""
+"""The built-in sample case: a 拼多多 quality problem with a rude seller (for `demo`, tests).
+
+`SAMPLE_ANSWERS` is written as it stands at `SAMPLE_NOW` (tests use it frozen). The demo uses
+`sample_answers(today)`: the same case moved in time so that `today` stands where SAMPLE_NOW's
+date stands — with the real clock the 7-day window is open and the hours are today's.
+"""
+
+import copy
+import datetime as dt
+import re
+
+from .errors import BuyerHelperError
 
 SAMPLE_ANSWERS = {
     "platform": "pdd",
@@ -49,5 +60,51 @@ SAMPLE_ANSWERS = {
     },
 }
 
-# The moment the demo pretends it is, so its output is the same on every run.
+# The moment SAMPLE_ANSWERS is written for (tests and `demo --now` use it for fixed output).
 SAMPLE_NOW = "2026-11-23T10:30:00+08:00"
+SAMPLE_DAY = dt.date.fromisoformat(SAMPLE_NOW[:10])
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?")
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")  # "11月20日签收" in the story
+
+
+def sample_shift(today: dt.date) -> dt.timedelta:
+    """How far the sample moves so that `today` stands where SAMPLE_NOW's date stands."""
+    if today < SAMPLE_DAY:
+        raise BuyerHelperError(
+            f"示例案子写在 {SAMPLE_DAY.year}年{SAMPLE_DAY.month}月{SAMPLE_DAY.day}日，"
+            "只能往后移；--now 不能早于这一天（不给 --now 就用现在的时间）。"
+        )
+    return dt.timedelta(days=(today - SAMPLE_DAY).days)
+
+
+def _shift_text(text: str, by: dt.timedelta) -> str:
+    if _ISO_DAY.fullmatch(text):
+        return (dt.date.fromisoformat(text) + by).isoformat()
+    if _ISO_MOMENT.fullmatch(text):
+        return (dt.datetime.fromisoformat(text) + by).isoformat()
+
+    def month_day(m: re.Match) -> str:
+        day = dt.date(SAMPLE_DAY.year, int(m[1]), int(m[2])) + by
+        return f"{day.month}月{day.day}日"
+
+    return _MONTH_DAY.sub(month_day, text)
+
+
+def _shift(value, by: dt.timedelta):
+    if isinstance(value, dict):
+        return {k: _shift(v, by) for k, v in value.items()}  # keys are names, never dates
+    if isinstance(value, list):
+        return [_shift(v, by) for v in value]
+    if isinstance(value, str):
+        return _shift_text(value, by)
+    return value
+
+
+def sample_answers(today: dt.date) -> dict:
+    """SAMPLE_ANSWERS with every date and time in it (order, signing, timeline, the dates the
+    story names) moved by `sample_shift(today)`; a fresh copy, equal to SAMPLE_ANSWERS when
+    `today` is SAMPLE_NOW's date."""
+    by = sample_shift(today)
+    return _shift(copy.deepcopy(SAMPLE_ANSWERS), by) if by else copy.deepcopy(SAMPLE_ANSWERS)

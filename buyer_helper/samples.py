@@ -1,9 +1,10 @@
 """Sample evidence for the built-in sample case (`buyer-helper demo`), generated offline.
 
-Three files, matching `sample.SAMPLE_ANSWERS['evidence_notes']`: a chat screenshot drawn with
-the packaged Chinese font, a synthetic "photo" of the leaking cup with EXIF DateTimeOriginal,
-and a chat log (UTF-8 text, one line with an emoji). The output is the same on every run,
-file times included, so the demo's PDF is byte-identical from run to run.
+Three files, named by the sample answers' `evidence_notes`: a chat screenshot drawn with the
+packaged Chinese font, a synthetic "photo" of the leaking cup with EXIF DateTimeOriginal, and a
+chat log (UTF-8 text, one line with an emoji). Shop, order, item and every time come from the
+answers (SAMPLE_ANSWERS or the demo's shifted copy), so the files agree with the case. The same
+answers give the same files, file times included, so the demo's PDF is byte-identical.
 """
 
 from __future__ import annotations
@@ -11,71 +12,120 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from .case import PLATFORMS
 from .fileio import write_bytes_atomic, write_text_atomic
+from .sample import SAMPLE_ANSWERS
+from .tz import to_shanghai
 
-SCREENSHOT = "01-聊天截图.png"
-PHOTO = "02-漏水照片.jpg"
-CHATLOG = "03-聊天记录.txt"
-SHOP = "优品家居旗舰店"
-
-# (who, time, text): "me" is the buyer, "shop" the seller. Consistent with SAMPLE_ANSWERS' story.
+# The buyer's chat with the shop, consistent with the sample's story: (who, minutes after the
+# buyer first contacted the shop, text); "me" is the buyer, "shop" the seller.
 CHAT = [
-    ("time", "11月20日 19:05", ""),
-    ("me", "19:05", "你好，杯子今天收到了，倒热水后杯盖处一直漏水，杯身外壁烫手，完全不保温。"),
-    ("me", "19:06", "[图片] [视频] 漏水的照片和视频发你了"),
-    ("shop", "19:20", "用久了都这样，你自己弄坏的"),
-    ("me", "19:22", "我今天刚签收，第一次用就漏水。我要申请退货退款，原因是质量问题。"),
-    ("shop", "19:40", "退款原因你改成“不想要了”，我就给你同意"),
-    ("me", "19:42", "就是质量问题，我不会改退款原因。"),
-    ("time", "21:30", ""),
-    ("shop", "21:30", "你是不是有病？爱买不买，穷就别买"),
-    ("me", "21:31", "请注意你的用语，聊天记录我会保留，向平台投诉。"),
+    ("me", 0, "你好，杯子今天收到了，倒热水后杯盖处一直漏水，杯身外壁烫手，完全不保温。"),
+    ("me", 1, "[图片] [视频] 漏水的照片和视频发你了"),
+    ("shop", 15, "用久了都这样，你自己弄坏的"),
+    ("me", 17, "我今天刚签收，第一次用就漏水。我要申请退货退款，原因是质量问题。"),
+    ("shop", 35, "退款原因你改成“不想要了”，我就给你同意"),
+    ("me", 37, "就是质量问题，我不会改退款原因。"),
+    ("shop", 145, "你是不是有病？爱买不买，穷就别买"),
+    ("me", 146, "请注意你的用语，聊天记录我会保留，向平台投诉。😡"),
 ]
-
-CHATLOG_TEXT = f"""拼多多聊天记录（从 App 聊天界面复制）
-店铺：{SHOP}
-订单号：231118-094512837760231　商品：不锈钢保温杯 500ml
-
-2026-11-20 19:05 我：你好，杯子今天收到了，倒热水后杯盖处一直漏水，杯身外壁烫手，完全不保温。
-2026-11-20 19:06 我：[图片] [视频] 漏水的照片和视频发你了
-2026-11-20 19:20 {SHOP}：用久了都这样，你自己弄坏的
-2026-11-20 19:22 我：我今天刚签收，第一次用就漏水。我要申请退货退款，原因是质量问题。
-2026-11-20 19:40 {SHOP}：退款原因你改成“不想要了”，我就给你同意
-2026-11-20 19:42 我：就是质量问题，我不会改退款原因。
-2026-11-20 21:30 {SHOP}：你是不是有病？爱买不买，穷就别买
-2026-11-20 21:31 我：请注意你的用语，聊天记录我会保留，向平台投诉。😡
-2026-11-21 09:10 系统消息：买家已申请退货退款，退款原因：质量问题
-2026-11-22 10:02 系统消息：商家已驳回退货退款申请，驳回理由：商品已使用
-2026-11-22 10:05 我：我已经把漏水的照片和视频都发给你了，为什么驳回？我会申请平台介入。
-"""
-
-_TZ8 = dt.timezone(dt.timedelta(hours=8))
-MTIMES = {
-    SCREENSHOT: dt.datetime(2026, 11, 20, 21, 35, tzinfo=_TZ8),
-    PHOTO: dt.datetime(2026, 11, 20, 18, 52, 30, tzinfo=_TZ8),
-    CHATLOG: dt.datetime(2026, 11, 22, 10, 30, tzinfo=_TZ8),
-}
-PHOTO_TAKEN = "2026:11:20 18:52:30"
+# (minutes after the rejection, text): the buyer's answer to the seller's rejection
+AFTER_REJECTION = (3, "我已经把漏水的照片和视频都发给你了，为什么驳回？我会申请平台介入。")
+PHOTO_BEFORE_CONTACT = dt.timedelta(minutes=12, seconds=30)  # the photo, taken before writing
+SCREENSHOT_AFTER_CONTACT = dt.timedelta(minutes=150)  # screenshot taken after the insult
+CHATLOG_AFTER_REJECTION = dt.timedelta(minutes=28)  # chat copied out after the rejection
 
 
-def make_sample_evidence(folder: Path) -> list[Path]:
-    """Write the three sample evidence files into `folder` (created if needed); return them."""
+@dataclass(frozen=True)
+class SampleEvidence:
+    """The sample's evidence, read from a sample answers dict (SAMPLE_ANSWERS or a shifted copy)."""
+
+    platform: str  # "拼多多"
+    shop: str
+    order_id: str
+    item: str
+    screenshot: str  # file names, from the answers' evidence_notes
+    photo: str
+    chatlog: str
+    contacted: dt.datetime  # the timeline's "contacted_seller" entry
+    filed: dt.datetime  # "after_sales_filed"
+    rejected: dt.datetime  # "seller_rejected"
+
+    @classmethod
+    def from_answers(cls, answers: dict) -> SampleEvidence:
+        names = list(answers["evidence_notes"])
+        at = {e.get("tried"): to_shanghai(_moment(e["at"])) for e in answers["timeline"]}
+        order = answers["order"]
+        return cls(
+            platform=PLATFORMS[answers["platform"]],
+            shop=order["shop"],
+            order_id=order["id"],
+            item=order["item"],
+            screenshot=next(n for n in names if n.endswith(".png")),
+            photo=next(n for n in names if n.endswith(".jpg")),
+            chatlog=next(n for n in names if n.endswith(".txt")),
+            contacted=at["contacted_seller"],
+            filed=at["after_sales_filed"],
+            rejected=at["seller_rejected"],
+        )
+
+    def chat(self) -> list[tuple[str, dt.datetime, str]]:
+        return [(who, self.contacted + dt.timedelta(minutes=m), t) for who, m, t in CHAT]
+
+    @property
+    def photo_taken(self) -> dt.datetime:
+        return self.contacted - PHOTO_BEFORE_CONTACT
+
+    def mtimes(self) -> dict[str, dt.datetime]:
+        return {
+            self.screenshot: self.contacted + SCREENSHOT_AFTER_CONTACT,
+            self.photo: self.photo_taken,
+            self.chatlog: self.rejected + CHATLOG_AFTER_REJECTION,
+        }
+
+    def chatlog_text(self) -> str:
+        def line(when: dt.datetime, who: str, text: str) -> str:
+            return f"{when:%Y-%m-%d %H:%M} {who}：{text}"
+
+        who = {"me": "我", "shop": self.shop}
+        reply = self.rejected + dt.timedelta(minutes=AFTER_REJECTION[0])
+        lines = [
+            f"{self.platform}聊天记录（从 App 聊天界面复制）",
+            f"店铺：{self.shop}",
+            f"订单号：{self.order_id}　商品：{self.item}",
+            "",
+            *(line(when, who[w], text) for w, when, text in self.chat()),
+            line(self.filed, "系统消息", "买家已申请退货退款，退款原因：质量问题"),
+            line(self.rejected, "系统消息", "商家已驳回退货退款申请，驳回理由：商品已使用"),
+            line(reply, "我", AFTER_REJECTION[1]),
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def _moment(value) -> dt.datetime | dt.date:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def make_sample_evidence(folder: Path, answers: dict | None = None) -> list[Path]:
+    """Write the sample's three evidence files into `folder` (created if needed); return them.
+
+    `answers` is SAMPLE_ANSWERS (default) or a shifted copy (`sample.sample_answers`): names,
+    shop, order and every time in the files come from it."""
+    ev = SampleEvidence.from_answers(answers or SAMPLE_ANSWERS)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {
-        SCREENSHOT: folder / SCREENSHOT,
-        PHOTO: folder / PHOTO,
-        CHATLOG: folder / CHATLOG,
-    }
-    write_bytes_atomic(paths[SCREENSHOT], chat_screenshot_png())
-    write_bytes_atomic(paths[PHOTO], leak_photo_jpeg())
-    write_text_atomic(paths[CHATLOG], CHATLOG_TEXT)
-    for name, path in paths.items():
-        ts = MTIMES[name].timestamp()
-        os.utime(path, (ts, ts))
-    return list(paths.values())
+    write_bytes_atomic(folder / ev.screenshot, chat_screenshot_png(ev))
+    write_bytes_atomic(folder / ev.photo, leak_photo_jpeg(ev.photo_taken))
+    write_text_atomic(folder / ev.chatlog, ev.chatlog_text())
+    paths = []
+    for name, when in ev.mtimes().items():
+        ts = when.timestamp()
+        os.utime(folder / name, (ts, ts))
+        paths.append(folder / name)
+    return paths
 
 
 _NO_LINE_START = "，。、；：？！”’）》」"
@@ -97,7 +147,7 @@ def _wrap(text: str, font, width: float) -> list[str]:
     return lines
 
 
-def chat_screenshot_png() -> bytes:
+def chat_screenshot_png(ev: SampleEvidence) -> bytes:
     """A phone chat screenshot (750×1624) showing the seller's rude replies."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -112,18 +162,21 @@ def chat_screenshot_png() -> bytes:
     d = ImageDraw.Draw(im)
     # status bar and title bar
     d.rectangle([0, 0, w, 150], fill=(247, 247, 247))
-    d.text((30, 14), "21:35", font=f_small, fill=(0, 0, 0))
+    d.text((30, 14), f"{ev.mtimes()[ev.screenshot]:%H:%M}", font=f_small, fill=(0, 0, 0))
     d.text((w - 120, 14), "87%", font=f_small, fill=(0, 0, 0))
     d.text((30, 72), "‹", font=f_title, fill=(40, 40, 40))
-    d.text((w / 2, 90), SHOP, font=f_title, fill=(20, 20, 20), anchor="mm")
+    d.text((w / 2, 90), ev.shop, font=f_title, fill=(20, 20, 20), anchor="mm")
     d.line([0, 150, w, 150], fill=(210, 210, 210), width=2)
     y = 180
     max_text = 430
-    for who, when, text in CHAT:
-        if who == "time":
-            d.text((w / 2, y + 14), when, font=f_small, fill=(150, 150, 150), anchor="mm")
+    shown: dt.datetime | None = None
+    for who, when, text in ev.chat():
+        if shown is None or when - shown > dt.timedelta(minutes=60):  # a time stamp, as apps do
+            label = f"{when:%H:%M}" if shown else f"{when.month}月{when.day}日 {when:%H:%M}"
+            d.text((w / 2, y + 14), label, font=f_small, fill=(150, 150, 150), anchor="mm")
             y += 56
-            continue
+        shown = when
+        text = "".join(c for c in text if ord(c) <= 0xFFFF)  # a phone shows 😡; the font cannot
         lines = _wrap(text, f_msg, max_text)
         text_w = max(f_msg.getlength(line) for line in lines)
         bw, bh = text_w + 40, len(lines) * 42 + 26
@@ -153,7 +206,7 @@ def chat_screenshot_png() -> bytes:
     return buf.getvalue()
 
 
-def leak_photo_jpeg() -> bytes:
+def leak_photo_jpeg(taken: dt.datetime) -> bytes:
     """A synthetic 1600×1200 "photo" of a steel cup leaking at the lid, with EXIF capture time."""
     from PIL import Image, ImageDraw, ImageFilter
 
@@ -197,8 +250,8 @@ def leak_photo_jpeg() -> bytes:
     exif[0x0110] = "buyer-helper demo"  # Model
     exif[0x0112] = 1
     sub = exif.get_ifd(0x8769)
-    sub[0x9003] = PHOTO_TAKEN  # DateTimeOriginal
-    sub[0x9011] = "+08:00"  # OffsetTimeOriginal
+    sub[0x9003] = f"{taken:%Y:%m:%d %H:%M:%S}"  # DateTimeOriginal
+    sub[0x9011] = f"{taken:%z}"[:3] + ":" + f"{taken:%z}"[3:]  # OffsetTimeOriginal, "+08:00"
     buf = io.BytesIO()
     photo.save(buf, "JPEG", quality=88, exif=exif)
     return buf.getvalue()

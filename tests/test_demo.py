@@ -1,9 +1,17 @@
 """`buyer-helper demo`: the README's first command builds a whole sample case."""
 
+import datetime as dt
+import re
+
+import yaml
 from pypdf import PdfReader
 
 from buyer_helper.cli import main
 from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+
+
+def pdf_text(path) -> str:
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(path).pages))
 
 
 def test_demo_builds_plan_letters_and_pdf(runner, tmp_path):
@@ -50,3 +58,64 @@ def test_demo_never_overwrites_a_buyers_folder(runner, tmp_path):
     assert result.exit_code == 2
     assert "不是示例案子" in result.output
     assert (folder / "case.yaml").read_text(encoding="utf-8") == "platform: pdd\n"
+
+
+def test_demo_at_sample_now_is_the_frozen_sample(runner, tmp_path):
+    folder = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", str(folder), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+    assert written == SAMPLE_ANSWERS
+    log = (folder / "evidence" / "03-聊天记录.txt").read_text(encoding="utf-8")
+    assert "2026-11-20 21:30 优品家居旗舰店：你是不是有病？爱买不买，穷就别买" in log
+
+
+def test_demo_moves_the_sample_to_now(runner, tmp_path):
+    """With another clock the sample is a live case: every date moves by the same days."""
+    from PIL import Image
+
+    folder = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", str(folder), "--now", "2027-03-10T15:00:00+08:00"])
+    assert result.exit_code == 0, result.output
+    shift = dt.date(2027, 3, 10) - dt.date(2026, 11, 23)  # 107 days
+    written = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+    assert written["signed_on"] == "2027-03-07" == str(dt.date(2026, 11, 20) + shift)
+    assert written["order"]["ordered_on"] == "2027-03-03"
+    assert written["timeline"][3]["at"] == "2027-03-07T21:30:00+08:00"
+    assert written["story"].startswith("3月7日签收")
+    assert written["order"]["id"] == SAMPLE_ANSWERS["order"]["id"]  # names are not dates
+    # the evidence agrees with the case: chat log, photo's EXIF, file times
+    ev = folder / "evidence"
+    log = (ev / "03-聊天记录.txt").read_text(encoding="utf-8")
+    assert "2027-03-07 21:30 优品家居旗舰店：你是不是有病" in log
+    assert "2026-11" not in log
+    taken = Image.open(ev / "02-漏水照片.jpg").getexif().get_ifd(0x8769)[0x9003]
+    assert taken == "2027:03:07 18:52:30"
+    mtime = dt.datetime.fromtimestamp((ev / "01-聊天截图.png").stat().st_mtime, dt.UTC)
+    assert mtime == dt.datetime(2027, 3, 7, 13, 35, tzinfo=dt.UTC)  # 21:35 Beijing time
+    # the plan is live: the 7-day return window (signed on the 7th) is still open on the 10th
+    plan = (folder / "out" / "00-维权计划.txt").read_text(encoding="utf-8")
+    assert "2027年3月10日" in plan
+    assert "2027年3月14日" in plan  # 签收次日起 7 天
+    text = pdf_text(next((folder / "out").glob("*.pdf")))
+    assert "2027年3月7日21:30" in text and "2026年11月" not in text
+
+
+def test_demo_twice_at_the_same_now_gives_identical_pdfs(runner, tmp_path):
+    now = "2027-01-05T09:15:00+08:00"
+    pdfs = []
+    for name in ("a", "b"):
+        result = runner.invoke(main, ["demo", str(tmp_path / name), "--now", now])
+        assert result.exit_code == 0, result.output
+        (pdf,) = (tmp_path / name / "out").glob("*.pdf")
+        pdfs.append(pdf.read_bytes())
+    assert pdfs[0] == pdfs[1]
+
+
+def test_demo_before_the_sample_is_refused_before_writing(runner, tmp_path):
+    folder = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", str(folder), "--now", "2026-11-22T12:00:00+08:00"])
+    assert result.exit_code == 2
+    assert "错误：" in result.output and "--now 不能早于" in result.output
+    assert "Traceback" not in result.output
+    assert not folder.exists()
