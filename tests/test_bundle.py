@@ -545,3 +545,28 @@ def test_unreadable_chat_log_is_a_listed_file_not_a_write_error(tmp_path, monkey
     assert "写入" not in message
     assert "03-聊天记录.txt：无法读取文件（Permission denied）" in message
     assert "无法读取文件" in squash(pdf_text(pdf))
+
+
+@pytest.mark.parametrize("name", ["sample", "misconduct"])
+def test_pdf_complaint_is_the_text_letters_writes_first(tmp_path, name):
+    """The PDF attaches, word for word, the text `letters` numbers 01 (for a misconduct case:
+    the misconduct report, not a generic customer-service message)."""
+    from test_letters import CASES
+
+    from buyer_helper.letters import letters_for_plan
+
+    directory = make_case_dir(tmp_path / "case", copy.deepcopy(CASES[name]), samples=False)
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    plan = route(case, now)
+    first = letters_for_plan(case, plan)[0]
+    assert first.filename.startswith("01-")
+    result = build_bundle(case, plan, directory / "evidence", tmp_path / "a.pdf")
+    assert result.channel == first.text_id
+    if name == "misconduct":
+        assert first.text_id == "misconduct"
+    text = squash(pdf_text(result.path))
+    start = text.rindex("二、投诉文字")  # the section (the cover's contents line names it too)
+    section = text[start : text.index("三、维权计划与渠道开放时间", start)]
+    assert squash(first.title) in section
+    assert squash(first.text) in section  # the whole text, in one piece
