@@ -1,40 +1,27 @@
 """Complaint texts for every channel, rendered from the jinja2 templates in `templates/`.
 
-The templates hold the wording; this module prepares the facts they may use (a plain dict of
-strings built from the Case and the Plan), picks the law articles (`law.py`), fits form limits
-from `channels.yaml`, and checks every output: no `None`, no template leftovers, no doubled
-punctuation, no more than one blank line in a row. The buyer's own words (the story, quotes,
+The templates hold the wording; `letterfacts.py` prepares the facts they may use (a plain dict
+of strings built from the Case and the Plan, with the law articles `law.py` picks); this module
+chooses the texts for a plan, fits form limits from `channels.yaml`, and checks every output
+(`textcheck.finish_text`): no `None`, no template leftovers, no doubled punctuation, no more
+than one blank line in a row. The buyer's own words (the story, quotes,
 timeline entries) are never changed beyond removing control characters and surplus blank lines.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from .case import (
-    DEMANDS,
-    MISCONDUCT,
-    MISCONDUCT_LABELS,
-    OUT_DIR,
-    PLATFORMS,
-    QUALITY_PROBLEMS,
-    TRIED,
-    Case,
-    load_case,
-)
+from .case import MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
-from .hours import cn_date, cn_datetime
-from .law import is_food, is_fresh, laws_for
+from .law import is_fresh
+from .letterfacts import build_facts, user_strings
 from .plan import DISCLAIMER, Plan, Step
-from .storywords import MISCONDUCT_WORDS, mentions_any
-from .textcheck import clean_block, clean_inline, finish_text
-from .tz import to_shanghai
+from .textcheck import finish_text
 
 # ------------------------------------------------------------------ the texts
 
@@ -104,16 +91,6 @@ TEXTS: dict[str, TextSpec] = {
 }
 MISCONDUCT_TEXT = "misconduct"
 
-# Which quoted lines count as the seller's words: the clause before the quote names the seller
-# (or an abusive act) and is not the buyer speaking ("我说“…”").
-SPEAKER_WORDS = ("商家", "卖家", "店家", "客服", "对方", "店主", "老板", "掌柜")
-ABUSE_VERBS = ("辱骂", "骂", "威胁", "恐吓", "诅咒", "骚扰")
-QUOTE_RE = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"|「([^「」]+)」")
-CLAUSE_END = "。！？!?；;\n"
-BUYER_SAYS = r"我(?:就|也|又|再|还)?(?:说|回|问|答|写|发|讲|告诉)"
-SPEECH = r"说|回复|回|称|写|发来|表示|[：:]"
-BUYER_TO_SELLER = "我(?:就|也|又|再|还)?(?:跟|对|和|给|向|问)(?:" + "|".join(SPEAKER_WORDS) + ")"
-
 
 @dataclass
 class Letter:
@@ -123,204 +100,6 @@ class Letter:
     warnings: list[str] = field(default_factory=list)  # shown to the buyer, not part of the text
     filename: str = ""  # suggested file name ("平台官方客服.txt"; numbered by letters_for_plan)
     text_id: str = ""  # the key in TEXTS ("misconduct" for the misconduct report)
-
-
-# ------------------------------------------------------------ facts for templates
-
-
-def money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def extract_quotes(text: str) -> list[str]:
-    """Quoted lines ("…" “…” 「…」) in the buyer's text that the buyer attributes to the seller.
-
-    A quote counts when the clause before it names the seller (商家说“…”) or an abusive act
-    (骂我“…”), and not the buyer speaking (我跟商家说“…”). A quote right after an accepted
-    one, introduced only by a speech verb (…“加微信”，还说“…”), continues the seller's words.
-    """
-    found: list[str] = []
-    prev_end = 0
-    prev_seller = False
-    for m in QUOTE_RE.finditer(text):
-        quote = next(g for g in m.groups() if g is not None)
-        start = max(prev_end, max(text.rfind(c, 0, m.start()) + 1 for c in CLAUSE_END))
-        continued = prev_seller and start == prev_end
-        clause = text[start : m.start()][-40:]
-        prev_end = m.end()
-        prev_seller = False
-        if not quote.strip():
-            continue
-        last = max((clause.rfind(w) for w in SPEAKER_WORDS), default=-1)
-        if re.search(BUYER_TO_SELLER, clause) or re.search(BUYER_SAYS, clause[max(last, 0) :]):
-            continue  # "我跟商家说“…”", "商家问，我说“…”": the buyer's own words
-        named = last >= 0 or any(v in clause for v in ABUSE_VERBS)
-        if not named and not (continued and len(clause) <= 12 and re.search(SPEECH, clause)):
-            continue
-        found.append(quote.strip())
-        prev_seller = True
-    return found
-
-
-def _problem_name(case: Case, threat: bool) -> str:
-    """The problem as the texts name it: a harassment case says 威胁 only when there is one."""
-    if case.problem == "seller_harassment":
-        return "商家" + "、".join(misconduct_labels([case.problem], threat))
-    return case.problem_name
-
-
-def misconduct_labels(kinds: list[str], threat: bool) -> list[str]:
-    """How the texts name the misconduct ("辱骂、骚扰、威胁"): 威胁 only when there is one."""
-    labels = [MISCONDUCT_LABELS[k] for k in kinds]
-    if threat:
-        at = kinds.index("seller_harassment") + 1 if "seller_harassment" in kinds else len(labels)
-        labels.insert(at, "威胁")
-    return labels
-
-
-def _first_sentence(story: str) -> str:
-    """The story's first sentence, whole (outside quotes), or "" when it is long."""
-    depth = 0
-    for i, ch in enumerate(story):
-        if ch in "“「":
-            depth += 1
-        elif ch in "”」" and depth:
-            depth -= 1
-        elif depth == 0 and ch in "。！？!?\n":
-            sentence = story[: i + 1].strip() if ch != "\n" else story[:i].strip()
-            return sentence if len(sentence) <= 100 else ""
-    return story if len(story) <= 100 else ""
-
-
-def _company(platform: str) -> dict:
-    from .channels import get_company
-
-    company = get_company(platform)
-    return {
-        "name": company.name,
-        "address": company.address,
-        "city": company.city,
-        "address_verified": company.address_verified and bool(company.address),
-    }
-
-
-def _regulator(now: dt.datetime) -> dict:
-    """12315 time limits from channels.yaml (FACTS.md §6: 2019 measures until 2026-04-14)."""
-    from .channels import load_data
-
-    reg = load_data().regulator
-    return {
-        "new_rules": reg.new_rules(now.date()),
-        "new_rules_from": cn_date(reg.new_rules_from),
-        "new_rules_name": reg.new_rules_name,
-        "accept_days": reg.accept.value,
-        "accept_label": reg.accept.label,  # "依2019年暂行办法，以现行规定为准"
-        "old_rules_label": reg.old_rules_label,
-    }
-
-
-def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None) -> dict:
-    """Everything a template may say, as plain strings and lists (never None)."""
-    now = to_shanghai(plan.now)
-    story = clean_block(case.story)
-    quotes: list[str] = []
-    for text in [story, *(clean_inline(e.text) for e in case.timeline)]:
-        for q in extract_quotes(text):
-            q = clean_block(q)
-            if q and q not in quotes:
-                quotes.append(q)
-    # seller misconduct and threats as the plan read them (storywords: one word list for both)
-    kinds = list(plan.misconduct)
-    threat = plan.threat
-    laws = laws_for(case, purpose)
-    timeline = []
-    for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)
-        text = clean_inline(e.text)
-        if text:
-            timeline.append(
-                {"when": cn_datetime(e.at, weekday=False), "text": text, "tried": e.tried}
-            )
-    misconduct_events = [
-        t for t in timeline if any(mentions_any(t["text"], MISCONDUCT_WORDS[k]) for k in kinds)
-    ]
-    amount = case.order.amount
-    contact = case.contact
-    reach = step.reach if step and step.reach else channel.reach_for(case.platform)
-    reach_lines: list[str] = []
-    if channel.id == "c12315":
-        from .routing import regulator_number
-
-        number = regulator_number(case, now.date())
-        reach = step.reach if step and step.reach else number.reach
-        reach_lines = number.lines
-    return {
-        "platform": case.platform,
-        "platform_name": case.platform_name,
-        "order_id": clean_inline(case.order.id),
-        "shop": clean_inline(case.order.shop),
-        "item": clean_inline(case.order.item),
-        "amount": money(amount),
-        "ordered_on": cn_date(case.order.ordered_on),
-        "signed_on": cn_date(case.signed_on),
-        "delivery": case.delivery,
-        "problem": case.problem,
-        "problem_name": _problem_name(case, threat),
-        "demand": case.demand,
-        "demand_name": DEMANDS[case.demand],
-        "story": story,
-        "story_first": _first_sentence(story),
-        "quotes": quotes[:10],
-        "timeline": timeline,
-        "misconduct": misconduct_labels(kinds, threat),
-        "misconduct_ids": kinds,
-        # misconduct besides the main problem (a quality case with an insulting seller)
-        "misconduct_extra": misconduct_labels(
-            [k for k in kinds if k != case.problem], threat and case.problem not in MISCONDUCT
-        ),
-        "misconduct_events": misconduct_events,
-        "threat": threat,
-        "tried": list(case.tried),
-        "evidence": [
-            {"file": clean_inline(k), "note": clean_inline(v)}
-            for k, v in case.evidence_notes.items()
-            if clean_inline(k)
-        ],
-        "contact": {
-            "name": clean_inline(contact.name),
-            "phone": clean_inline(contact.phone),
-            "address": clean_inline(contact.address),
-        },
-        "seller_city": clean_inline(case.seller_city),
-        "company": _company(case.platform),
-        "regulator": _regulator(now),
-        "laws": laws,
-        "quality": case.problem in QUALITY_PROBLEMS,
-        "food": is_food(case.order.item),
-        # statutory damages by the price, per article (figures from law.py)
-        "damages": {law.key: money(law.damages.amount(amount)) for law in laws if law.damages},
-        "today": cn_date(now.date()),
-        "channel_id": channel.id,
-        "channel_name": channel.name,
-        "reach": reach,
-        "reach_lines": reach_lines,
-    }
-
-
-def _user_strings(facts: dict) -> list[str]:
-    """Every string in the facts that came from the buyer (for the output check)."""
-    out = [
-        facts["story"],
-        facts["story_first"],
-        facts["shop"],
-        facts["item"],
-        facts["order_id"],
-        facts["seller_city"],
-    ]
-    out += facts["quotes"]
-    out += [t["text"] for t in facts["timeline"]]
-    out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
-    out += list(facts["contact"].values())
-    return [s for s in out if s]
 
 
 # ---------------------------------------------------------------- jinja2
@@ -476,7 +255,7 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
         raise BuyerHelperError(reason)
     step = next((s for s in plan.steps if s.channel == target), None)
     facts = build_facts(case, plan, channel, spec.purpose, step)
-    user = _user_strings(facts)
+    user = user_strings(facts)
     notes: list[str] = []
     warnings: list[str] = []
     context = {"c": facts, "text_id": channel_id, "fields": {}, "level": 0}

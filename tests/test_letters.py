@@ -22,6 +22,7 @@ from buyer_helper import letters as L
 from buyer_helper.case import MISCONDUCT, case_from_dict
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.hours import parse_now
+from buyer_helper.letterfacts import extract_quotes
 from buyer_helper.plan import DISCLAIMER, Plan, Step
 from buyer_helper.routing import route
 from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
@@ -263,7 +264,7 @@ def template_words(text: str, case) -> str:
     user = [clean_block(case.story), case.order.shop, case.order.item, case.seller_city]
     user += [clean_inline(e.text) for e in case.timeline]
     user += [clean_inline(x) for kv in case.evidence_notes.items() for x in kv]
-    for quote in L.extract_quotes(case.story):
+    for quote in extract_quotes(case.story):
         user.append(clean_block(quote))
     for u in sorted((u for u in user if u), key=len, reverse=True):
         text = text.replace(u, "")
@@ -589,11 +590,11 @@ def test_misconduct_report_without_quotes_points_to_screenshots():
 
 def test_misconduct_quotes_in_all_three_quote_styles():
     story = '客服回复"你爱退不退"。后来商家说「差评就等着」。店主又发来“别想退款”。'
-    assert L.extract_quotes(story) == ["你爱退不退", "差评就等着", "别想退款"]
-    assert L.extract_quotes("我跟商家说“我要退货”。") == []
-    assert L.extract_quotes("商家问我要不要换，我说“我要退货”。") == []
+    assert extract_quotes(story) == ["你爱退不退", "差评就等着", "别想退款"]
+    assert extract_quotes("我跟商家说“我要退货”。") == []
+    assert extract_quotes("商家问我要不要换，我说“我要退货”。") == []
     chained = "商家客服让我加微信“abc123”，说“微信转账给你便宜20”。我回复“不加”。"
-    assert L.extract_quotes(chained) == ["abc123", "微信转账给你便宜20"]
+    assert extract_quotes(chained) == ["abc123", "微信转账给你便宜20"]
 
 
 def test_threats_advise_the_police_beside_the_text():
