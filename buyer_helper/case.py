@@ -221,11 +221,14 @@ def parse_amount(value: Any) -> Decimal:
         amount = Decimal(text.replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError):
         raise BuyerHelperError(f"“{value}”不是金额，请写数字，例如 89.90") from None
-    if not amount.is_finite() or amount <= 0:
-        raise BuyerHelperError("金额必须大于 0")
+    if not amount.is_finite():
+        raise BuyerHelperError(f"“{value}”不是金额，请写数字，例如 89.90")
     if amount > Decimal("10000000"):
         raise BuyerHelperError("金额过大，请检查")
-    return amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"))  # 0.001 is 0.00: checked after rounding
+    if amount <= 0:
+        raise BuyerHelperError("金额必须大于 0")
+    return amount
 
 
 def clean_text(value: Any, limit: int, required: bool = True, missing: str = "缺少这一项") -> str:

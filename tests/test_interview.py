@@ -592,3 +592,27 @@ def test_the_once_only_demand_warning_is_for_pdd_only():
     demand = qs.BY_KEY["demand"]
     assert "只能选一次" in qs.help_for(demand, {"platform": "pdd"})
     assert "只能选一次" not in qs.help_for(demand, {"platform": "taobao"})
+
+
+TYPED_QUESTIONS = [q for q in qs.QUESTIONS if q.choices is None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(TYPED_QUESTIONS), st.text(max_size=40))
+def test_anything_typed_is_stored_so_that_it_counts_as_answered_or_refused_in_chinese(q, text):
+    ctx = qs.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
+    answers = {"delivery": "signed", "order": {"ordered_on": "2026-11-16"}}
+    try:
+        value = q.parse(text, answers, ctx)
+    except BuyerHelperError as e:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in e.message)
+    else:
+        # what is saved is accepted again on resume, else the question would come back blank
+        iv._set(answers, q.key, value)
+        assert qs.is_answered(q, answers, ctx)
+
+
+@pytest.mark.parametrize("typed_amount", ["0.001", "0.004", "-5", "NaN", "Infinity"])
+def test_amounts_that_round_to_nothing_are_refused(typed_amount):
+    with pytest.raises(BuyerHelperError):
+        _parse("order.amount", typed_amount)
