@@ -290,8 +290,12 @@ class _Interview:
                 try:
                     return case_from_dict(self.answers, today=self.ctx.today)
                 except BuyerHelperError as e:
-                    print(f"还有问题：{e.message}")
-                    continue
+                    # every question is answered, so the problem is in a part of the file the
+                    # interview does not ask about (timeline, evidence notes, edited by hand)
+                    raise BuyerHelperError(
+                        f"{e.message}\n这一项不在问答里：请用文本编辑器改好 {self.case_file}，"
+                        f"再运行 buyer-helper start {_shell_arg(str(self.directory))}"
+                    ) from None
             q = BY_KEY[picked]
             try:
                 _set(self.answers, q.key, self.ask(q, self.answers, self.ctx, REVIEW_BACK_TITLE))

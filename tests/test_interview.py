@@ -616,3 +616,12 @@ def test_anything_typed_is_stored_so_that_it_counts_as_answered_or_refused_in_ch
 def test_amounts_that_round_to_nothing_are_refused(typed_amount):
     with pytest.raises(BuyerHelperError):
         _parse("order.amount", typed_amount)
+
+
+def test_a_problem_the_interview_cannot_ask_about_says_to_edit_the_file(tmp_path):
+    broken = {**EXPECTED_ESCALATED, "timeline": [{"at": "昨天下午", "text": "打了热线"}]}
+    (tmp_path / "case.yaml").write_text(yaml.safe_dump(broken, allow_unicode=True), "utf-8")
+    _, err = run(tmp_path, [ENTER])  # all answered: the review, "✓ 都对"
+    assert err.exit_code == 2
+    assert "timeline" in err.message and "文本编辑器" in err.message
+    assert saved(tmp_path) == broken  # nothing lost
