@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
@@ -383,19 +383,6 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         timeline=timeline,
         evidence_notes={str(k): str(v) for k, v in notes.items()},
     )
-
-
-def case_to_dict(case: Case) -> dict:
-    """The YAML-ready form of a Case (dates as ISO strings, amount as a string)."""
-    d = asdict(case)
-    d["order"]["amount"] = str(case.order.amount)
-    d["order"]["ordered_on"] = case.order.ordered_on.isoformat()
-    d["signed_on"] = case.signed_on.isoformat() if case.signed_on else None
-    d["timeline"] = [
-        {k: v for k, v in (("at", e.at.isoformat()), ("text", e.text), ("tried", e.tried)) if v}
-        for e in case.timeline
-    ]
-    return d
 
 
 # ------------------------------------------------------------------- files

@@ -200,7 +200,13 @@ class Evaluation:
             next_open=self.next_open,
             today_hours=self.today_hours,
             notes=list(self.notes),
+            fallback_years=self.fallback_years,
         )
+
+    @property
+    def calendar_note(self) -> str:
+        """The fallback-calendar note when it was used (kept apart from `notes`)."""
+        return fallback_note(self.fallback_years) if self.fallback_years else ""
 
 
 def _today_text(schedule: Schedule, day: dt.date, ctx: _Ctx) -> str:
@@ -266,8 +272,6 @@ def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluati
             notes.append(f"时间未核实（来源：{s.source_text}），以当地公布为准。")
     if next_open is None:
         notes.append(f"未来{SEARCH_DAYS}天内找不到所有来源都说开放的时段。")
-    if ctx.fallback_years:
-        notes.append(fallback_note(ctx.fallback_years))
     return Evaluation(
         channel=channel,
         now=now,
@@ -476,7 +480,7 @@ def hours_command(
                 "sources": list(ev.channel.sources),
                 "verified": ev.channel.verified and ev.channel.hours_verified,
                 "calendar_fallback": bool(ev.fallback_years),
-                "notes": list(ev.notes),
+                "notes": [*ev.notes, *([ev.calendar_note] if ev.calendar_note else [])],
             }
             for ev in evals
         ]
@@ -488,11 +492,8 @@ def hours_command(
     for ev in evals:
         fallback_years.update(ev.fallback_years)
         name = ev.channel.name
-        own_notes = [
-            n for n in ev.notes if not ev.fallback_years or n != fallback_note(ev.fallback_years)
-        ]
-        if own_notes:
-            footnotes.append(f"[{len(footnotes) + 1}] {ev.channel.name}：" + "".join(own_notes))
+        if ev.notes:
+            footnotes.append(f"[{len(footnotes) + 1}] {ev.channel.name}：" + "".join(ev.notes))
             name += f" [{len(footnotes)}]"
         if ev.channel.always_open:
             today = "全天"

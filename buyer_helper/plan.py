@@ -31,6 +31,9 @@ class ChannelState:
     next_open: dt.datetime | None  # None when open around the clock
     today_hours: str  # e.g. "08:00–21:30" or "全天"
     notes: list[str] = field(default_factory=list)
+    # years whose holidays are not in the calendar data (Monday–Friday assumed); the note
+    # saying so is the plan's calendar_notes, not repeated here
+    fallback_years: tuple[int, ...] = ()
 
 
 @dataclass

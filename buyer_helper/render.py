@@ -13,9 +13,6 @@ from typing import Any
 from .case import TRIED, Case, load_case
 from .plan import Deadline, Plan, Step
 
-WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-STATUS_ZH = {"open": "开放", "maybe": "可能开放（来源不一）", "closed": "已关闭"}
-
 
 def plan_command(answers: Path, now: str | None, as_json: bool) -> str:
     """`buyer-helper plan --answers FILE [--now] [--json]`."""
@@ -112,32 +109,14 @@ def plan_to_dict(plan: Plan, case: Case | None = None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- text
 
 
-def _when(moment: dt.datetime) -> str:
-    from .hours import SHANGHAI
-
-    m = moment.astimezone(SHANGHAI)
-    return f"{m.year}年{m.month}月{m.day}日 {WEEKDAYS_ZH[m.weekday()]} {m:%H:%M}"
-
-
 def _state_lines(step: Step, plan: Plan) -> list[str]:
-    from .hours import when_words
+    from .hours import state_words
 
     state = step.state
     if state is None:
         return []
     always = state.next_open is None and state.status == "open"
-    if always:
-        now_text, next_text = "开放（随时可以办理）", "随时"
-    else:
-        now_text = STATUS_ZH.get(state.status, state.status)
-        if state.status == "open":
-            next_text = "现在就开放"
-        elif state.next_open is None:
-            next_text = "未来30天内找不到各来源都说开放的时段"
-        else:
-            next_text = when_words(state.next_open, plan.now)
-            if state.status == "maybe":
-                next_text += "（各来源都说开放）"
+    now_text, next_text = state_words(state, plan.now)
     lines = [f"现在：{now_text}；下次开放：{next_text}"]
     if state.today_hours and not always:
         lines.append(f"今天的时间：{state.today_hours}")
@@ -146,9 +125,11 @@ def _state_lines(step: Step, plan: Plan) -> list[str]:
 
 
 def _deadline_line(d: Deadline, plan: Plan) -> str:
+    from .hours import cn_datetime
+
     passed = "（已过）" if d.due < plan.now else ""
     about = "约 " if d.approximate else ""
-    return f"{d.label}：{about}{_when(d.due)}{passed}——{d.basis}〔{d.source}〕"
+    return f"{d.label}：{about}{cn_datetime(d.due)}{passed}——{d.basis}〔{d.source}〕"
 
 
 def _channel_name(channel_id: str) -> str:

@@ -21,6 +21,7 @@ from .storywords import (
     misconduct_in,
     threat_in,
 )
+from .tz import SHANGHAI, to_shanghai
 
 QUALITY_TYPE = QUALITY_PROBLEMS
 MISCONDUCT_ZH = MISCONDUCT_LABELS
@@ -56,12 +57,7 @@ class _Ctx:
     detected: list[str]  # kinds read from the story/timeline only
     threat: bool
     top_rung: int  # highest rung the buyer has passed, -1 for none
-    calendar_notes: list[str] = field(default_factory=list)
     fallback_years: set[int] = field(default_factory=set)
-
-    @property
-    def app(self) -> str:
-        return "拼多多App" if self.pdd else "淘宝App"
 
     @property
     def order_path(self) -> str:
@@ -82,7 +78,10 @@ class _Ctx:
 
     @property
     def platform_cs(self) -> str:
-        return "official_cs" if self.pdd else "taobao_cs"
+        """The platform's own customer service channel (companies.<platform>.cs_channel)."""
+        from .channels import get_company
+
+        return get_company(self.case.platform).cs_channel
 
     def once_only(self, line: str) -> list[str]:
         """`line` on 拼多多, where the seeds say after-sales can be applied for once (004 §⑴.3;
@@ -93,16 +92,8 @@ class _Ctx:
         return self.top_rung >= rung
 
 
-def _aware(moment: dt.datetime, tz) -> dt.datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
-
-
 def _context(case: Case, now: dt.datetime) -> _Ctx:
-    from .hours import SHANGHAI
-
-    now = _aware(now, SHANGHAI)
+    now = to_shanghai(now)
     today = now.date()
     text = case_words(case)
 
@@ -152,8 +143,6 @@ def _context(case: Case, now: dt.datetime) -> _Ctx:
 
 
 def _end_of_day(day: dt.date) -> dt.datetime:
-    from .hours import SHANGHAI
-
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
 
 
@@ -181,9 +170,7 @@ def _window_deadline(ctx: _Ctx, no_reason: bool) -> Deadline:
 
 def _event_at(ctx: _Ctx, state: str) -> dt.datetime | None:
     """When the timeline says this `tried` state happened (the latest such event)."""
-    from .hours import SHANGHAI
-
-    times = [_aware(e.at, SHANGHAI) for e in ctx.case.timeline if e.tried == state]
+    times = [e.at for e in ctx.case.timeline if e.tried == state]  # Beijing time (case.py)
     return max(times) if times else None
 
 
@@ -210,7 +197,6 @@ def _seller_clock(ctx: _Ctx) -> Deadline | None:
 
 def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
     from .channels import load_data
-    from .hours import SHANGHAI
 
     reg = load_data().regulator
     filed_at = _event_at(ctx, "c12315_filed")
@@ -236,9 +222,9 @@ def _regulator_deadlines(ctx: _Ctx) -> list[Deadline]:
     # Mediation runs from acceptance: use an event that says 受理 if the buyer logged one,
     # else the last day acceptance may take (so the date is "at the latest").
     accepted = [
-        _aware(e.at, SHANGHAI).date()
+        e.at.date()
         for e in ctx.case.timeline
-        if "受理" in e.text and "不予受理" not in e.text and _aware(e.at, SHANGHAI).date() >= filed
+        if "受理" in e.text and "不予受理" not in e.text and e.at.date() >= filed
     ]
     if accepted:
         start, how, approx = min(accepted), "受理之日", False
@@ -384,7 +370,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                     "如果之后快递送到而你已申请退款或不再需要：当着快递员的面拒签，请快递退回。",
                 ],
                 have_ready=[*_evidence(ctx)],
-                if_fails=f"商家驳回或拖着不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。",
+                if_fails=_to_platform(ctx, "商家驳回或拖着不处理"),
                 sources=["004 §⑴.1", "FACTS.md §1"],
             )
         reason_line = (
@@ -407,7 +393,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                 "物流记录截图（显示拒签、退回）",
                 *_evidence(ctx),
             ],
-            if_fails=f"商家驳回或拖着不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。",
+            if_fails=_to_platform(ctx, "商家驳回或拖着不处理"),
             sources=["004 §⑴.1", "FACTS.md §4a"],
         )
     if path == "not_received":
@@ -422,7 +408,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                 *ctx.once_only("售后只能申请一次，提交后不要点“取消”。"),
             ],
             have_ready=["物流签收记录截图", "与快递员或驿站沟通的记录", *_evidence(ctx)],
-            if_fails=f"商家驳回或拖着不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。",
+            if_fails=_to_platform(ctx, "商家驳回或拖着不处理"),
             sources=["004 §⑴.1", "004 §⑴.3", "004 §⑴.4"],
         )
     if path == "expired":
@@ -472,7 +458,7 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                     "商家应在收到退货后7日内退款（第二十五条）。",
                 ],
                 have_ready=_evidence(ctx),
-                if_fails=f"商家拒绝或不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。",
+                if_fails=_to_platform(ctx, "商家拒绝或不处理"),
                 sources=[
                     "消费者权益保护法 第二十五条",
                     "消费者权益保护法实施条例 第十九条",
@@ -498,10 +484,8 @@ def _goods_step(ctx: _Ctx) -> Step | None:
                 "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证。",
             ],
             have_ready=_evidence(ctx),
-            if_fails=(
-                f"商家驳回，或约48小时还没处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。"
-                if ctx.pdd
-                else f"商家驳回或不处理：在退款页申请淘宝小二介入（下一步：{_cs_name(ctx)}）。"
+            if_fails=_to_platform(
+                ctx, "商家驳回，或约48小时还没处理" if ctx.pdd else "商家驳回或不处理"
             ),
             sources=["004 §⑴.2", "消费者权益保护法 第二十四条", "003 二", "001 第三部分 2"],
             deadlines=deadlines,
@@ -551,14 +535,21 @@ def _goods_step(ctx: _Ctx) -> Step | None:
         title=title,
         actions=actions,
         have_ready=_evidence(ctx),
-        if_fails=f"商家驳回或逾期不处理：在退款详情页申请平台介入（下一步：{_cs_name(ctx)}）。",
+        if_fails=_to_platform(ctx, "商家驳回或逾期不处理"),
         sources=sources,
         deadlines=deadlines,
     )
 
 
-def _cs_name(ctx: _Ctx) -> str:
-    return "拼多多官方客服/平台介入" if ctx.pdd else "淘宝小二介入"
+def _to_platform(ctx: _Ctx, what: str) -> str:
+    """`if_fails` of a goods step: ask the platform to step in, in the platform's words
+    (拼多多: 004 §⑴.4, 000 第三步; 淘宝: 002 ⑻)."""
+    from .channels import get_channel
+
+    cs = get_channel(ctx.platform_cs).name
+    if ctx.pdd:
+        return f"{what}：在退款详情页点“要求平台客服介入”（下一步：{cs}）。"
+    return f"{what}：在这笔订单的退款页面点“要求淘宝小二介入”（下一步：{cs}）。"
 
 
 def _platform_step(ctx: _Ctx, goods: Step | None) -> Step:
@@ -1012,6 +1003,7 @@ def route(case: Case, now: dt.datetime) -> Plan:
     for step in steps:
         channel = get_channel(step.channel)
         step.state = channel_state(channel, ctx.now)
+        ctx.fallback_years.update(step.state.fallback_years)
         if not step.reach:
             step.reach = channel.reach_for(case.platform)
         step.sources = _dedupe(step.sources)
@@ -1019,9 +1011,7 @@ def route(case: Case, now: dt.datetime) -> Plan:
     calendar_notes = []
     if ctx.fallback_years:
         calendar_notes.append(fallback_note(ctx.fallback_years))
-    warnings = _warnings(ctx, steps)
-    if calendar_notes:
-        warnings.append(Warning(calendar_notes[0], "FACTS.md §8"))
+    warnings = _warnings(ctx, steps)  # the calendar note is in calendar_notes only
     return Plan(
         now=ctx.now,
         steps=steps,

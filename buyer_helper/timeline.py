@@ -82,7 +82,7 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
 
 def _next_step_words(directory: Path, moment) -> str:
     from .channels import get_channel
-    from .hours import STATUS_ZH, when_words
+    from .hours import state_words
     from .routing import route
 
     try:
@@ -98,9 +98,10 @@ def _next_step_words(directory: Path, moment) -> str:
     state = step.state
     when = ""
     if state is not None:
-        when = f"；现在：{STATUS_ZH[state.status]}"
-        if state.status != "open" and state.next_open is not None:
-            when += f"，下次开放：{when_words(state.next_open, moment)}"
+        status, nxt = state_words(state, moment)
+        when = f"；现在：{status}"
+        if state.status != "open":
+            when += f"，下次开放：{nxt}"
     return (
         f"下一步：{step.title}（{get_channel(step.channel).name}，{step.reach}{when}）。"
         f"\n完整计划：buyer-helper plan --answers {directory}"

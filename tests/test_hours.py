@@ -120,11 +120,12 @@ def test_2027_falls_back_to_monday_to_friday_and_says_so():
     ev = evaluate(get_channel("c12315"), at("2027-03-01T10:00"))
     assert ev.status == "open"
     assert ev.fallback_years == (2027,)
-    assert any("按周一至周五" in n for n in ev.notes)
+    assert "按周一至周五" in ev.calendar_note
+    assert not any("按周一至周五" in n for n in ev.notes)  # kept apart, said once
     # the deadline helper reports the fallback as well
     assert add_working_days(dt.date(2026, 12, 30), 3) == (dt.date(2027, 1, 4), True)
     out = hours_command(now="2027-03-06T10:00:00+08:00")
-    assert "2027年的法定节假日和调休安排不在内置日历数据中" in out
+    assert out.count("2027年的法定节假日和调休安排不在内置日历数据中") == 1
     data = json.loads(hours_command(now="2027-03-06T10:00:00+08:00", as_json=True))
     row = next(r for r in data if r["channel"] == "c12315")
     assert row["status"] == "closed" and row["calendar_fallback"] is True
@@ -345,3 +346,28 @@ def test_default_now_is_beijing_time_in_new_york():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["28800.0", "True", "True"]
+
+
+def test_shared_words_for_dates_and_states():
+    from buyer_helper.hours import cn_date, cn_datetime, state_words
+
+    assert cn_date(dt.date(2026, 11, 7)) == "2026年11月7日"  # no zero padding
+    assert cn_datetime(at("2026-11-27T23:59:59")) == "2026年11月27日 周五 23:59"
+    assert cn_datetime(at("2026-11-27T08:05"), weekday=False) == "2026年11月27日 08:05"
+    # a naive moment is Beijing time; another offset is converted
+    assert cn_datetime(dt.datetime(2026, 11, 27, 8, 5)) == "2026年11月27日 周五 08:05"
+    utc = dt.datetime(2026, 11, 27, 0, 5, tzinfo=dt.UTC)
+    assert cn_datetime(utc) == "2026年11月27日 周五 08:05"
+    night = at("2026-11-22T23:00")
+    assert state_words(channel_state(get_channel("heimao"), night), night) == (
+        "开放（随时可以办理）",
+        "随时",
+    )
+    status, nxt = state_words(channel_state(get_channel("c12315"), night), night)
+    assert status == "已关闭" and nxt == "周一 08:30（明天，11月23日）"
+    status, nxt = state_words(
+        channel_state(get_channel("official_cs"), at("2026-11-22T21:00")), night
+    )
+    assert status == "可能开放（来源不一）" and nxt.endswith("（各来源都说开放）")
+    noon = at("2026-11-23T10:00")
+    assert state_words(channel_state(get_channel("c12315"), noon), noon) == ("开放", "现在就开放")

@@ -41,7 +41,7 @@ def test_plan_text_for_the_sample(runner, write_answers, sample_answers):
     assert "021-53395288" in out
     assert "0579-12315" in out  # the seller's shown city 浙江省金华市义乌市 → 金华 0579
     assert "全国12315平台" in out
-    assert "已经做过的步骤" in out and "2026年11月27日" in out  # the 7-day window, kept for context
+    assert "已经做过的步骤" in out and "2026年11月27日 周五 23:59" in out  # the 7-day window
     assert "注意：" in out and "不要和商家对骂" in out
     assert out.rstrip().endswith(DISCLAIMER)
     assert "Traceback" not in out

@@ -12,7 +12,7 @@ from buyer_helper.areacode import area_code_for
 from buyer_helper.case import DELIVERY, DEMANDS, PROBLEMS, TRIED, case_from_dict
 from buyer_helper.channels import load_channels
 from buyer_helper.hours import SHANGHAI, parse_now
-from buyer_helper.render import plan_to_dict
+from buyer_helper.render import plan_to_dict, render_plan_text
 from buyer_helper.routing import route
 
 NOW = parse_now("2026-11-23T10:30:00+08:00")  # a Monday
@@ -377,7 +377,14 @@ def test_2027_falls_back_to_weekdays_and_says_so():
     assert plan.calendar_notes
     assert any("周一至周五" in n for n in plan.calendar_notes)
     assert step(plan, "c12315").deadlines[0].approximate
-    assert "周一至周五" in warnings_text(plan)
+    # said once: in the calendar notes, not again among the warnings or the hours notes (R9)
+    assert "周一至周五" not in warnings_text(plan)
+    assert not any("周一至周五" in n for s in plan.steps for n in s.state.notes)
+    data = {**BASE, "signed_on": "2027-02-20", "tried": ["c12315_filed"]}
+    data["order"] = {**BASE["order"], "ordered_on": "2027-02-01"}
+    case = case_from_dict(data, today=now.date())
+    text = render_plan_text(route(case, now), case)
+    assert text.count("不在内置日历数据中") == 1
 
 
 def test_every_tried_state_changes_or_annotates_the_plan():

@@ -142,3 +142,11 @@ def test_log_on_an_unfinished_case_still_records(runner, tmp_path):
     assert "还不完整" in result.output
     assert read(folder)["timeline"][0]["text"] == "先记一笔"
     assert read(folder)["platform"] == "pdd"
+
+
+def test_log_says_the_next_opening_in_the_shared_words(runner, case_dir):
+    # a Sunday night: the platform step is always open; after the hotline, 12315's phone is shut
+    result = log(runner, case_dir, "打了热线", "--tried", "hotline_called", "--now",
+                 "2026-11-22T22:00:00+08:00")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "现在：已关闭，下次开放：周一 08:30（明天，11月23日）" in result.output
