@@ -89,6 +89,8 @@ FIELD_NAMES = {
     "contact.phone": "电话 contact.phone",
     "contact.address": "地址 contact.address",
     "seller_city": "商家所在城市 seller_city",
+    "seller_name": "经营者名称 seller_name",
+    "seller_address": "经营地址 seller_address",
     "timeline": "时间线 timeline",
     "evidence_notes": "证据说明 evidence_notes",
 }
@@ -137,6 +139,9 @@ class Case:
     tried: list[str] = field(default_factory=list)
     contact: Contact = field(default_factory=Contact)
     seller_city: str = ""
+    # the merchant's 经营者名称 and address as shown on its shop page (12315 complaint, FACTS §6)
+    seller_name: str = ""
+    seller_address: str = ""
     timeline: list[Event] = field(default_factory=list)
     evidence_notes: dict[str, str] = field(default_factory=dict)
 
@@ -225,7 +230,9 @@ def parse_amount(value: Any) -> Decimal:
         raise BuyerHelperError(f"“{value}”不是金额，请写数字，例如 89.90")
     if amount > Decimal("10000000"):
         raise BuyerHelperError("金额过大，请检查")
-    amount = amount.quantize(Decimal("0.01"))  # 0.001 is 0.00: checked after rounding
+    if amount != amount.quantize(Decimal("0.01")):  # 89.999 is not silently 90.00
+        raise BuyerHelperError("金额最多两位小数，请照订单上的实付金额写，例如 89.99")
+    amount = amount.quantize(Decimal("0.01"))
     if amount <= 0:
         raise BuyerHelperError("金额必须大于 0")
     return amount
@@ -380,6 +387,8 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         tried=tried,
         contact=contact,
         seller_city=_text(data, "seller_city", "seller_city", required=False, limit=50),
+        seller_name=_text(data, "seller_name", "seller_name", required=False, limit=100),
+        seller_address=_text(data, "seller_address", "seller_address", required=False, limit=200),
         timeline=timeline,
         evidence_notes={str(k): str(v) for k, v in notes.items()},
     )

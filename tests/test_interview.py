@@ -537,6 +537,7 @@ SAME_CHECK = [
     ("contact.phone", ("contact", "phone"), "call me"),
     ("order.amount", ("order", "amount"), "八十"),
     ("order.amount", ("order", "amount"), "0"),
+    ("order.amount", ("order", "amount"), "89.999"),
     ("order.id", ("order", "id"), "订单号123"),
     ("signed_on", ("signed_on",), "2026-13-40"),
 ]
@@ -625,3 +626,26 @@ def test_a_problem_the_interview_cannot_ask_about_says_to_edit_the_file(tmp_path
     assert err.exit_code == 2
     assert "timeline" in err.message and "文本编辑器" in err.message
     assert saved(tmp_path) == broken  # nothing lost
+
+
+def test_an_amount_with_more_than_two_decimals_is_refused_not_rounded(tmp_path, capsys):
+    assert _parse("order.amount", "89.90") == "89.90"
+    assert _parse("order.amount", "89.900") == "89.90"  # trailing zeros are still two decimals
+    _, err = run(tmp_path, [*ORDER_KEYS[:5], typed("89.999"), retyped("89.99"), CTRL_C])
+    assert err.exit_code == 130
+    assert "✗ 金额最多两位小数" in capsys.readouterr().out
+    assert saved(tmp_path)["order"]["amount"] == "89.99"
+
+
+def test_the_shop_page_details_are_checked_in_the_answers_file(sample_answers):
+    from buyer_helper.case import case_from_dict
+
+    sample_answers.update(seller_name="义乌市优品日用品有限公司", seller_address="浙江省义乌市")
+    case = case_from_dict(sample_answers, today=TODAY)
+    assert (case.seller_name, case.seller_address) == ("义乌市优品日用品有限公司", "浙江省义乌市")
+    sample_answers["seller_name"] = "店" * 101
+    with pytest.raises(BuyerHelperError, match="经营者名称 seller_name：太长了"):
+        case_from_dict(sample_answers, today=TODAY)
+    sample_answers.update(seller_name="", seller_address=["浙江"])
+    with pytest.raises(BuyerHelperError, match="经营地址 seller_address：应为文字"):
+        case_from_dict(sample_answers, today=TODAY)
