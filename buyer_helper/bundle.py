@@ -250,14 +250,12 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
         states[extra] = channel_state(channels[extra], plan.now)
     rows = [[d.fixed(h, "th") for h in ("渠道", "怎么联系", "今天开放时间", "现在", "下次开放")]]
     footnotes: list[str] = []
-    shown_elsewhere = set(plan.calendar_notes)
     for cid, state in states.items():
         ch = channels[cid]
         status, when = state_words(state, plan.now)
         name = ch.name
-        notes = [n for n in state.notes if n not in shown_elsewhere]
-        if notes:
-            footnotes.append(f"[{len(footnotes) + 1}] {ch.name}：" + "".join(notes))
+        if state.notes:
+            footnotes.append(f"[{len(footnotes) + 1}] {ch.name}：" + "".join(state.notes))
             name += f" [{len(footnotes)}]"
         rows.append(
             [

@@ -570,3 +570,20 @@ def test_pdf_complaint_is_the_text_letters_writes_first(tmp_path, name):
     section = text[start : text.index("三、维权计划与渠道开放时间", start)]
     assert squash(first.title) in section
     assert squash(first.text) in section  # the whole text, in one piece
+
+
+def test_calendar_fallback_note_is_printed_once(tmp_path):
+    """In 2027 (no official holiday calendar yet) the plan says once that workdays are
+    estimated, not again in every 12315 step and table row."""
+    from buyer_helper.sample import sample_answers
+
+    now = parse_now("2027-03-01T10:00:00+08:00")
+    directory = make_case_dir(tmp_path / "case", sample_answers(now.date()), samples=False)
+    case = load_case(directory, today=now.date())
+    plan = route(case, now)
+    assert plan.calendar_notes
+    result = build_bundle(case, plan, directory / "evidence", tmp_path / "a.pdf")
+    text = squash(pdf_text(result.path))
+    for note in plan.calendar_notes:
+        in_warnings = sum(squash(note) in squash(w.text) for w in plan.warnings)
+        assert text.count(squash(note)) == 1 + in_warnings
