@@ -1,0 +1,157 @@
+"""The plan's warnings: habits and rights worth repeating for this case (FACTS.md §3–§5)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .case import QUALITY_PROBLEMS
+from .plan import Step, Warning
+
+if TYPE_CHECKING:
+    from .routing import Ctx
+
+
+def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
+    c = ctx.case
+    out: list[Warning] = []
+    channels = {s.channel for s in steps}
+    open_channels = {s.channel for s in steps if not s.done}
+    refund_only = ctx.path in ("refuse_delivery", "not_received")
+
+    if ctx.threat or c.problem == "seller_harassment":
+        if "police_called" in c.tried:
+            text = (
+                "你已经报警：保存好报警回执；聊天记录、包裹和通话记录都不要删、不要丢，"
+                "同时向平台举报。"
+            )
+        else:
+            text = (
+                "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）、邮寄冥币寿衣或深夜骚扰，"
+                "除了向平台举报，还要拨打110报警，并保存好证据。"
+            )
+        out.append(Warning(text, "000 二、三；FACTS.md §4a"))
+    if c.problem in QUALITY_PROBLEMS:
+        out.append(
+            Warning(
+                "不要同意把退款原因从“质量问题”改成“不想要了”“七天无理由”或“协商一致”："
+                "商家这样引导是为了压低自己的品质退款率。质量问题退货的运费由商家承担"
+                "（第二十四条），无理由退货的运费一般由你承担（第二十五条）。如实填写原因。",
+                "003 售后客服须知；FACTS.md §3；消费者权益保护法 第二十四条、第二十五条",
+            )
+        )
+    if ctx.pdd and "after_sales" in open_channels and "after_sales_filed" not in c.tried:
+        out.append(
+            Warning(
+                "售后只能申请一次，维权要求选定后不能修改；提交后如果点了“取消”，就不能再申请。",
+                "004 §⑴.3",
+            )
+        )
+    if c.problem == "off_platform" or "off_platform" in ctx.misconduct:
+        out.append(
+            Warning(
+                "商家让你加微信、QQ、扫码或私下转账，一律拒绝：离开平台后没有订单担保和售后保障，"
+                "平台也看不到记录。把这些消息截图，向平台举报。",
+                "001 第一部分 1–2、场景一、场景二",
+            )
+        )
+    else:
+        out.append(
+            Warning(
+                "只在平台内沟通和付款：不要加微信、QQ，不要私下转账或扫码付款。",
+                "001 第一部分 1–2；FACTS.md §4",
+            )
+        )
+    out.append(
+        Warning(
+            "保留完整的聊天记录和截图，用文字沟通（平台核查的是平台内的文字记录）；不要删除任何消息。",
+            "001 第三部分 2；FACTS.md §4",
+        )
+    )
+    if ctx.misconduct:
+        out.append(
+            Warning("不要和商家对骂：只陈述事实，截图留证，交给平台处理。", "000 一；FACTS.md §4")
+        )
+    if "bribe_for_review" in ctx.misconduct:
+        out.append(
+            Warning(
+                "商家用返现换你删差评或改好评，属于平台禁止的利诱；不要接受，截图举报。",
+                "001 场景四",
+            )
+        )
+    if refund_only:
+        out.append(
+            Warning(
+                "申请仅退款时如实填写原因，商品（如果到手）在纠纷结束前保管好：商家事后可能起诉要回"
+                "货款或商品，如实陈述、保管好商品的买家站得住（江西高安法院，2023）。",
+                "FACTS.md §4a",
+            )
+        )
+    if "refuse_delivery" in open_channels and c.problem != "not_received":
+        out.append(
+            Warning(
+                "生鲜、冷冻商品拒收可能被判“报废，无法退款”：拒收前在门口拍下包裹和问题，"
+                "并说明拒收原因。",
+                "FACTS.md §4a",
+            )
+        )
+    if c.problem == "no_reason_return":
+        out.append(
+            Warning(
+                "七天无理由退货：退货运费一般由你承担（另有约定除外）；定制、鲜活易腐、拆封的音像制品"
+                "和软件等数字商品、已交付的报纸期刊不适用；拆开包装检查商品不影响退货。",
+                "消费者权益保护法 第二十五条；消费者权益保护法实施条例 第十九条",
+            )
+        )
+    if ctx.path == "expired":
+        out.append(
+            Warning(
+                "七天无理由退货的期限已过（从签收次日起算7天），法律不再保证无理由退货。",
+                "消费者权益保护法 第二十五条；网络购买商品七日无理由退货暂行办法",
+            )
+        )
+    if c.problem == "fake_goods":
+        out.append(
+            Warning(
+                "假货如经认定欺诈，可以要求增加赔偿价款的三倍（不足500元按500元）：这要通过12315"
+                "或法院主张，平台一般只处理退款、退货退款或给券。",
+                "消费者权益保护法 第五十五条；FACTS.md §4a",
+            )
+        )
+    elif c.demand == "compensation":
+        out.append(
+            Warning(
+                "法定赔偿要通过12315或法院主张；平台一般只处理仅退款、退货退款或给券。",
+                "FACTS.md §4a",
+            )
+        )
+    if ctx.in_window and ctx.window_end is not None and channels & {"return_7day", "after_sales"}:
+        left = (ctx.window_end - ctx.today).days
+        if left <= 2 and "after_sales_filed" not in c.tried:
+            out.append(
+                Warning(
+                    f"7天退货期限 {ctx.window_end:%Y-%m-%d} 结束（还剩 {left} 天），"
+                    "今天就提交申请。",
+                    "网络购买商品七日无理由退货暂行办法",
+                )
+            )
+    if (
+        ctx.past_platform
+        and ctx.in_window
+        and "after_sales_filed" not in c.tried
+        and "seller_rejected" not in c.tried
+        and ctx.path in ("return_7day", "after_sales")
+    ):
+        out.append(
+            Warning(
+                f"你还没有在平台申请退货/售后：7天期限到 {ctx.window_end:%Y-%m-%d}，仍可以申请。",
+                "004 §⑴.2；网络购买商品七日无理由退货暂行办法",
+            )
+        )
+    out.append(
+        Warning(
+            "如果以上途径都不能解决：还可以请消费者协会调解、依仲裁协议申请仲裁，或向法院起诉"
+            "（消保法第三十九条）；仲裁和诉讼不在本工具范围内。",
+            "消费者权益保护法 第三十九条",
+        )
+    )
+    return out

@@ -1,0 +1,222 @@
+"""Dates in a plan: the 7-day window, the seller's expected time, the 12315 time limits, and
+the 12315 number to dial (FACTS.md §1, §5, §6, §7). Rules and limits are read from channels.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .case import Case
+from .plan import Deadline
+from .tz import SHANGHAI
+
+if TYPE_CHECKING:
+    from .routing import Ctx
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+def working_days(ctx: Ctx, start: dt.date, n: int) -> tuple[dt.date, bool]:
+    from .hours import working_days_after
+
+    due, fallback_years = working_days_after(start, n)
+    ctx.fallback_years.update(fallback_years)  # only the years the fallback was used for
+    return due, bool(fallback_years)
+
+
+def window_deadline(ctx: Ctx, no_reason: bool) -> Deadline:
+    assert ctx.case.signed_on is not None and ctx.window_end is not None
+    law = "消费者权益保护法 第二十五条" if no_reason else "消费者权益保护法 第二十四条"
+    return Deadline(
+        label="7天退货期限的最后一天",
+        due=end_of_day(ctx.window_end),
+        basis=(
+            f"{ctx.case.signed_on:%Y-%m-%d} 签收，从签收次日起算7天"
+            "（网络购买商品七日无理由退货暂行办法）"
+        ),
+        source=f"{law}；网络购买商品七日无理由退货暂行办法（FACTS.md §5）",
+    )
+
+
+def event_at(ctx: Ctx, state: str) -> dt.datetime | None:
+    """When the timeline says this `tried` state happened (the latest such event)."""
+    times = [e.at for e in ctx.case.timeline if e.tried == state]  # Beijing time (case.py)
+    return max(times) if times else None
+
+
+def seller_clock(ctx: Ctx) -> Deadline | None:
+    """拼多多 sellers handle after-sales orders within about 48 hours (004 §⑻.2)."""
+    if not ctx.pdd:
+        return None
+    filed = event_at(ctx, "after_sales_filed")
+    if filed is None:
+        return None
+    from .hours import cn_datetime
+
+    return Deadline(
+        label="商家一般应处理售后申请的时间（约48小时）",
+        due=filed + dt.timedelta(hours=48),
+        basis=(
+            f"从 {cn_datetime(filed, weekday=False)} 提交售后起约48小时，这是对商家处理时间的"
+            "一般要求，不是自动退款的时间"
+        ),
+        source="004 §⑻.2",
+        approximate=True,
+    )
+
+
+def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
+    from .channels import load_data
+
+    reg = load_data().regulator
+    filed_at = event_at(ctx, "c12315_filed")
+    filed = filed_at.date() if filed_at else ctx.today
+    accept_n, accept_src, accept_label = reg.accept.value, reg.accept.source, reg.accept.label
+    mediate_n, mediate_src = reg.mediation.value, reg.mediation.source
+    mediate_label = reg.mediation.label
+    accept_due, fb1 = working_days(ctx, filed, accept_n)
+    guess = "（节假日数据缺失，按周一至周五估算）"
+    since = "投诉当天" if filed_at else "今天（时间线里没有投诉日期）"
+    out = [
+        Deadline(
+            label="12315 决定是否受理",
+            due=end_of_day(accept_due),
+            basis=(
+                f"从{since} {filed:%Y-%m-%d} 起 {accept_n} 个工作日（跳过法定节假日，"
+                f"调休上班日照算）；{accept_label}" + (guess if fb1 else "")
+            ),
+            source=accept_src,
+            approximate=fb1,
+        )
+    ]
+    # Mediation runs from acceptance: use an event that says 受理 if the buyer logged one,
+    # else the last day acceptance may take (so the date is "at the latest").
+    accepted = [
+        e.at.date()
+        for e in ctx.case.timeline
+        if "受理" in e.text and "不予受理" not in e.text and e.at.date() >= filed
+    ]
+    if accepted:
+        start, how, approx = min(accepted), "受理之日", False
+    else:
+        start, how, approx = accept_due, "受理期限的最后一天（实际受理日以通知为准）", True
+    mediate_due, fb2 = working_days(ctx, start, mediate_n)
+    out.append(
+        Deadline(
+            label="12315 调解期限（调不成即终止调解）",
+            due=end_of_day(mediate_due),
+            basis=f"从{how} {start:%Y-%m-%d} 起 {mediate_n} 个工作日；{mediate_label}"
+            + (guess if fb2 else ""),
+            source=mediate_src,
+            approximate=approx or fb2,
+        )
+    )
+    return out
+
+
+def complaint_limit(ctx: Ctx) -> Deadline:
+    """§15 of the 2019 measures: refused when more than 3 years since the buyer knew of the
+    harm (counted from signing, else ordering). Years, label and source from channels.yaml."""
+    from .channels import load_data
+
+    c = ctx.case
+    years = load_data().regulator.limit_years
+    known = c.signed_on or c.order.ordered_on
+    try:
+        limit_day = known.replace(year=known.year + years.value)
+    except ValueError:  # 29 Feb
+        limit_day = known.replace(year=known.year + years.value, day=28)
+    return Deadline(
+        label=f"向12315投诉的时限（知道权益受损起{years.value}年）",
+        due=end_of_day(limit_day),
+        basis=f"从 {known:%Y-%m-%d} 起算约{years.value}年，超过的不予受理；{years.label}",
+        source=years.source,
+        approximate=True,
+    )
+
+
+@dataclass
+class RegulatorNumber:
+    reach: str  # "0579-12315", or "商家所在地区号-12315" when the code is not known
+    code: str | None  # None: the seller's city was given but its area code was not found
+    lines: list[str]  # why this number, which rule
+    sources: list[str]
+
+
+def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
+    """The 12315 number to dial for this case and the rule behind it (FACTS.md §6, §7).
+
+    From the 2026 measures on, the bureau at the shop's publicly shown address handles it and
+    the platform's domicile only when no address is shown or the shop cannot be reached; so
+    the platform's number is named first only when no city was given (or before 2026-04-15,
+    when either place could be chosen)."""
+    from .areacode import area_code_for
+    from .channels import get_company, load_data
+    from .hours import cn_date
+
+    reg = load_data().regulator
+    new_rules = reg.new_rules(today)
+    company = get_company(case.platform)
+    platform_code = company.area_code
+    match = area_code_for(case.seller_city) if case.seller_city else None
+    lines: list[str] = []
+    sources = ["FACTS.md §6", "FACTS.md §7", "003"]
+    if new_rules:
+        rule = (
+            f"按{cn_date(reg.new_rules_from)}起施行的《{reg.new_rules_name}》：{reg.new_rules_note}"
+        )
+    else:
+        rule = (
+            f"按2019年《{reg.old_rules_name}》第十二条：平台内商家由其实际经营地"
+            "或平台住所地的市场监管部门处理，两者都可以。"
+        )
+    platform_number = (
+        f"{platform_code}-12315（平台住所地：{company.name}，{company.city}，区号 {platform_code}）"
+    )
+    code: str | None
+    if match:
+        code, place = match
+        reach = f"{code}-12315"
+        lines.append(
+            f"商家公示所在地“{case.seller_city}”→ 号码地理数据对应“{place}”，区号 {code}。"
+        )
+        lines.append(rule)
+        if new_rules:
+            lines.append(f"只有商家没有公示地址或联系不上时，才改打 {platform_number}。")
+        else:
+            lines.append(f"也可以打 {platform_number}。")
+        sources.append("phonenumbers 地理数据")
+    elif case.seller_city and new_rules:
+        code = None
+        reach = "商家所在地区号-12315"
+        lines.append(
+            f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
+            f"不含县级市和区县）。请查到{case.seller_city}的区号（例如看店铺页或当地公布的"
+            "12315号码），拨“该区号-12315”；不查区号也可以直接在全国12315平台网上投诉。"
+        )
+        lines.append(rule)
+        lines.append(f"只有商家没有公示地址或联系不上时，才打 {platform_number}。")
+    else:
+        code = platform_code
+        reach = f"{code}-12315"
+        if case.seller_city:
+            lines.append(
+                f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
+                "不含县级市和区县）。如果你知道商家所在地的区号，拨“该区号-12315”。"
+            )
+        else:
+            lines.append("你没有填写商家在店铺页公示的所在城市。")
+        lines.append(rule)
+        if new_rules:
+            lines.append(
+                "先看店铺页有没有公示经营地址：有的话，拨那个城市的“区号-12315”；"
+                f"没有公示地址或联系不上时，打平台住所地的号码：{platform_number}。"
+            )
+        else:
+            lines.append(f"这里先给平台住所地的号码：{platform_number}。")
+    lines.append("全国12315平台网上投诉任何时间都可以提交。")
+    return RegulatorNumber(reach=reach, code=code, lines=lines, sources=sources)

@@ -1,0 +1,473 @@
+"""The steps of a plan, one builder per rung of the ladder (see routing.py for the order).
+
+Every step cites its source (seed section, FACTS.md section or law article) beside it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .case import MISCONDUCT_LABELS, QUALITY_PROBLEMS
+from .plan import Deadline, Step
+from .regulator import (
+    complaint_limit,
+    regulator_deadlines,
+    regulator_number,
+    seller_clock,
+    window_deadline,
+)
+
+if TYPE_CHECKING:
+    from .routing import Ctx
+
+
+def evidence(ctx: Ctx) -> list[str]:
+    c = ctx.case
+    items = [f"订单号 {c.order.id}（{c.order.shop}，{c.order.item}，实付 {c.order.amount} 元）"]
+    if c.problem in QUALITY_PROBLEMS:
+        items.append("问题的照片或视频（拍清问题所在和商品整体）")
+    if c.problem == "fake_goods":
+        items.append("商品页面截图（宣传的品牌、正品承诺）和你判断是假货的依据")
+    if c.problem in ("not_received",):
+        items.append("物流记录截图（显示的签收或停滞情况）")
+    items.append("与商家的完整聊天记录截图（平台内聊天）")
+    if c.evidence_notes:
+        items.append("已整理的证据：" + "、".join(c.evidence_notes))
+    return items
+
+
+def misconduct_lines(ctx: Ctx) -> str:
+    return "、".join(MISCONDUCT_LABELS[k] for k in ctx.misconduct)
+
+
+def goods_step(ctx: Ctx) -> Step | None:
+    c = ctx.case
+    path = ctx.path
+    if path is None:
+        return None
+    if path == "refuse_delivery":
+        if c.problem == "not_received":
+            return Step(
+                channel="refuse_delivery",
+                title="申请仅退款（未收到货）",
+                actions=[
+                    f"{ctx.order_path} → 查看物流，截图保存物流记录。",
+                    f"{ctx.chat}，问清发货和物流情况（用文字，留下记录）。",
+                    f"物流长时间不动或异常：{ctx.order_path} → {ctx.apply} → 选“仅退款”，"
+                    "原因选“未收到货”。",
+                    "如果之后快递送到而你已申请退款或不再需要：当着快递员的面拒签，请快递退回。",
+                ],
+                have_ready=[*evidence(ctx)],
+                if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
+                sources=["004 §⑴.1", "FACTS.md §1"],
+            )
+        reason_line = (
+            "不想要了也可以拒签，不用说明理由（七天无理由，消保法第二十五条）。"
+            if c.problem == "no_reason_return"
+            else "发现货物有问题，直接对快递员说拒签，请快递退回，不要签收。"
+        )
+        return Step(
+            channel="refuse_delivery",
+            title="当面验货，拒签后申请仅退款（未收到货）",
+            actions=[
+                "快递送到时，当着快递员的面开箱验货，最好录像或拍照。",
+                reason_line,
+                "生鲜、冷冻商品：拒收前在门口拍下包裹和问题，告诉快递员拒收原因。",
+                f"拒签后：{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，"
+                "说明里写“已拒签退回”，附上拒签照片或物流截图。",
+            ],
+            have_ready=[
+                "验货和拒签时的照片或视频",
+                "物流记录截图（显示拒签、退回）",
+                *evidence(ctx),
+            ],
+            if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
+            sources=["004 §⑴.1", "FACTS.md §4a"],
+        )
+    if path == "not_received":
+        return Step(
+            channel="after_sales",
+            title="物流显示已签收但你没收到：申请仅退款（未收到货）",
+            actions=[
+                f"{ctx.order_path} → 查看物流，截图保存签收信息（谁签收、放在哪个驿站或快递柜）。",
+                "先问快递员、驿站、快递柜、家人和门卫，确认确实没有收到。",
+                f"{ctx.chat}，用文字说明没有收到货。",
+                f"{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，写清实际情况。",
+                *ctx.once_only("售后只能申请一次，提交后不要点“取消”。"),
+            ],
+            have_ready=["物流签收记录截图", "与快递员或驿站沟通的记录", *evidence(ctx)],
+            if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
+            sources=["004 §⑴.1", "004 §⑴.3", "004 §⑴.4"],
+        )
+    if path == "expired":
+        assert ctx.window_end is not None
+        return Step(
+            channel="seller",
+            title="与商家协商退货（七天无理由期限已过）",
+            actions=[
+                f"七天无理由退货期限已在 {ctx.window_end:%Y-%m-%d} 结束（签收次日起算7天），"
+                "法律不再保证无理由退货，商家可以不同意。",
+                f"{ctx.chat}，礼貌说明情况，请商家同意退货。",
+                "如果商品页承诺了更长的退货期（例如“30天无理由”），截图保存，"
+                f"然后 {ctx.order_path} → {ctx.apply}，附上截图。",
+                "如果其实是质量问题，把问题类型改成“质量问题”重新生成计划：质量问题过了7天"
+                "仍可要求修理、更换（消保法第二十四条）。",
+            ],
+            have_ready=["商品页关于退货期限的承诺截图（如有）", *evidence(ctx)],
+            if_fails=(
+                "商家不同意、商品页也没有更长退货期的承诺：法律不再保证无理由退货"
+                "（消保法第二十五条）；如果其实是质量问题，按质量问题重新生成计划。"
+            ),
+            sources=[
+                "消费者权益保护法 第二十五条",
+                "网络购买商品七日无理由退货暂行办法",
+                "000 第五步",
+            ],
+        )
+
+    no_reason = c.problem == "no_reason_return"
+    demand = c.demand_name
+    deadlines: list[Deadline] = []
+    if ctx.in_window:
+        deadlines.append(window_deadline(ctx, no_reason))
+    if path == "return_7day":
+        if no_reason:
+            return Step(
+                channel="return_7day",
+                title="申请七天无理由退货",
+                actions=[
+                    f"{ctx.order_path} → {ctx.apply} → 选“退货退款”，"
+                    "原因如实选“不想要了/七天无理由”。",
+                    "商品要保持完好；拆开包装检查不影响退货（消保法实施条例第十九条）。",
+                    "退货运费由你承担，另有约定的除外（消保法第二十五条）。",
+                    "不能无理由退的只有：定制的、鲜活易腐的、拆封的音像制品和软件等数字商品、"
+                    "已交付的报纸期刊；其他商品只有购买时你确认过“不支持七天无理由”才不能退。",
+                    "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证；"
+                    "商家应在收到退货后7日内退款（第二十五条）。",
+                ],
+                have_ready=evidence(ctx),
+                if_fails=to_platform(ctx, "商家拒绝或不处理"),
+                sources=[
+                    "消费者权益保护法 第二十五条",
+                    "消费者权益保护法实施条例 第十九条",
+                    "网络购买商品七日无理由退货暂行办法",
+                ],
+                deadlines=deadlines,
+            )
+        choose = "选“退货退款”，原因选“质量问题”"
+        if c.demand == "refund":
+            choose += "（你的诉求是“仅退款”：也可以选“仅退款”，是否同意由商家和平台决定）"
+        elif c.demand in ("exchange", "repair"):
+            choose += f"（你的诉求是“{demand}”：也可以选“{demand}”；7天内质量问题你有权直接退货）"
+        return Step(
+            channel="return_7day",
+            title="7天内质量问题退货退款",
+            actions=[
+                f"马上{ctx.chat}：说明问题，发照片或视频（平台核查的是平台内的文字记录）。",
+                f"{ctx.order_path} → {ctx.apply} → {choose}。",
+                "写清问题，上传照片、视频和聊天截图；商家要你改成“不想要了”“七天无理由”"
+                "“协商一致”时不要改。",
+                "质量问题退货的运费等必要费用由商家承担（消保法第二十四条）；商家要你先垫付的，"
+                "要求商家承担。",
+                "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证。",
+            ],
+            have_ready=evidence(ctx),
+            if_fails=to_platform(
+                ctx, "商家驳回，或约48小时还没处理" if ctx.pdd else "商家驳回或不处理"
+            ),
+            sources=["004 §⑴.2", "消费者权益保护法 第二十四条", "003 二", "001 第三部分 2"],
+            deadlines=deadlines,
+        )
+
+    # after_sales
+    if no_reason:
+        actions = [
+            f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后 → 选“退货退款”，"
+            "原因如实选“不想要了/七天无理由”。",
+            "签收后7天内仍可无理由退货（消保法第二十五条）；商品要保持完好，"
+            "退货运费由你承担，另有约定的除外。",
+            *ctx.once_only("售后只能申请一次，维权要求选定后不能修改；提交后不要点“取消”。"),
+        ]
+        sources = ["004 §⑴.3", "消费者权益保护法 第二十五条", "网络购买商品七日无理由退货暂行办法"]
+    else:
+        if ctx.in_window:
+            law_line = (
+                "签收后7天内，质量问题可以直接退货，运费等必要费用由商家承担（消保法第二十四条）。"
+            )
+        else:
+            law_line = (
+                "已过签收后7天：质量问题仍可要求修理、更换；符合法定解除合同条件的可以退货；"
+                "运费等必要费用由商家承担（消保法第二十四条）。"
+            )
+        actions = [
+            f"先{ctx.chat}，说明问题，发照片或视频。",
+            f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后/维权。",
+            *ctx.once_only(f"维权要求只能选一次，之后不能修改：想清楚再选（你的诉求：{demand}）。"),
+            "原因如实选“质量问题”，不要选“不想要了”。",
+            law_line,
+            "写清问题，上传照片、视频和聊天截图。",
+            *ctx.once_only("提交后不要点“取消”：售后只能申请一次，取消后无法再申请。"),
+        ]
+        sources = ["004 §⑴.3", "004 §⑴.4", "消费者权益保护法 第二十四条"]
+    if ctx.pdd:
+        actions.append(
+            "商家一般应在约48小时内处理（004 §⑻.2）。商家逾期不处理的，系统默认同意并自动退款"
+            "（004 §⑴.4）；资料没有说逾期是多长时间，不要把48小时当成自动退款的时间。"
+        )
+        sources += ["004 §⑻.2", "004 §⑴.4", "004 §⑸.1"]
+    title = "发起售后：七天无理由退货" if no_reason else "发起售后维权"
+    if ctx.pdd:
+        title += "（售后只能申请一次）"
+    return Step(
+        channel="after_sales",
+        title=title,
+        actions=actions,
+        have_ready=evidence(ctx),
+        if_fails=to_platform(ctx, "商家驳回或逾期不处理"),
+        sources=sources,
+        deadlines=deadlines,
+    )
+
+
+def to_platform(ctx: Ctx, what: str) -> str:
+    """`if_fails` of a goods step: ask the platform to step in, in the platform's words
+    (拼多多: 004 §⑴.4, 000 第三步; 淘宝: 002 ⑻)."""
+    from .channels import get_channel
+
+    cs = get_channel(ctx.platform_cs).name
+    if ctx.pdd:
+        return f"{what}：在退款详情页点“要求平台客服介入”（下一步：{cs}）。"
+    return f"{what}：在这笔订单的退款页面点“要求淘宝小二介入”（下一步：{cs}）。"
+
+
+def platform_step(ctx: Ctx, goods: Step | None) -> Step:
+    c = ctx.case
+    actions: list[str] = []
+    sources: list[str] = []
+    titles: list[str] = []
+    if goods is not None and goods.channel != "seller":
+        titles.append("申请平台介入")
+        if ctx.pdd:
+            actions.append(
+                "商家驳回或不处理时：打开这笔订单的退款详情页，点“申请平台介入”"
+                "（“要求客服介入处理”），上传凭证。"
+            )
+            sources += ["004 §⑴.4", "000 第三步"]
+        else:
+            actions.append(
+                "商家拒绝或不处理时：打开这笔订单的退款页面，点“要求淘宝小二介入”，"
+                "上传完整的聊天记录和照片。"
+            )
+            sources += ["002 ⑻"]
+        if "seller_no_reply" in c.tried and ctx.pdd:
+            actions.append(
+                "商家客服不理你：保留让你“自行处理”或一直不回的聊天记录，提交给拼多多官方客服处理。"
+            )
+            sources.append("004 §⑵")
+        if "seller_no_reply" in c.tried and "after_sales_filed" in c.tried and ctx.pdd:
+            actions.append(
+                "商家一直不回复：售后申请逾期未处理时系统会默认同意并自动退款；"
+                "到时没有退款再申请平台介入。"
+            )
+            sources.append("004 §⑸.1")
+    if ctx.misconduct:
+        what = misconduct_lines(ctx)
+        titles.append(f"举报商家{what}")
+        if ctx.pdd:
+            actions.append(
+                f"把商家{what}的聊天截图发给拼多多官方客服，要求平台处理："
+                "拼多多App → 下方“聊天” → 拼多多官方客服（或 个人中心 → 官方客服；"
+                "订单详情页往下拉 → 投诉）。"
+            )
+            if "seller_abuse" in ctx.misconduct:
+                actions.append(
+                    "资料显示：买家带聊天截图投诉商家辱骂，拼多多会罚商家，赔付可能以无门槛券"
+                    "发给你（000 说是100元，以平台处理为准）。"
+                )
+                sources += ["000 二", "000 四"]
+            sources += ["004 §⑷", "001 第一部分"]
+        else:
+            actions.append(
+                f"在这笔订单的退款（售后）页面申请淘宝小二介入，说明商家{what}，上传完整聊天记录。"
+            )
+            if "seller_harassment" in ctx.misconduct:
+                actions.append("淘宝规则对恶意骚扰每次扣12分，情节严重扣48分（查封账户）。")
+            sources += ["002 ⑹", "002 ⑻"]
+        if ctx.detected:
+            actions.append(
+                "（这一项是根据你描述里的字眼加上的："
+                + "、".join(MISCONDUCT_LABELS[k] for k in ctx.detected)
+                + "。如果不符合实际，可以忽略。）"
+            )
+    if ctx.pdd:
+        actions.append(
+            "其他入口：微信公众号“拼多多” → 平台服务 → 联系平台客服；"
+            "微信小程序“拼多多” → 个人中心 → 我的消息 → 官方客服。"
+        )
+        sources += ["000 第四步", "004 §⑷.3"]
+    if not titles:
+        titles.append("找平台客服")
+    have_ready = evidence(ctx)
+    if goods is not None and goods.channel != "seller":
+        have_ready.append("售后申请和商家驳回的截图（退款详情页）")
+    if ctx.misconduct:
+        have_ready.insert(0, f"商家{misconduct_lines(ctx)}的聊天截图（要显示时间和店铺名）")
+    if ctx.pdd:
+        if_fails = "平台处理不了或结果不满意：打拼多多消费者热线 021-53395288（下一步）。"
+    else:
+        if_fails = "平台处理不满意：向12315投诉，同时可以在黑猫投诉公开投诉（下一步）。"
+    step = Step(
+        channel=ctx.platform_cs,
+        title="，".join(titles),
+        actions=actions,
+        have_ready=have_ready,
+        if_fails=if_fails,
+        sources=dedupe([*sources, "消费者权益保护法 第三十九条", "电子商务法 第六十一条"]),
+    )
+    clock = seller_clock(ctx)
+    if clock and not ctx.past_platform and "seller_rejected" not in c.tried:
+        step.deadlines.append(clock)
+    return step
+
+
+def hotline_step(ctx: Ctx) -> Step:
+    from .channels import get_channel, load_data
+    from .hours import channel_state, state_words
+
+    hotline, line400 = get_channel("pdd_hotline"), get_channel("pdd_400")
+    state400 = channel_state(line400, ctx.now)
+    status, nxt = state_words(state400, ctx.now)
+    words = status if state400.status == "open" else f"{status}，下次开放：{nxt}"
+    avoid = "或".join(f"{x.what} {x.number}" for x in load_data().not_for_buyers)
+    return Step(
+        channel="pdd_hotline",
+        title=f"打{hotline.name}",
+        actions=[
+            f"拨打 {hotline.reach}（{hotline.name}，线上客服没解决时用）。",
+            f"报订单号 {ctx.case.order.id}，说明已经申请售后、找过官方客服以及结果，提出你的要求："
+            f"{ctx.case.demand_name}。",
+            f"也可以拨打 {line400.reach}；它今天的时间：{state400.today_hours}；现在：{words}。",
+            "记下通话时间和工单号，之后用 buyer-helper log 记到案子里。",
+            f"不要拨打{avoid}：那不是给消费者的。",
+        ],
+        have_ready=[
+            *evidence(ctx),
+            "售后申请、平台介入的结果截图",
+            "电话要点（可用 buyer-helper letter pdd_hotline 生成）",
+        ],
+        if_fails="热线也没解决：向12315投诉（下一步），同时可以在黑猫投诉公开投诉。",
+        sources=["003", "004 §⑷", "000 其他方式"],
+    )
+
+
+def regulator_steps(ctx: Ctx) -> list[Step]:
+    c = ctx.case
+    from .channels import get_company, load_data
+
+    number = regulator_number(c, ctx.today)
+    reg = load_data().regulator
+    company = get_company(c.platform)
+    # The list of required contents is the 2019 measures' §9 (FACTS.md §6); from 2026-04-15
+    # on it is labelled as such.
+    old_rule = f"（{reg.old_rules_label}）" if reg.new_rules(ctx.today) else ""
+    have_ready = [
+        f"你的姓名、电话、通信地址（12315 投诉要填写{old_rule}）"
+        + ("" if c.contact.complete() else "——答案文件里还没填全"),
+        f"被投诉方：店铺“{c.order.shop}”及其在平台上公示的名称和地址；"
+        f"平台经营者：{company.name}" + (f"（{company.address}）" if company.address else ""),
+        f"具体要求（{c.demand_name}）和事实经过",
+        *evidence(ctx),
+        "平台处理的记录（售后、介入、热线工单号）",
+    ]
+    content = (
+        "投诉内容要有：(一)你的姓名、电话、通信地址；(二)被投诉方的名称和地址；"
+        f"(三)具体的投诉请求和纠纷事实（{reg.old_rules_name}第九条{old_rule}）。"
+    )
+    fraud = c.problem == "fake_goods"  # not every compensation demand is fraud
+    phone_actions = [
+        f"拨打 {number.reach}。",
+        *number.lines,
+        content,
+        "记下受理编号，之后用 buyer-helper log --tried c12315_filed 记到案子里。",
+    ]
+    if fraud:
+        phone_actions.append(
+            "如经认定欺诈（例如卖假货），可以要求增加赔偿价款的三倍，不足500元按500元"
+            "（消保法第五十五条）：平台一般只处理退款，法定赔偿要通过12315或法院。"
+        )
+    deadlines: list[Deadline] = []
+    if "c12315_filed" in c.tried:
+        deadlines = regulator_deadlines(ctx)
+    else:
+        deadlines.append(complaint_limit(ctx))
+    phone = Step(
+        channel="c12315",
+        title=f"向12315投诉（电话：{number.reach}）",
+        actions=phone_actions,
+        have_ready=have_ready,
+        if_fails=(
+            "12315 不予受理或调解不成：可以另走仲裁（须双方有仲裁协议）或向法院起诉"
+            "（消保法第三十九条；本工具不涉及这两步），同时可以在黑猫投诉公开投诉。"
+        ),
+        sources=dedupe([*number.sources, "004 §⑷.4", "消费者权益保护法 第四十六条"]),
+        deadlines=deadlines,
+        reach=number.reach,
+        note="电话只在工作时间接听，各地时间不同，以当地公布为准；网上投诉随时可以。",
+    )
+    online = Step(
+        channel="c12315_online",
+        title="在全国12315平台网上投诉（随时可以提交）",
+        actions=[
+            "打开全国12315平台，注册并登录，选择“投诉”。",
+            "被投诉方填店铺在平台上公示的经营者名称和地址；没有公示地址时填平台公司"
+            f"（{company.name}）。",
+            content,
+            "上传证据（可用 buyer-helper bundle 打包成一个 PDF），提交后记下投诉编号。",
+        ],
+        have_ready=have_ready,
+        if_fails=phone.if_fails,
+        sources=["004 §⑷.4", "FACTS.md §2", "FACTS.md §6"],
+        deadlines=[Deadline(d.label, d.due, d.basis, d.source, d.approximate) for d in deadlines],
+    )
+    return [phone, online]
+
+
+def heimao_step(ctx: Ctx) -> Step:
+    c = ctx.case
+    return Step(
+        channel="heimao",
+        title="在黑猫投诉公开投诉（可与12315同时进行）",
+        actions=[
+            "搜索“黑猫投诉” → 点“我要投诉” → 登录或注册。",
+            f"按页面提示如实填写：投诉对象（{c.platform_name}，店铺“{c.order.shop}”）、投诉问题、"
+            f"投诉要求（{c.demand_name}）、涉诉金额（{c.order.amount} 元），标题和描述。",
+            "提交后状态会经过“待分配 / 处理中 / 已回复 / 已完成”；完成后可以评价。",
+            "黑猫投诉是公开的投诉平台。",
+        ],
+        have_ready=evidence(ctx),
+        if_fails=(
+            "都没有结果：可以依消保法第三十九条申请仲裁（须有仲裁协议）或向法院起诉；"
+            "本工具不涉及这两步。"
+        ),
+        sources=["003", "004 §⑴.5", "FACTS.md §2"],
+    )
+
+
+def police_step(ctx: Ctx) -> Step:
+    return Step(
+        channel="police",
+        title="商家威胁你的人身或住址：拨打110报警",
+        actions=[
+            "商家威胁人身或住址（如“有你地址”“去你地址找你”）、邮寄冥币寿衣、深夜骚扰等，"
+            "拨打 110 报警。",
+            "保存好聊天记录、包裹、通话记录，交给警方；不要删除聊天。",
+            "同时向平台举报（见平台那一步）。",
+        ],
+        have_ready=["威胁内容的聊天截图（显示时间和店铺名）", "收到的包裹、通话记录"],
+        if_fails="情况紧急时直接拨打110；报警回执保存好，之后用 buyer-helper log 记到案子里。",
+        sources=["000 二", "000 三", "FACTS.md §4a"],
+    )
+
+
+def dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
