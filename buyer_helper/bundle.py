@@ -233,13 +233,14 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
 
 
 def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
-    """Every channel of the plan (and the attached text's) with today's hours. Like the terminal
-    `hours` table, a channel with caveats (unverified hours "以当地公布为准", sources that
-    disagree) is marked [n] and the caveats are printed under the table."""
+    """Every channel of the plan (and the attached text's) with today's hours. As in the
+    terminal `hours` table, the caveats stay with the hours: a channel whose hours are unverified
+    ("以当地公布为准") or whose sources disagree gets a 说明 line right under its row."""
     from .hours import channel_state, state_words
-    from .pdf import FRAME_W, Table, mm
+    from .pdf import FRAME_W, NOTE_BG, Table, mm
 
     d.sub("渠道一览（开放时间按北京时间）")
+    d.para("“开放”= 所有来源都说开放；“可能开放（来源不一）”= 只有部分来源说开放。", "small")
     states: dict[str, object] = {}
     reach: dict[str, str] = {}
     for s in plan.steps:
@@ -249,28 +250,29 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
     if extra in channels and extra not in states:
         states[extra] = channel_state(channels[extra], plan.now)
     rows = [[d.fixed(h, "th") for h in ("渠道", "怎么联系", "今天开放时间", "现在", "下次开放")]]
-    footnotes: list[str] = []
+    style: list[tuple] = []
     for cid, state in states.items():
         ch = channels[cid]
         status, when = state_words(state, plan.now)
-        name = ch.name
-        if state.notes:
-            footnotes.append(f"[{len(footnotes) + 1}] {ch.name}：" + "".join(state.notes))
-            name += f" [{len(footnotes)}]"
         rows.append(
             [
-                d.text(name, "cell"),
+                d.text(ch.name, "cell"),
                 d.text(reach.get(cid) or ch.reach, "cell"),
                 d.text(state.today_hours, "cell"),
                 d.text(status, "cell"),
                 d.text(when, "cell"),
             ]
         )
-    d.add(Table(rows, [34 * mm, 40 * mm, FRAME_W - 124 * mm, 22 * mm, 28 * mm]))
-    if footnotes:
-        d.para("“开放”= 所有来源都说开放；“可能开放（来源不一）”= 只有部分来源说开放。", "small")
-        for note in footnotes:
-            d.para(note, "small")
+        if state.notes:
+            r = len(rows)
+            note = d.text("说明：" + "".join(state.notes), "note")
+            rows.append([note] + [d.text("", "note")] * 4)
+            style += [
+                ("SPAN", (0, r), (-1, r)),
+                ("NOSPLIT", (0, r - 1), (-1, r)),  # never a page break between row and caveat
+                ("BACKGROUND", (0, r), (-1, r), NOTE_BG),
+            ]
+    d.add(Table(rows, [34 * mm, 40 * mm, FRAME_W - 124 * mm, 22 * mm, 28 * mm], style=style))
 
 
 def _index(d, files: list[EvidenceFile]) -> None:

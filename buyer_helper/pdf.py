@@ -47,6 +47,7 @@ RULE = colors.HexColor("#b8c2d6")
 HEAD_BG = colors.HexColor("#e8edf5")
 SOFT_BG = colors.HexColor("#f4f4f4")
 BAD_BG = colors.HexColor("#fdecea")
+NOTE_BG = colors.HexColor("#fbf7e8")
 
 
 # --------------------------------------------------------------- description
@@ -316,6 +317,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "th": s("th", fontSize=9, leading=13, textColor=ACCENT),
         "cell": s("cell", fontSize=9.5, leading=14),
         "cell8": s("cell8", fontSize=8, leading=11),
+        "note": s("note", fontSize=8.5, leading=12, textColor=colors.HexColor("#5a4a1a")),
         "bad": s("bad", fontSize=8, leading=11, textColor=colors.HexColor("#a11b1b")),
         "hash": s("hash", fontSize=7.5, leading=10, textColor=colors.HexColor("#333333")),
     }

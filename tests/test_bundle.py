@@ -512,21 +512,31 @@ def test_default_text_skips_steps_without_one(tmp_path):
 
 
 def test_channel_table_keeps_the_hours_caveats(sample_bundle):
-    """Like the terminal `hours` table: unverified hours say 以当地公布为准, conflicting sources
-    are marked with both sources' hours."""
+    """As in the terminal `hours` table: unverified hours say 以当地公布为准, conflicting sources
+    are shown with both sources' hours — each right under its channel's row."""
     from buyer_helper.channels import load_channels
 
     text = squash(pdf_text(sample_bundle["pdf"]))
     start = text.index("渠道一览")
     table = text[start : text.index("四、证据清单", start)]
     channels = load_channels()
-    assert squash(channels["c12315"].name) + "[" in table
-    assert "时间未核实" in table and "以当地公布为准" in table
+
+    def caveat_of(cid: str) -> str:
+        """The table's text from this channel's row up to the next channel's row."""
+        at = table.index(squash(channels[cid].name))
+        later = [table.find(squash(c.name), at + 1) for c in channels.values()]
+        end = min([k for k in later if k > at] + [len(table)])
+        return table[at:end]
+
+    assert "说明：时间未核实" in caveat_of("c12315")
+    assert "以当地公布为准" in caveat_of("c12315")
     hotline = channels["pdd_hotline"]
     assert hotline.conflicting
-    assert "来源不一" in table
+    row = caveat_of("pdd_hotline")
+    assert "说明：来源不一" in row
     for s in hotline.schedules:  # both sources, each with its own hours
-        assert squash(s.source_text) + "说" in table
+        assert squash(s.source_text) + "说" in row
+    assert "说明" not in caveat_of("heimao")  # open around the clock, nothing to qualify
 
 
 def test_unreadable_chat_log_is_a_listed_file_not_a_write_error(tmp_path, monkeypatch):
