@@ -30,10 +30,14 @@ from .questions import (
     Context,
     Question,
     answer_at,
+    choices_of,
     day_words,
     display,
     help_for,
     is_answered,
+    later_hint,
+    missing_12315,
+    stale_reason,
 )
 
 BACK_TEXT = "<"  # typed into a text question: go to the previous question
@@ -105,19 +109,21 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
     import questionary
 
     current = answer_at(answers, q.key)
-    for i, line in enumerate(help_for(q, answers).splitlines()):
+    for i, line in enumerate(help_for(q, answers, ctx).splitlines()):
         print(("  提示：" if i == 0 else "        ") + line)
+    # a saved answer that cannot be kept (edited case.yaml, or an earlier answer changed)
+    if reason := stale_reason(q, answers, ctx):
+        print(f"  ✗ {reason}")
+    offered = choices_of(q, answers) or {}
 
     if q.kind == "select":
-        choices = [
-            questionary.Choice(title=label, value=value) for value, label in q.choices.items()
-        ]
+        choices = [questionary.Choice(title=label, value=value) for value, label in offered.items()]
         if back:
             choices.append(questionary.Choice(title=back, value=_BACK_VALUE))
         result = questionary.select(
             q.prompt,
             choices=choices,
-            default=current if current in q.choices else None,
+            default=current if isinstance(current, str) and current in offered else None,
             instruction=SELECT_HINT,
         ).unsafe_ask()
         if result == _BACK_VALUE:
@@ -128,7 +134,7 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
         checked = current if isinstance(current, list) else []
         choices = [
             questionary.Choice(title=label, value=value, checked=value in checked)
-            for value, label in q.choices.items()
+            for value, label in offered.items()
         ]
         if back:
             choices.append(
@@ -140,13 +146,13 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
         if _BACK_VALUE in result:
             raise _Back
         value = q.parse(result, answers, ctx)
-        shown = "、".join(q.choices[v] for v in value) or NOTHING_TRIED
+        shown = "、".join(offered[v] for v in value) or NOTHING_TRIED
         print(f"? {q.prompt} {shown}")
         return value
 
     # A refused answer is explained on the line below it and asked again, pre-filled with
     # what was typed, so the message stays next to the question.
-    draft = "" if current is None else str(current)
+    draft = str(current) if current is not None else (q.suggest(answers) if q.suggest else "")
     if back == REVIEW_BACK_TITLE:
         print(f"  （直接回车保留原来的答案；输入 {BACK_TEXT} 再回车，回到核对列表）")
     while True:
@@ -333,9 +339,9 @@ def start_command(
     from .hours import parse_now
 
     moment = parse_now(now)
-    ctx = Context(today=moment.date(), now=moment)
     directory = Path(directory)
     shown_dir = _shell_arg(str(directory))
+    ctx = Context(today=moment.date(), now=moment, come_back=f"buyer-helper start {shown_dir}")
     case_file = directory / CASE_FILE
 
     answers: Answers = {}
@@ -400,4 +406,11 @@ def start_command(
     lines = [text, "", f"答案已保存在 {case_file}。接下来："]
     for command, what in next_steps:
         lines += [f"  {command}", f"      {what}"]
+    if blank := missing_12315(flow.answers, ctx):
+        labels = "、".join(q.label for q in blank)
+        lines += [
+            "",
+            f"向 12315 投诉要用的这几项还空着：{labels}。",
+            f"{later_hint(ctx)}（在核对列表里选那一项）。",
+        ]
     return "\n".join(lines)

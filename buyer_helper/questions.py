@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .case import (
+    CASE_FILE,
     DELIVERY,
     DEMANDS,
     MISCONDUCT,
@@ -43,6 +44,7 @@ class Context:
 
     today: dt.date  # Beijing date of "now"
     now: dt.datetime  # Beijing time, for routing
+    come_back: str = "buyer-helper start 案子文件夹"  # the command that resumes this case
 
 
 Answers = dict  # raw answers, nested like case.yaml ("order": {"id": ...})
@@ -58,9 +60,13 @@ class Question:
     choices: dict[str, str] | None = None  # value -> Chinese label (select/checkbox)
     # printed above the prompt, one "提示" per line; a function when it depends on the answers
     # or on channels.yaml (read only when the question is asked)
-    help: str | Callable[[Answers], str] = ""
+    help: str | Callable[[Answers, Context], str] = ""
     when: Callable[[Answers, Context], bool] = lambda answers, ctx: True
     drop_when_skipped: bool = False  # remove a stale answer when the question no longer applies
+    # the choices offered given the earlier answers (a subset of `choices`, maybe relabelled)
+    choices_for: Callable[[Answers], dict[str, str]] | None = None
+    # pre-filled text for a question not yet answered, from the earlier answers
+    suggest: Callable[[Answers], str] | None = None
 
 
 def day_words(day: dt.date) -> str:
@@ -90,8 +96,11 @@ def _select(choices: dict[str, str]) -> Callable[[Any, Answers, Context], str]:
     return parse
 
 
-def _checkbox(choices: dict[str, str]) -> Callable[[Any, Answers, Context], list[str]]:
+def _checkbox(
+    choices_for: Callable[[Answers], dict[str, str]],
+) -> Callable[[Any, Answers, Context], list[str]]:
     def parse(value: Any, answers: Answers, ctx: Context) -> list[str]:
+        choices = choices_for(answers)
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or any(v not in choices for v in value):
@@ -194,7 +203,36 @@ def _parse_order_id(value: Any, answers: Answers, ctx: Context) -> str:
 
 
 def _parse_phone(value: Any, answers: Answers, ctx: Context) -> str:
-    return check_phone(_text(30, why="12315 需要能联系到你的电话")(value, answers, ctx))
+    text = clean_text(value, 30, required=False)
+    return check_phone(text) if text else ""
+
+
+def _tried_choices(answers: Answers) -> dict[str, str]:
+    """The `tried` states for this platform: the consumer hotline (hotline_called) is
+    拼多多's 021-53395288 (003); 淘宝 has none in channels.yaml, so it is not offered there."""
+    platform = answer_at(answers, "platform")
+    if platform == "taobao":
+        return {k: v for k, v in TRIED.items() if k != "hotline_called"}
+    if platform == "pdd":
+        reach = get_channel("pdd_hotline").reach
+        return {**TRIED, "hotline_called": f"已打拼多多消费者热线（{reach}）"}
+    return dict(TRIED)
+
+
+# province (optional), city, and a county-level city after it ("浙江省金华市义乌市")
+_CITY_RE = re.compile(
+    r"^\s*((?:[^省市]{2,10}?(?:省|自治区))?[^省市]{2,10}?市(?:[^省市区县路街道号镇乡村]{2,6}?市)?)"
+)
+
+
+def _city_from_address(answers: Answers) -> str:
+    """The seller's city, pre-filled from its address.
+
+    浙江省金华市义乌市稠州北路1号 -> 浙江省金华市义乌市
+    """
+    address = answer_at(answers, "seller_address")
+    m = _CITY_RE.match(address) if isinstance(address, str) else None
+    return m.group(1) if m else ""
 
 
 # --------------------------------------------------------------- conditions
@@ -205,16 +243,25 @@ def _signed(answers: Answers, ctx: Context) -> bool:
 
 
 _C12315_CHANNELS = ("c12315", "c12315_online")
+# the answers the 12315 questions fill in; they never decide whether the plan has a 12315 step
+C12315_KEYS = (
+    "seller_name",
+    "seller_address",
+    "seller_city",
+    "contact.name",
+    "contact.phone",
+    "contact.address",
+)
 _REACH_CACHE: dict[tuple, bool] = {}
 
 
 def reaches_12315(answers: Answers, ctx: Context) -> bool:
-    """Whether the plan for these answers reaches a 12315 complaint (so contact details matter).
+    """Whether the plan for these answers has a 12315 step not yet done (so the details a 12315
+    complaint needs are asked, as optional questions).
 
-    The plan always ends with the whole ladder of 消保法 第三十九条, so "reaches" means: a 12315
-    step is already done, or only phone calls to the platform's hotline stand between the
-    buyer and 12315. The 12315 questions come last, so they are asked only once the earlier
-    answers make a valid case; until then this is False.
+    The answers are routed (routing.route) once they make a valid case, leaving out the 12315
+    details themselves, so a bad phone number in case.yaml does not hide its own question.
+    The 12315 questions come last, so until the earlier answers are valid this is False.
     """
     key = (json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False), ctx.now)
     if key not in _REACH_CACHE:
@@ -227,55 +274,98 @@ def reaches_12315(answers: Answers, ctx: Context) -> bool:
 def _reaches_12315(answers: Answers, ctx: Context) -> bool:
     from .routing import route
 
+    routed = {k: v for k, v in answers.items() if k not in ("contact", *C12315_KEYS)}
     try:
-        case = case_from_dict(answers, today=ctx.today)
+        case = case_from_dict(routed, today=ctx.today)
     except BuyerHelperError:
         return False
-    steps = route(case, ctx.now).steps
-    if any(step.done and step.channel in _C12315_CHANNELS for step in steps):
-        return True
-    for step in steps:
-        if step.done:
-            continue
-        if step.channel in _C12315_CHANNELS:
-            return True
-        if get_channel(step.channel).kind != "phone":
-            return False
-    return False
+    return any(
+        step.channel in _C12315_CHANNELS and not step.done for step in route(case, ctx.now).steps
+    )
 
 
 # ---------------------------------------------------------------- questions
 
 
-def help_for(q: Question, answers: Answers) -> str:
-    return q.help(answers) if callable(q.help) else q.help
+def help_for(q: Question, answers: Answers, ctx: Context) -> str:
+    return q.help(answers, ctx) if callable(q.help) else q.help
 
 
-def _signed_on_help(answers: Answers) -> str:
+def choices_of(q: Question, answers: Answers) -> dict[str, str] | None:
+    """The choices offered for `q` given the earlier answers (None: a typed answer)."""
+    return q.choices_for(answers) if q.choices_for else q.choices
+
+
+def stale_reason(q: Question, answers: Answers, ctx: Context) -> str | None:
+    """Why the answer saved for `q` (in case.yaml, or made stale by a changed earlier answer)
+    cannot be kept, so the buyer is told before being asked again; None when there is none."""
+    value = answer_at(answers, q.key)
+    if value is None:
+        return None
+    try:
+        q.parse(value, answers, ctx)
+    except BuyerHelperError as e:
+        message = e.message
+    else:
+        return None
+    where = f"{CASE_FILE} 里的 {q.key}"
+    choices = choices_of(q, answers)
+    if choices is not None:
+        items = value if isinstance(value, list) else [value]
+        bad = [v for v in items if not isinstance(v, str) or v not in choices] or items
+        text = f"{where}“{'、'.join(map(str, bad))}”不是可选值"
+        if "hotline_called" in bad and answer_at(answers, "platform") == "taobao":
+            text += f"（{TRIED['hotline_called']}是指拼多多的消费者热线，淘宝的案子没有这一项）"
+        return text + "，请重新选择"
+    shown = " ".join(str(value).split())
+    shown = shown if len(shown) <= 20 else shown[:19] + "…"
+    if shown and shown not in message:
+        where += f"“{shown}”"
+    return f"{where}不能用：{message}。请重新填写"
+
+
+def _signed_on_help(answers: Answers, ctx: Context) -> str:
     if answer_at(answers, "problem") in MISCONDUCT:
         return "以物流记录里的签收时间为准。"
     # 7 days from the day after signing (网络购买商品七日无理由退货暂行办法, FACTS.md §5)
     return "7天退货从签收次日起算，日期要准；以物流记录里的签收时间为准。"
 
 
-def _demand_help(answers: Answers) -> str:
+def _demand_help(answers: Answers, ctx: Context) -> str:
     # 拼多多 售后维权: the 维权要求 is chosen once and cannot be changed (004 §⑴.3, FACTS.md §1)
     if answer_at(answers, "platform") == "pdd":
         return "拼多多交易完成后发起售后维权时，维权要求只能选一次、之后不能改；选你真正想要的。"
     return "选你真正想要的结果，之后的投诉文字都按它来写。"
 
 
-def _seller_city_help(answers: Answers) -> str:
-    # which bureau handles an in-platform merchant from 2026-04-15 (FACTS.md §6, secondary)
+LATER_HINT = "可以先空着，要向12315投诉时再运行 {command} 补填"
+OPTIONAL = "（可先空着）"
+
+
+def later_hint(ctx: Context) -> str:
+    return LATER_HINT.format(command=ctx.come_back)
+
+
+def _seller_name_help(answers: Answers, ctx: Context) -> str:
+    # 2019 暂行办法 第九条 (二): the respondent's name and address (FACTS.md §6)
+    label = load_data().regulator.old_rules_label
     return (
-        "下面几题是向 12315 投诉要用的。\n"
-        f"{load_data().regulator.new_rules_note}\n"
-        "看店铺页上公示的经营者地址，写到省和市即可，例如“浙江省杭州市”；\n"
-        "不知道就直接回车留空，之后可以在核对列表里补上。"
+        "下面 6 题是向 12315 投诉时要用的：商家的经营者名称、经营地址、所在城市，"
+        "和你的姓名、电话、通信地址。\n"
+        f"每一题都{later_hint(ctx)}（直接回车就是空着）。\n"
+        f"投诉要写明被投诉人的名称和地址（{label}）：照抄店铺页面上公示的经营者名称和地址。"
     )
 
 
-def _contact_help(answers: Answers) -> str:
+def _seller_city_help(answers: Answers, ctx: Context) -> str:
+    # which bureau handles an in-platform merchant from 2026-04-15 (FACTS.md §6, secondary)
+    return (
+        f"{load_data().regulator.new_rules_note}\n"
+        "写店铺页面上公示的经营者地址所在的省和市，例如“浙江省杭州市”；用来查 12315 的区号。"
+    )
+
+
+def _contact_help(answers: Answers, ctx: Context) -> str:
     # 2019 暂行办法 第九条 (一): what a complaint must give (FACTS.md §6); replaced on 2026-04-15
     label = load_data().regulator.old_rules_label
     return (
@@ -350,9 +440,10 @@ QUESTIONS: list[Question] = [
         "tried",
         "到目前为止，你已经做过哪些？",
         "checkbox",
-        _checkbox(TRIED),
+        _checkbox(_tried_choices),
         label="已做过",
         choices=TRIED,
+        choices_for=_tried_choices,
     ),
     Question(
         "demand",
@@ -372,35 +463,67 @@ QUESTIONS: list[Question] = [
         help="什么时候、发现了什么问题、和商家怎么沟通的、商家原话（辱骂、威胁的话照抄）。",
     ),
     Question(
-        "seller_city",
-        "商家店铺页公示的所在地（城市）：",
+        "seller_name",
+        f"商家的经营者名称{OPTIONAL}：",
         "text",
-        _text(50, required=False),
-        label="商家所在地",
-        help=_seller_city_help,
+        _text(100, required=False),
+        label="经营者名称",
+        help=_seller_name_help,
         when=reaches_12315,
     ),
     Question(
-        "contact.name",
-        "你的姓名：",
+        "seller_address",
+        f"商家的经营地址{OPTIONAL}：",
         "text",
-        _text(50, why="12315 投诉需要投诉人姓名"),
+        _text(200, required=False),
+        label="经营地址",
+        when=reaches_12315,
+    ),
+    Question(
+        "seller_city",
+        f"商家所在城市{OPTIONAL}：",
+        "text",
+        _text(50, required=False),
+        label="商家所在城市",
+        help=_seller_city_help,
+        when=reaches_12315,
+        suggest=_city_from_address,
+    ),
+    Question(
+        "contact.name",
+        f"你的姓名{OPTIONAL}：",
+        "text",
+        _text(50, required=False),
         label="姓名",
         help=_contact_help,
         when=reaches_12315,
     ),
-    Question("contact.phone", "你的电话：", "text", _parse_phone, label="电话", when=reaches_12315),
+    Question(
+        "contact.phone",
+        f"你的电话{OPTIONAL}：",
+        "text",
+        _parse_phone,
+        label="电话",
+        when=reaches_12315,
+    ),
     Question(
         "contact.address",
-        "你的通信地址：",
+        f"你的通信地址{OPTIONAL}：",
         "text",
-        _text(200, why="12315 投诉需要投诉人的通信地址"),
+        _text(200, required=False),
         label="地址",
         when=reaches_12315,
     ),
 ]
 
 BY_KEY = {q.key: q for q in QUESTIONS}
+
+
+def missing_12315(answers: Answers, ctx: Context) -> list[Question]:
+    """The 12315 questions left blank, when the plan has a 12315 step not done."""
+    if not reaches_12315(answers, ctx):
+        return []
+    return [BY_KEY[k] for k in C12315_KEYS if not answer_at(answers, k)]
 
 
 def is_answered(q: Question, answers: Answers, ctx: Context) -> bool:
@@ -418,10 +541,11 @@ def is_answered(q: Question, answers: Answers, ctx: Context) -> bool:
 def display(q: Question, answers: Answers) -> str:
     """One answer as the review list shows it: Chinese labels, one line, at most 40 characters."""
     value = answer_at(answers, q.key)
-    if q.choices is not None:
+    choices = choices_of(q, answers)
+    if choices is not None:
         if isinstance(value, list):
-            return "、".join(q.choices.get(v, str(v)) for v in value) or NOTHING_TRIED
-        return q.choices.get(value, str(value))
+            return "、".join(choices.get(v, str(v)) for v in value) or NOTHING_TRIED
+        return choices.get(value, str(value))
     if q.kind == "date":
         try:
             return day_words(parse_date(value))

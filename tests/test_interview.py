@@ -86,8 +86,17 @@ STORY = "11月20日签收，杯盖漏水。\n商家说“你自己弄坏的”�
 ESCALATED = ["contacted_seller", "after_sales_filed", "seller_rejected", "platform_unsatisfied"]
 
 
+SKIP_12315 = [ENTER] * 6  # the six optional 12315 questions, all left blank
+BLANK_12315 = {
+    "seller_name": "",
+    "seller_address": "",
+    "seller_city": "",
+    "contact": {"name": "", "phone": "", "address": ""},
+}
+
+
 def escalated_keys():
-    """A case where the platform did not help: the plan reaches 12315, so contact is asked."""
+    """A case where the platform did not help: the plan goes on to 12315."""
     return [
         *ORDER_KEYS,
         pick(DELIVERY, "signed"),
@@ -95,7 +104,9 @@ def escalated_keys():
         tick(TRIED, ESCALATED),
         pick(DEMANDS, "return_refund"),
         STORY.replace("\n", ENTER) + ENTER + ENTER,
-        typed("浙江省义乌市"),
+        typed("义乌市优品日用品有限公司"),
+        typed("浙江省义乌市稠州北路100号"),
+        ENTER,  # the city, pre-filled from the address: kept
         typed("李明"),
         typed("13800138000"),
         typed("北京市海淀区中关村大街1号"),
@@ -117,6 +128,8 @@ EXPECTED_ESCALATED = {
     "tried": ESCALATED,
     "demand": "return_refund",
     "story": STORY,
+    "seller_name": "义乌市优品日用品有限公司",
+    "seller_address": "浙江省义乌市稠州北路100号",
     "seller_city": "浙江省义乌市",
     "contact": {"name": "李明", "phone": "13800138000", "address": "北京市海淀区中关村大街1号"},
 }
@@ -156,34 +169,147 @@ def test_the_cli_runs_the_interview_inside_a_pipe_session(tmp_path, runner, monk
     assert saved(case_dir) == EXPECTED_ESCALATED
 
 
-def test_contact_is_asked_only_when_the_plan_reaches_12315(tmp_path):
-    answers = {
-        "platform": "pdd",
-        "problem": "damaged",
-        "order": {
-            "id": "231118-0945",
-            "shop": "店",
-            "item": "杯子",
-            "amount": "10",
-            "ordered_on": "2026-11-20",
-        },
-        "delivery": "not_signed",
-        "tried": [],
-        "demand": "refund",
-        "story": "快递还没签收，外箱破了",
-    }
-    ctx = qs.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
-    assert not qs.reaches_12315(answers, ctx)  # nothing tried yet: the seller and platform first
-    (tmp_path / "case.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
-    result, err = run(tmp_path, [ENTER])  # everything that matters is answered: the review
-    assert err is None, err.message
-    assert "contact" not in saved(tmp_path) and "seller_city" not in saved(tmp_path)
-    assert "buyer-helper letters" in result
+CTX = qs.Context(today=TODAY, now=dt.datetime.fromisoformat(NOW))
+NOT_SIGNED = {
+    "platform": "pdd",
+    "problem": "damaged",
+    "order": {
+        "id": "231118-0945",
+        "shop": "店",
+        "item": "杯子",
+        "amount": "10",
+        "ordered_on": "2026-11-20",
+    },
+    "delivery": "not_signed",
+    "tried": [],
+    "demand": "refund",
+    "story": "快递还没签收，外箱破了",
+}
 
-    escalated = {**answers, "tried": ["contacted_seller", "platform_unsatisfied"]}
-    assert qs.reaches_12315(escalated, ctx)
-    flow = iv._Interview(tmp_path, ctx, escalated, ask=None)
-    assert qs.QUESTIONS[flow.first_unanswered()].key == "seller_city"
+
+def _write(directory, answers):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "case.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
+
+
+def test_the_12315_details_are_asked_whenever_the_plan_has_a_12315_step_not_done(tmp_path):
+    # nothing tried yet: the plan still ends with 12315, so its details are asked (optional)
+    assert qs.reaches_12315(NOT_SIGNED, CTX)
+    flow = iv._Interview(tmp_path, CTX, dict(NOT_SIGNED), ask=None)
+    assert qs.QUESTIONS[flow.first_unanswered()].key == "seller_name"
+    # a bad phone number in case.yaml does not hide its own question
+    assert qs.reaches_12315({**NOT_SIGNED, "contact": {"phone": "call me"}}, CTX)
+    # 12315 already done: not asked, and the review follows the story
+    filed = {**NOT_SIGNED, "tried": ["c12315_filed"]}
+    assert not qs.reaches_12315(filed, CTX)
+    _write(tmp_path, filed)
+    result, err = run(tmp_path, [ENTER])
+    assert err is None, err.message
+    assert "contact" not in saved(tmp_path) and "seller_name" not in saved(tmp_path)
+    assert "向 12315 投诉要用的" not in result
+    # answers that do not make a case yet: the 12315 questions wait
+    assert not qs.reaches_12315({"platform": "pdd"}, CTX)
+
+
+def test_the_12315_details_may_be_left_blank_and_the_buyer_is_told_how_to_add_them(
+    tmp_path, capsys
+):
+    case_dir = tmp_path / "我的 案子"
+    _write(case_dir, NOT_SIGNED)
+    result, err = run(case_dir, [*SKIP_12315, ENTER])
+    assert err is None, err.message
+    assert saved(case_dir) == {**NOT_SIGNED, **BLANK_12315}
+    come_back = f"buyer-helper start '{case_dir}'"
+    hint = f"可以先空着，要向12315投诉时再运行 {come_back} 补填"
+    out = capsys.readouterr().out
+    assert hint in out  # told before the first of them
+    assert "店铺页面上公示的经营者名称和地址" in out
+    prompts = [qs.BY_KEY[k].prompt for k in qs.C12315_KEYS]  # shown by questionary, not printed
+    assert all(p.endswith("（可先空着）：") for p in prompts)
+    # after the plan: which are still blank and how to fill them in
+    assert "还空着：经营者名称、经营地址、商家所在城市、姓名、电话、地址" in result
+    assert hint in result
+    # next time: all answered, straight to the review; nothing is asked again
+    _, err = run(case_dir, [CTRL_C])
+    assert err.exit_code == 130 and "回来核对" in err.message
+
+
+def test_the_review_adds_a_12315_detail_left_blank(tmp_path):
+    _write(tmp_path, {**NOT_SIGNED, **BLANK_12315})
+    rows = [q.key for q in qs.QUESTIONS if q.key != "signed_on"]  # not signed: no signing date
+    keys = [
+        DOWN * (1 + rows.index("seller_name")) + ENTER,
+        typed("杭州某某贸易有限公司"),
+        DOWN * (1 + rows.index("contact.phone")) + ENTER,
+        typed("电话"),  # refused: not a phone number
+        retyped("0571-12345678"),
+        ENTER,  # "✓ 都对"
+    ]
+    result, err = run(tmp_path, keys)
+    assert err is None, err.message
+    data = saved(tmp_path)
+    assert data["seller_name"] == "杭州某某贸易有限公司"
+    assert data["contact"]["phone"] == "0571-12345678"
+    assert "还空着：经营地址、商家所在城市、姓名、地址" in result
+
+
+def test_the_seller_city_is_prefilled_from_the_address():
+    city = qs.BY_KEY["seller_city"]
+    assert city.suggest({"seller_address": "浙江省金华市义乌市稠州北路1号"}) == "浙江省金华市义乌市"
+    assert city.suggest({"seller_address": "北京市海淀区中关村大街1号"}) == "北京市"
+    assert city.suggest({"seller_address": "店铺里没写"}) == ""
+    assert city.suggest({}) == ""
+
+
+# ----------------------------------------------------------- 淘宝 and bad values in case.yaml
+
+
+def test_taobao_is_not_offered_the_pdd_hotline_and_pdd_sees_its_number(tmp_path, capsys):
+    tried = qs.BY_KEY["tried"]
+    assert "hotline_called" not in qs.choices_of(tried, {"platform": "taobao"})
+    assert qs.choices_of(tried, {"platform": "pdd"})["hotline_called"] == (
+        "已打拼多多消费者热线（021-53395288）"
+    )
+    with pytest.raises(BuyerHelperError):
+        _parse("tried", ["hotline_called"], {"platform": "taobao"})
+    # in the terminal: 淘宝's list has no hotline; the last choice is still "← 上一题"
+    taobao = {k: v for k, v in TRIED.items() if k != "hotline_called"}
+    keys = [
+        pick(PLATFORMS, "taobao"),
+        *ORDER_KEYS[1:],
+        pick(DELIVERY, "not_signed"),
+        tick(taobao, ["contacted_seller", "platform_unsatisfied"]),
+        CTRL_C,
+    ]
+    _, err = run(tmp_path, keys)
+    assert err.exit_code == 130
+    assert saved(tmp_path)["tried"] == ["contacted_seller", "platform_unsatisfied"]
+    assert "消费者热线" not in capsys.readouterr().out
+
+
+def test_a_taobao_case_yaml_with_the_hotline_says_why_it_is_asked_again(tmp_path, capsys):
+    _write(tmp_path, {**NOT_SIGNED, "platform": "taobao", "tried": ["hotline_called"]})
+    _, err = run(tmp_path, [ENTER, CTRL_C])  # the ticks are gone: confirm with nothing ticked
+    assert err.exit_code == 130
+    out = capsys.readouterr().out
+    assert "case.yaml 里的 tried“hotline_called”不是可选值" in out
+    assert "淘宝的案子没有这一项" in out
+    assert saved(tmp_path)["tried"] == []
+
+
+def test_resuming_a_case_yaml_with_a_bad_value_says_why_before_asking_again(tmp_path, capsys):
+    _write(tmp_path, {**NOT_SIGNED, "platform": "jd"})
+    _, err = run(tmp_path, [pick(PLATFORMS, "taobao"), CTRL_C])
+    assert err.exit_code == 130
+    out = capsys.readouterr().out
+    assert "case.yaml 里的 platform“jd”不是可选值，请重新选择" in out
+    assert saved(tmp_path)["platform"] == "taobao"
+
+    _write(tmp_path, {**NOT_SIGNED, "order": {**NOT_SIGNED["order"], "amount": "89.999"}})
+    _, err = run(tmp_path, [retyped("89.99"), CTRL_C])
+    assert err.exit_code == 130
+    assert "case.yaml 里的 order.amount“89.999”不能用：金额最多两位小数" in capsys.readouterr().out
+    assert saved(tmp_path)["order"]["amount"] == "89.99"
 
 
 # --------------------------------------------------------------- going back
@@ -411,6 +537,7 @@ def test_review_change_that_opens_a_new_question_asks_it(tmp_path):
         tick(TRIED, []),
         pick(DEMANDS, "refund"),
         typed("快递还没签收，外箱破了") + ENTER,
+        *SKIP_12315,
         # the review: change the delivery state; the signing date is then asked
         DOWN * (1 + [q.key for q in qs.QUESTIONS].index("delivery")) + ENTER,
         DOWN + ENTER,  # the select opens on "还没签收": one down is "已签收"
@@ -513,7 +640,7 @@ def test_importing_the_interview_does_not_import_questionary():
 
 
 def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
-    # not signed, nothing tried: no signing date, no 12315 questions; the review follows the story
+    # not signed: no signing date; the 12315 questions are left blank
     story_row = 1 + [q.key for q in qs.QUESTIONS if q.key != "signed_on"].index("story")
     keys = [
         *ORDER_KEYS,
@@ -521,6 +648,7 @@ def test_back_from_a_prefilled_story_with_lt_on_a_new_line(tmp_path):
         tick(TRIED, []),
         pick(DEMANDS, "refund"),
         typed("第一行") + ENTER,
+        *SKIP_12315,
         DOWN * story_row + ENTER,  # in the review: change the story
         ENTER + "<" + ENTER,  # after the pre-filled "第一行": new line, "<", Enter: back
         CTRL_C,  # in the review again
@@ -591,8 +719,8 @@ def test_changing_a_text_answer_in_the_review_says_how_to_keep_it(tmp_path, caps
 
 def test_the_once_only_demand_warning_is_for_pdd_only():
     demand = qs.BY_KEY["demand"]
-    assert "只能选一次" in qs.help_for(demand, {"platform": "pdd"})
-    assert "只能选一次" not in qs.help_for(demand, {"platform": "taobao"})
+    assert "只能选一次" in qs.help_for(demand, {"platform": "pdd"}, CTX)
+    assert "只能选一次" not in qs.help_for(demand, {"platform": "taobao"}, CTX)
 
 
 TYPED_QUESTIONS = [q for q in qs.QUESTIONS if q.choices is None]
