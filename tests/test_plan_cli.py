@@ -249,3 +249,42 @@ def test_any_mangled_answers_file_gives_a_plan_or_a_chinese_error(runner, tmp_pa
         assert json.loads(result.stdout)["steps"]
     else:
         assert result.stderr.startswith("错误：")
+
+
+@pytest.mark.parametrize("platform", ["pdd", "taobao"])
+@pytest.mark.parametrize(
+    ("delivery", "signed_on", "problem", "goods"),
+    [
+        ("not_signed", None, "quality", "refuse_delivery"),
+        ("signed", "2026-11-20", "quality", "return_7day"),
+        ("signed", "2026-11-20", "no_reason_return", "return_7day"),
+        ("completed", "2026-11-16", "quality", "after_sales"),
+    ],
+)
+def test_every_goods_path_gives_letters_on_both_platforms(
+    runner, tmp_path, sample_answers, platform, delivery, signed_on, problem, goods
+):
+    # R1: the goods paths serve both platforms; the letters for them must not be refused
+    from buyer_helper.case import write_yaml
+
+    data = dict(sample_answers, platform=platform, delivery=delivery, problem=problem, tried=[])
+    data["timeline"] = []
+    data.pop("signed_on", None)
+    if signed_on:
+        data["signed_on"] = signed_on
+    folder = tmp_path / "case"
+    folder.mkdir()
+    write_yaml(folder / "case.yaml", data)
+    now = "2026-11-23T10:30:00+08:00"
+    plan = json.loads(runner.invoke(main, ["plan", "--answers", str(folder), "--json",
+                                           "--now", now]).stdout)  # fmt: skip
+    first = plan["steps"][0]
+    assert first["channel"] == goods
+    app = "淘宝App" if platform == "taobao" else "拼多多App"
+    other = "拼多多" if platform == "taobao" else "淘宝"
+    assert app in first["reach"] and other not in first["reach"]
+    assert not any(other + "App" in a for a in first["actions"])
+    result = runner.invoke(main, ["letters", str(folder), "--now", now])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["letter", goods, "--answers", str(folder), "--now", now])
+    assert result.exit_code == 0, result.output

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -47,15 +46,47 @@ def test_light_commands_import_no_heavy_library(args):
     assert result["heavy"] == [], f"{args} imported {result['heavy']}"
 
 
-def test_bench_script_prints_both_medians_and_the_ratio():
-    bench = Path(__file__).resolve().parent.parent / "bench" / "startup.py"
+@pytest.fixture
+def answers(tmp_path, sample_answers):
+    from buyer_helper.case import write_yaml
+
+    path = tmp_path / "case.yaml"
+    write_yaml(path, sample_answers)
+    return path
+
+
+def test_plan_and_log_import_no_pdf_prompt_or_template_library(answers):
+    # the plan is pure routing + text: no reportlab, jinja2, PIL or prompt libraries
+    now = ("--now", "2026-11-23T10:30:00+08:00")
+    for args in (
+        ("plan", "--answers", str(answers), *now),
+        ("plan", "--answers", str(answers), "--json", *now),
+        ("log", str(answers.parent), "打了热线", *now),
+    ):
+        result = _probe(*args)
+        assert result["code"] == 0, (args, result["out"])
+        assert "下一步" in result["out"] or "第1步" in result["out"] or '"steps"' in result["out"]
+        assert result["heavy"] == [], f"{args} imported {result['heavy']}"
+
+
+def test_hours_does_not_load_routing_letters_or_bundle():
+    code = (
+        "import sys, io, json, contextlib\n"
+        "from buyer_helper.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(args=['hours', '--json'], prog_name='buyer-helper')\n"
+        "    except SystemExit: pass\n"
+        "print(json.dumps([m for m in sys.modules if m.startswith('buyer_helper')]))"
+    )
     out = subprocess.run(
-        [sys.executable, str(bench), "--runs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     ).stdout
-    assert "buyer-helper --help" in out and "python -c pass" in out
-    ratio_line = next(line for line in out.splitlines() if line.startswith("ratio"))
-    assert float(ratio_line.split(":")[1].split()[0]) > 0
+    loaded = set(json.loads(out))
+    assert "buyer_helper.hours" in loaded and "buyer_helper.channels" in loaded
+    assert not loaded & {
+        "buyer_helper.routing",
+        "buyer_helper.steps",
+        "buyer_helper.letters",
+        "buyer_helper.bundle",
+        "buyer_helper.areacode",
+    }, loaded
