@@ -485,6 +485,22 @@ def _paths(directory, answers, evidence, output) -> tuple[Path, Path | None, Pat
     return Path(answers), evidence, Path(output), False
 
 
+def summary_lines(result: BundleResult) -> list[str]:
+    """What the buyer is told about a bundle: where, how big, what could not be shown."""
+    lines = [
+        f"证据包已生成：{result.path}",
+        f"  共 {result.pages} 页，{human_size(result.size)}；证据文件 {len(result.files)} 个"
+        + (f"；附投诉文字：{result.channel}" if result.channel else ""),
+    ]
+    lines += [f"  提示：{w}" for w in result.warnings]
+    bad = result.unpreviewable
+    if bad:
+        lines.append(f"PDF 已生成，但有 {len(bad)} 个文件无法预览，已列在证据清单中：")
+        lines += [f"  - {f.name}：{f.reason}" for f in bad]
+        lines.append("  这些文件请另行提交原文件。")
+    return lines
+
+
 def bundle_command(directory, answers, evidence, output, channel, now) -> tuple[str, int]:
     """`buyer-helper bundle`: (message, exit code) — 0 ok, 3 some files could not be previewed."""
     from .hours import parse_now
@@ -504,20 +520,9 @@ def bundle_command(directory, answers, evidence, output, channel, now) -> tuple[
     result = build_bundle(
         case, plan, evidence_dir, output, channel=channel, progress=stderr_progress()
     )
-    lines = [
-        f"证据包已生成：{result.path}",
-        f"  共 {result.pages} 页，{human_size(result.size)}；证据文件 {len(result.files)} 个"
-        + (f"；附投诉文字：{result.channel}" if result.channel else ""),
-    ]
+    lines = summary_lines(result)
     if is_case_dir and evidence_dir is None:
-        lines.append(
-            f"  注意：{Path(directory) / EVIDENCE_DIR} 文件夹不存在，证据包里没有证据文件。"
+        lines.insert(
+            2, f"  注意：{Path(directory) / EVIDENCE_DIR} 文件夹不存在，证据包里没有证据文件。"
         )
-    for w in result.warnings:
-        lines.append(f"  提示：{w}")
-    bad = result.unpreviewable
-    if bad:
-        lines.append(f"PDF 已生成，但有 {len(bad)} 个文件无法预览，已列在证据清单中：")
-        lines += [f"  - {f.name}：{f.reason}" for f in bad]
-        lines.append("  这些文件请另行提交原文件。")
     return "\n".join(lines), result.exit_code

@@ -52,8 +52,7 @@ def _write_letters(out: Path, letters) -> list[str]:
 
 
 def demo_command(directory: Path, now: str | None) -> str:
-    from .bundle import build_bundle
-    from .evidence import human_size
+    from .bundle import build_bundle, summary_lines
     from .hours import cn_date, parse_now
     from .letters import letters_for_plan
     from .render import render_plan_text
@@ -71,7 +70,7 @@ def demo_command(directory: Path, now: str | None) -> str:
     plan_text = render_plan_text(plan, case)
 
     out = directory / OUT_DIR
-    pdf_path = out / f"证据包-{case.order.id}.pdf"
+    pdf_path = (out / f"证据包-{case.order.id}.pdf").resolve()
     try:
         directory.mkdir(parents=True, exist_ok=True)
         write_text_atomic(directory / MARKER, "buyer-helper 示例案子（可以放心删除）\n")
@@ -95,10 +94,7 @@ def demo_command(directory: Path, now: str | None) -> str:
             "",
             "────────",
             *letter_lines,
-            f"证据包已生成：{result.path.resolve()}",
-            f"  共 {result.pages} 页，{human_size(result.size)}；证据文件 {len(result.files)} 个"
-            + (f"；附投诉文字：{result.channel}" if result.channel else ""),
-            *(f"  提示：{w}" for w in result.warnings),
+            *summary_lines(result),
             "",
             f"示例案子文件夹：{directory.resolve()}",
             f"  {CASE_FILE}        回答和时间线",
