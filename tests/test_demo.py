@@ -4,6 +4,8 @@ import datetime as dt
 import re
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from buyer_helper.cli import main
@@ -119,3 +121,16 @@ def test_demo_before_the_sample_is_refused_before_writing(runner, tmp_path):
     assert "错误：" in result.output and "--now 不能早于" in result.output
     assert "Traceback" not in result.output
     assert not folder.exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=dt.date(2026, 11, 23), max_value=dt.date(2999, 12, 31)))
+def test_the_moved_sample_is_a_valid_case_on_any_later_day(today):
+    from buyer_helper.case import case_from_dict
+    from buyer_helper.sample import sample_answers
+
+    case = case_from_dict(sample_answers(today), today=today)
+    shift = today - dt.date(2026, 11, 23)
+    assert case.signed_on == dt.date(2026, 11, 20) + shift
+    assert case.timeline[-1].at.date() == dt.date(2026, 11, 22) + shift
+    assert f"{case.signed_on.month}月{case.signed_on.day}日签收" in case.story
