@@ -35,7 +35,6 @@ from .questions import (
     display,
     help_for,
     is_answered,
-    later_hint,
     missing_12315,
     stale_reason,
 )
@@ -411,6 +410,6 @@ def start_command(
         lines += [
             "",
             f"向 12315 投诉要用的这几项还空着：{labels}。",
-            f"{later_hint(ctx)}（在核对列表里选那一项）。",
+            f"要向 12315 投诉时再运行 {ctx.come_back}，在核对列表里选它补填。",
         ]
     return "\n".join(lines)

@@ -315,7 +315,8 @@ def stale_reason(q: Question, answers: Answers, ctx: Context) -> str | None:
         bad = [v for v in items if not isinstance(v, str) or v not in choices] or items
         text = f"{where}“{'、'.join(map(str, bad))}”不是可选值"
         if "hotline_called" in bad and answer_at(answers, "platform") == "taobao":
-            text += f"（{TRIED['hotline_called']}是指拼多多的消费者热线，淘宝的案子没有这一项）"
+            reach = get_channel("pdd_hotline").reach
+            text += f"（“{TRIED['hotline_called']}”指拼多多的热线 {reach}，淘宝的案子没有这一项）"
         return text + "，请重新选择"
     shown = " ".join(str(value).split())
     shown = shown if len(shown) <= 20 else shown[:19] + "…"
@@ -359,10 +360,13 @@ def _seller_name_help(answers: Answers, ctx: Context) -> str:
 
 def _seller_city_help(answers: Answers, ctx: Context) -> str:
     # which bureau handles an in-platform merchant from 2026-04-15 (FACTS.md §6, secondary)
-    return (
+    text = (
         f"{load_data().regulator.new_rules_note}\n"
         "写店铺页面上公示的经营者地址所在的省和市，例如“浙江省杭州市”；用来查 12315 的区号。"
     )
+    if answer_at(answers, "seller_city") is None and _city_from_address(answers):
+        text += "\n已按上面的经营地址先填好；对的话直接回车。"
+    return text
 
 
 def _contact_help(answers: Answers, ctx: Context) -> str:
@@ -494,7 +498,7 @@ QUESTIONS: list[Question] = [
         f"你的姓名{OPTIONAL}：",
         "text",
         _text(50, required=False),
-        label="姓名",
+        label="你的姓名",
         help=_contact_help,
         when=reaches_12315,
     ),
@@ -503,7 +507,7 @@ QUESTIONS: list[Question] = [
         f"你的电话{OPTIONAL}：",
         "text",
         _parse_phone,
-        label="电话",
+        label="你的电话",
         when=reaches_12315,
     ),
     Question(
@@ -511,7 +515,7 @@ QUESTIONS: list[Question] = [
         f"你的通信地址{OPTIONAL}：",
         "text",
         _text(200, required=False),
-        label="地址",
+        label="你的地址",
         when=reaches_12315,
     ),
 ]

@@ -227,8 +227,8 @@ def test_the_12315_details_may_be_left_blank_and_the_buyer_is_told_how_to_add_th
     prompts = [qs.BY_KEY[k].prompt for k in qs.C12315_KEYS]  # shown by questionary, not printed
     assert all(p.endswith("（可先空着）：") for p in prompts)
     # after the plan: which are still blank and how to fill them in
-    assert "还空着：经营者名称、经营地址、商家所在城市、姓名、电话、地址" in result
-    assert hint in result
+    assert "还空着：经营者名称、经营地址、商家所在城市、你的姓名、你的电话、你的地址" in result
+    assert f"要向 12315 投诉时再运行 {come_back}，在核对列表里选它补填" in result
     # next time: all answered, straight to the review; nothing is asked again
     _, err = run(case_dir, [CTRL_C])
     assert err.exit_code == 130 and "回来核对" in err.message
@@ -250,7 +250,7 @@ def test_the_review_adds_a_12315_detail_left_blank(tmp_path):
     data = saved(tmp_path)
     assert data["seller_name"] == "杭州某某贸易有限公司"
     assert data["contact"]["phone"] == "0571-12345678"
-    assert "还空着：经营地址、商家所在城市、姓名、地址" in result
+    assert "还空着：经营地址、商家所在城市、你的姓名、你的地址" in result
 
 
 def test_the_seller_city_is_prefilled_from_the_address():
@@ -259,6 +259,9 @@ def test_the_seller_city_is_prefilled_from_the_address():
     assert city.suggest({"seller_address": "北京市海淀区中关村大街1号"}) == "北京市"
     assert city.suggest({"seller_address": "店铺里没写"}) == ""
     assert city.suggest({}) == ""
+    told = "已按上面的经营地址先填好"
+    assert told in qs.help_for(city, {"seller_address": "北京市海淀区中关村大街1号"}, CTX)
+    assert told not in qs.help_for(city, {"seller_address": "店铺里没写"}, CTX)
 
 
 # ----------------------------------------------------------- 淘宝 and bad values in case.yaml
