@@ -24,9 +24,15 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 "你已经报警：保存好报警回执；聊天记录、包裹和通话记录都不要删、不要丢，"
                 "同时向平台举报。"
             )
-        else:
+        elif ctx.threat:
             text = (
-                "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）、邮寄冥币寿衣或深夜骚扰，"
+                "你描述里提到商家威胁你的人身或住址（或邮寄冥币、寿衣）：除了向平台举报，"
+                "还要拨打110报警，并保存好证据。"
+            )
+        else:
+            # 深夜 contact is harassment (000 二), not the 特别严重 of 000 三: no 110 by itself
+            text = (
+                "如果商家威胁你的人身或住址（如“有你地址”“去你地址找你”），或邮寄冥币、寿衣，"
                 "除了向平台举报，还要拨打110报警，并保存好证据。"
             )
         out.append(Warning(text, "000 二、三；FACTS.md §4a"))

@@ -28,7 +28,7 @@ PROBLEMS = {
     "not_received": "未收到货",
     "no_reason_return": "不想要了（七天无理由）",
     "seller_abuse": "商家辱骂",
-    "seller_harassment": "商家骚扰、威胁",
+    "seller_harassment": "商家骚扰",  # 威胁 only when the buyer's words name one (Plan.threat)
     "off_platform": "商家引导加微信或私下交易",
     "bribe_for_review": "商家利诱删差评",
     "fake_goods": "假货",

@@ -151,15 +151,6 @@ class Regulator:
     def new_rules(self, day: dt.date) -> bool:
         return day >= self.new_rules_from
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Dict-style access kept for callers not yet moved to the attributes (temporary)."""
-        if key in self.settings:
-            return self.settings[key]
-        value = getattr(self, key, None)
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return default if value is None else value
-
 
 @dataclass(frozen=True)
 class NotForBuyers:

@@ -49,6 +49,8 @@ class Step:
     reach: str = ""  # the number to dial or where to go (e.g. "021-12315")
     done: bool = False  # the case's `tried` says this was already done
     note: str = ""  # extra context (why this step, conflicts)
+    # why this number (the 12315 steps: the seller's city, the rule, the fallback), for texts
+    reach_lines: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -412,6 +412,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         sources=dedupe([*number.sources, "004 §⑷.4", "消费者权益保护法 第四十六条"]),
         deadlines=deadlines,
         reach=number.reach,
+        reach_lines=list(number.lines),
         note="电话只在工作时间接听，各地时间不同，以当地公布为准；网上投诉随时可以。",
     )
     online = Step(
@@ -458,8 +459,7 @@ def police_step(ctx: Ctx) -> Step:
         channel="police",
         title="商家威胁你的人身或住址：拨打110报警",
         actions=[
-            "商家威胁人身或住址（如“有你地址”“去你地址找你”）、邮寄冥币寿衣、深夜骚扰等，"
-            "拨打 110 报警。",
+            "商家威胁人身或住址（如“有你地址”“去你地址找你”）、邮寄冥币寿衣等，拨打 110 报警。",
             "保存好聊天记录、包裹、通话记录，交给警方；不要删除聊天。",
             "同时向平台举报（见平台那一步）。",
         ],

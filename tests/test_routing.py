@@ -693,3 +693,24 @@ def test_once_only_after_sales_is_said_for_pinduoduo_only():
     s = step(tb, "after_sales")
     assert "只能" not in s.title + "\n".join(s.actions) + warnings_text(tb)
     assert "淘宝App" in s.reach and "拼多多" not in s.reach
+
+
+def test_12315_step_carries_why_this_number_for_the_texts():
+    from buyer_helper.routing import regulator_number
+
+    plan = plan_for(seller_city="浙江省金华市")
+    case = case_from_dict({**BASE, "seller_city": "浙江省金华市"}, today=TODAY)
+    assert c12315(plan).reach_lines == regulator_number(case, TODAY).lines
+    assert any("0579" in line for line in c12315(plan).reach_lines)
+
+
+def test_harassment_without_a_threat_is_not_called_a_threat():
+    data = {**BASE, "problem": "seller_harassment", "story": "商家半夜打电话骚扰我"}
+    case = case_from_dict(data, today=TODAY)
+    plan = route(case, NOW)
+    assert not plan.threat
+    text = render_plan_text(plan, case)
+    assert "威胁" not in text.split("\n")[1]  # the 情况 line
+    # night-time contact is harassment (000 二), not a reason for 110 by itself (000 三)
+    assert "police" not in channels(plan)
+    assert "如果商家威胁" in warnings_text(plan) and "深夜" not in warnings_text(plan)
