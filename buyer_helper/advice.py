@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .case import QUALITY_PROBLEMS
+from .hours import cn_date
 from .plan import Step, Warning
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
         if left <= 2 and "after_sales_filed" not in c.tried:
             out.append(
                 Warning(
-                    f"7天退货期限 {ctx.window_end:%Y-%m-%d} 结束（还剩 {left} 天），"
+                    f"7天退货期限 {cn_date(ctx.window_end)} 结束（还剩 {left} 天），"
                     "今天就提交申请。",
                     "网络购买商品七日无理由退货暂行办法",
                 )
@@ -149,7 +150,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
     ):
         out.append(
             Warning(
-                f"你还没有在平台申请退货/售后：7天期限到 {ctx.window_end:%Y-%m-%d}，仍可以申请。",
+                f"你还没有在平台申请退货/售后：7天期限到 {cn_date(ctx.window_end)}，仍可以申请。",
                 "004 §⑴.2；网络购买商品七日无理由退货暂行办法",
             )
         )

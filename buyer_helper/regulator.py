@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .case import Case
+from .hours import cn_date
 from .plan import Deadline
 from .tz import SHANGHAI
 
@@ -35,7 +36,7 @@ def window_deadline(ctx: Ctx, no_reason: bool) -> Deadline:
         label="7天退货期限的最后一天",
         due=end_of_day(ctx.window_end),
         basis=(
-            f"{ctx.case.signed_on:%Y-%m-%d} 签收，从签收次日起算7天"
+            f"{cn_date(ctx.case.signed_on)} 签收，从签收次日起算7天"
             "（网络购买商品七日无理由退货暂行办法）"
         ),
         source=f"{law}；网络购买商品七日无理由退货暂行办法（FACTS.md §5）",
@@ -86,7 +87,7 @@ def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
             label="12315 决定是否受理",
             due=end_of_day(accept_due),
             basis=(
-                f"从{since} {filed:%Y-%m-%d} 起 {accept_n} 个工作日（跳过法定节假日，"
+                f"从{since} {cn_date(filed)} 起 {accept_n} 个工作日（跳过法定节假日，"
                 f"调休上班日照算）；{accept_label}" + (guess if fb1 else "")
             ),
             source=accept_src,
@@ -109,7 +110,7 @@ def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
         Deadline(
             label="12315 调解期限（调不成即终止调解）",
             due=end_of_day(mediate_due),
-            basis=f"从{how} {start:%Y-%m-%d} 起 {mediate_n} 个工作日；{mediate_label}"
+            basis=f"从{how} {cn_date(start)} 起 {mediate_n} 个工作日；{mediate_label}"
             + (guess if fb2 else ""),
             source=mediate_src,
             approximate=approx or fb2,
@@ -133,7 +134,7 @@ def complaint_limit(ctx: Ctx) -> Deadline:
     return Deadline(
         label=f"向12315投诉的时限（知道权益受损起{years.value}年）",
         due=end_of_day(limit_day),
-        basis=f"从 {known:%Y-%m-%d} 起算约{years.value}年，超过的不予受理；{years.label}",
+        basis=f"从 {cn_date(known)} 起算约{years.value}年，超过的不予受理；{years.label}",
         source=years.source,
         approximate=True,
     )
@@ -156,7 +157,6 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
     when either place could be chosen)."""
     from .areacode import area_code_for
     from .channels import get_company, load_data
-    from .hours import cn_date
 
     reg = load_data().regulator
     new_rules = reg.new_rules(today)

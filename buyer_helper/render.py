@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .case import TRIED, Case, load_case
+from .hours import cn_date
 from .plan import Deadline, Plan, Step
 
 
@@ -168,7 +169,7 @@ def render_plan_text(plan: Plan, case: Case) -> str:
         f"维权计划：{case.platform_name}｜{order.shop}｜{order.item}（订单号 {order.id}，"
         f"实付 {order.amount} 元）",
         f"情况：{case.problem_name}；{case.delivery_name}"
-        + (f"（{case.signed_on:%Y-%m-%d}）" if case.signed_on else "")
+        + (f"（{cn_date(case.signed_on)}）" if case.signed_on else "")
         + f"；诉求：{case.demand_name}",
         "已做过：" + ("、".join(TRIED[t] for t in case.tried) if case.tried else "还没有"),
         f"现在：{now_words(plan.now)}",

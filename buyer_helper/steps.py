@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .case import MISCONDUCT_LABELS, QUALITY_PROBLEMS
+from .hours import cn_date
 from .plan import Deadline, Step
 from .regulator import (
     complaint_limit,
@@ -105,7 +106,7 @@ def goods_step(ctx: Ctx) -> Step | None:
             channel="seller",
             title="与商家协商退货（七天无理由期限已过）",
             actions=[
-                f"七天无理由退货期限已在 {ctx.window_end:%Y-%m-%d} 结束（签收次日起算7天），"
+                f"七天无理由退货期限已在 {cn_date(ctx.window_end)} 结束（签收次日起算7天），"
                 "法律不再保证无理由退货，商家可以不同意。",
                 f"{ctx.chat}，礼貌说明情况，请商家同意退货。",
                 "如果商品页承诺了更长的退货期（例如“30天无理由”），截图保存，"

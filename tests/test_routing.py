@@ -360,7 +360,7 @@ def test_c12315_mediation_counts_from_a_logged_acceptance():
     )
     _, mediate = step(plan, "c12315").deadlines
     assert not mediate.approximate
-    assert "2026-09-03" in mediate.basis
+    assert "2026年9月3日" in mediate.basis
     # 45 working days from 9-03: skip 中秋 (9-25) and National Day (10-1..7), count the
     # make-up days 9-20 (Sun) and 10-10 (Sat); counted by hand.
     assert mediate.due.date() == dt.date(2026, 11, 11)
