@@ -89,7 +89,7 @@ def answer_at(answers: Answers, key: str) -> Any:
 
 def _select(choices: dict[str, str]) -> Callable[[Any, Answers, Context], str]:
     def parse(value: Any, answers: Answers, ctx: Context) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:  # a list in case.yaml, too
             raise BuyerHelperError("请从列表中选择一项")
         return value
 
@@ -103,7 +103,9 @@ def _checkbox(
         choices = choices_for(answers)
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or any(v not in choices for v in value):
+        if not isinstance(value, list) or any(
+            not isinstance(v, str) or v not in choices for v in value
+        ):
             raise BuyerHelperError("请从列表中勾选")
         return [k for k in choices if k in value]  # keep the list's order, no duplicates
 
@@ -547,9 +549,13 @@ def display(q: Question, answers: Answers) -> str:
     value = answer_at(answers, q.key)
     choices = choices_of(q, answers)
     if choices is not None:
+
+        def label(v: Any) -> str:
+            return choices.get(v, str(v)) if isinstance(v, str) else str(v)
+
         if isinstance(value, list):
-            return "、".join(choices.get(v, str(v)) for v in value) or NOTHING_TRIED
-        return choices.get(value, str(value))
+            return "、".join(map(label, value)) or NOTHING_TRIED
+        return label(value)
     if q.kind == "date":
         try:
             return day_words(parse_date(value))

@@ -6,6 +6,7 @@ raises EOFError, which the interview treats like Ctrl-C.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -780,3 +781,27 @@ def test_the_shop_page_details_are_checked_in_the_answers_file(sample_answers):
     sample_answers.update(seller_name="", seller_address=["浙江"])
     with pytest.raises(BuyerHelperError, match="经营地址 seller_address：应为文字"):
         case_from_dict(sample_answers, today=TODAY)
+
+
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(qs.QUESTIONS), YAML_VALUES)
+def test_any_value_in_case_yaml_is_kept_or_explained_in_chinese(q, value):
+    answers = copy.deepcopy(NOT_SIGNED)
+    iv._set(answers, q.key, value)
+    reason = qs.stale_reason(q, answers, CTX)
+    if reason is None:
+        assert qs.is_answered(q, answers, CTX) or value is None
+    else:
+        assert reason.startswith(f"case.yaml 里的 {q.key}") and reason.endswith(
+            ("请重新选择", "请重新填写")
+        )
+    qs.display(q, answers)  # the review shows it without failing
