@@ -151,13 +151,13 @@ def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None
     amount = case.order.amount
     contact = case.contact
     reach = step.reach if step and step.reach else channel.reach_for(case.platform)
-    reach_lines: list[str] = []
-    if channel.id == "c12315":
-        from .routing import regulator_number
+    reach_lines: list[str] = list(step.reach_lines) if step else []
+    if channel.id == "c12315" and not (step and step.reach):
+        # no 12315 step in the plan (a text asked for by name): work the number out here
+        from .regulator import regulator_number
 
         number = regulator_number(case, now.date())
-        reach = step.reach if step and step.reach else number.reach
-        reach_lines = number.lines
+        reach, reach_lines = number.reach, list(number.lines)
     return {
         "platform": case.platform,
         "platform_name": case.platform_name,

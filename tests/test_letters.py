@@ -688,6 +688,26 @@ def test_hand_built_plan():
     plan.misconduct = []  # the plan found no misconduct: no report
     assert [x.text_id for x in L.letters_for_plan(case, plan)] == ["c12315"]
     assert "拨打：0579-12315" in letters[1].text
+    assert "为什么打这个号码" not in letters[1].text  # the step carries no reasons: none added
+
+
+def test_12315_script_uses_the_steps_number_and_reasons():
+    """R10: the number and its reasons come from the plan's 12315 step, not worked out again;
+    without such a step (the text asked for by name) the script still explains its number."""
+    case, plan = load("sample")
+    step = next(s for s in plan.steps if s.channel == "c12315")
+    assert step.reach_lines
+    text = L.render_letter(case, plan, "c12315").text
+    assert f"拨打：{step.reach}" in text
+    for line in step.reach_lines:
+        assert f"- {line}" in text
+    own = Step(
+        "c12315", "12315", [], [], "", [], reach="0579-12315", reach_lines=["店铺页公示义乌"]
+    )
+    text = L.render_letter(case, Plan(now=NOW, steps=[own], warnings=[]), "c12315").text
+    assert "拨打：0579-12315" in text and "- 店铺页公示义乌" in text
+    text = L.render_letter(case, Plan(now=NOW, steps=[], warnings=[]), "c12315").text
+    assert f"拨打：{step.reach}" in text and "为什么打这个号码" in text
 
 
 # ------------------------------------------------------------------- commands
