@@ -228,14 +228,13 @@ def parse_amount(value: Any) -> Decimal:
         raise BuyerHelperError(f"“{value}”不是金额，请写数字，例如 89.90") from None
     if not amount.is_finite():
         raise BuyerHelperError(f"“{value}”不是金额，请写数字，例如 89.90")
-    if amount > Decimal("10000000"):
+    if amount <= 0:
+        raise BuyerHelperError("金额必须大于 0")
+    if amount > Decimal("10000000"):  # before quantize, which fails on 1e26
         raise BuyerHelperError("金额过大，请检查")
     if amount != amount.quantize(Decimal("0.01")):  # 89.999 is not silently 90.00
         raise BuyerHelperError("金额最多两位小数，请照订单上的实付金额写，例如 89.99")
-    amount = amount.quantize(Decimal("0.01"))
-    if amount <= 0:
-        raise BuyerHelperError("金额必须大于 0")
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 def clean_text(value: Any, limit: int, required: bool = True, missing: str = "缺少这一项") -> str:

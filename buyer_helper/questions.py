@@ -349,15 +349,31 @@ def later_hint(ctx: Context) -> str:
     return LATER_HINT.format(command=ctx.come_back)
 
 
+def _intro_12315(key: str, answers: Answers, ctx: Context) -> str:
+    """Said above the first 12315 question still to be asked: how many, and that each may be
+    left blank (an older case may have some of them already)."""
+    todo = [k for k in C12315_KEYS if not is_answered(BY_KEY[k], answers, ctx)]
+    if not todo or todo[0] != key:
+        return ""
+    labels = "、".join(BY_KEY[k].label for k in todo)
+    which, each = (f"下面 {len(todo)} 题", "每一题都") if len(todo) > 1 else ("这一题", "")
+    return (
+        f"{which}是向 12315 投诉时要用的：{labels}。\n{each}{later_hint(ctx)}（直接回车就是空着）。"
+    )
+
+
+def _help_12315(key: str, own: str | Callable[[Answers, Context], str] = "") -> Callable:
+    def help(answers: Answers, ctx: Context) -> str:
+        lines = [_intro_12315(key, answers, ctx), own(answers, ctx) if callable(own) else own]
+        return "\n".join(line for line in lines if line)
+
+    return help
+
+
 def _seller_name_help(answers: Answers, ctx: Context) -> str:
     # 2019 暂行办法 第九条 (二): the respondent's name and address (FACTS.md §6)
     label = load_data().regulator.old_rules_label
-    return (
-        "下面 6 题是向 12315 投诉时要用的：商家的经营者名称、经营地址、所在城市，"
-        "和你的姓名、电话、通信地址。\n"
-        f"每一题都{later_hint(ctx)}（直接回车就是空着）。\n"
-        f"投诉要写明被投诉人的名称和地址（{label}）：照抄店铺页面上公示的经营者名称和地址。"
-    )
+    return f"投诉要写明被投诉人的名称和地址（{label}）：照抄店铺页面上公示的经营者名称和地址。"
 
 
 def _seller_city_help(answers: Answers, ctx: Context) -> str:
@@ -474,7 +490,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(100, required=False),
         label="经营者名称",
-        help=_seller_name_help,
+        help=_help_12315("seller_name", _seller_name_help),
         when=reaches_12315,
     ),
     Question(
@@ -483,6 +499,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(200, required=False),
         label="经营地址",
+        help=_help_12315("seller_address", "照抄店铺页面上公示的经营者地址。"),
         when=reaches_12315,
     ),
     Question(
@@ -491,7 +508,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(50, required=False),
         label="商家所在城市",
-        help=_seller_city_help,
+        help=_help_12315("seller_city", _seller_city_help),
         when=reaches_12315,
         suggest=_city_from_address,
     ),
@@ -501,7 +518,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(50, required=False),
         label="你的姓名",
-        help=_contact_help,
+        help=_help_12315("contact.name", _contact_help),
         when=reaches_12315,
     ),
     Question(
@@ -510,6 +527,7 @@ QUESTIONS: list[Question] = [
         "text",
         _parse_phone,
         label="你的电话",
+        help=_help_12315("contact.phone"),
         when=reaches_12315,
     ),
     Question(
@@ -518,6 +536,7 @@ QUESTIONS: list[Question] = [
         "text",
         _text(200, required=False),
         label="你的地址",
+        help=_help_12315("contact.address"),
         when=reaches_12315,
     ),
 ]

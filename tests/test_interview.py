@@ -224,6 +224,7 @@ def test_the_12315_details_may_be_left_blank_and_the_buyer_is_told_how_to_add_th
     hint = f"可以先空着，要向12315投诉时再运行 {come_back} 补填"
     out = capsys.readouterr().out
     assert hint in out  # told before the first of them
+    assert "下面 6 题是向 12315 投诉时要用的" in out
     assert "店铺页面上公示的经营者名称和地址" in out
     prompts = [qs.BY_KEY[k].prompt for k in qs.C12315_KEYS]  # shown by questionary, not printed
     assert all(p.endswith("（可先空着）：") for p in prompts)
@@ -233,6 +234,25 @@ def test_the_12315_details_may_be_left_blank_and_the_buyer_is_told_how_to_add_th
     # next time: all answered, straight to the review; nothing is asked again
     _, err = run(case_dir, [CTRL_C])
     assert err.exit_code == 130 and "回来核对" in err.message
+
+
+def test_an_older_case_is_asked_only_the_new_12315_details_and_told_they_may_be_blank(
+    tmp_path, capsys
+):
+    older = {**NOT_SIGNED, "seller_city": "浙江省杭州市"}
+    older["contact"] = {"name": "李明", "phone": "13800138000", "address": "北京市海淀区"}
+    _write(tmp_path, older)
+    result, err = run(tmp_path, [typed("杭州某某贸易有限公司"), ENTER, ENTER])
+    assert err is None, err.message
+    out = capsys.readouterr().out
+    assert "下面 2 题是向 12315 投诉时要用的：经营者名称、经营地址。" in out
+    assert "可以先空着，要向12315投诉时再运行 buyer-helper start" in out
+    assert saved(tmp_path) == {**older, "seller_name": "杭州某某贸易有限公司", "seller_address": ""}
+    assert "还空着：经营地址。" in result
+    _write(tmp_path, {**older, "seller_name": ""})  # only the address is missing
+    run(tmp_path, [CTRL_C])
+    one = "这一题是向 12315 投诉时要用的：经营地址。\n        可以先空着"
+    assert one in capsys.readouterr().out
 
 
 def test_the_review_adds_a_12315_detail_left_blank(tmp_path):
@@ -745,8 +765,10 @@ def test_anything_typed_is_stored_so_that_it_counts_as_answered_or_refused_in_ch
         assert qs.is_answered(q, answers, ctx)
 
 
-@pytest.mark.parametrize("typed_amount", ["0.001", "0.004", "-5", "NaN", "Infinity"])
-def test_amounts_that_round_to_nothing_are_refused(typed_amount):
+@pytest.mark.parametrize(
+    "typed_amount", ["0.001", "0.004", "-5", "NaN", "Infinity", "-1e26", "1e26"]
+)
+def test_amounts_that_are_not_a_price_are_refused(typed_amount):
     with pytest.raises(BuyerHelperError):
         _parse("order.amount", typed_amount)
 
