@@ -166,9 +166,7 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
     lines: list[str] = []
     sources = ["FACTS.md §6", "FACTS.md §7", "003"]
     if new_rules:
-        rule = (
-            f"按{cn_date(reg.new_rules_from)}起施行的《{reg.new_rules_name}》：{reg.new_rules_note}"
-        )
+        rule = reg.new_rules_note  # "2026年4月15日起施行的新办法：…（…以现行规定为准）。"
     else:
         rule = (
             f"按2019年《{reg.old_rules_name}》第十二条：平台内商家由其实际经营地"

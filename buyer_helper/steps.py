@@ -370,7 +370,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
     company = get_company(c.platform)
     # The list of required contents is the 2019 measures' §9 (FACTS.md §6); from 2026-04-15
     # on it is labelled as such.
-    old_rule = f"（{reg.old_rules_label}）" if reg.new_rules(ctx.today) else ""
+    old_rule = f"；{reg.old_rules_label}" if reg.new_rules(ctx.today) else ""
     have_ready = [
         f"你的姓名、电话、通信地址（12315 投诉要填写{old_rule}）"
         + ("" if c.contact.complete() else "——答案文件里还没填全"),
