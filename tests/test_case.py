@@ -1,9 +1,14 @@
 """case.yaml is written so a buyer can read it, and read back exactly as written."""
 
+import datetime as dt
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import read_yaml, write_yaml
+from buyer_helper.case import case_from_dict, read_yaml, write_yaml
+from buyer_helper.errors import BuyerHelperError
+from buyer_helper.tz import SHANGHAI
 
 
 @settings(max_examples=500, deadline=None)
@@ -21,3 +26,22 @@ def test_multi_line_story_is_a_readable_block(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "story: |" in text
     assert "  商家说：“你是不是有病？”" in text.splitlines()
+
+
+def test_timeline_times_are_read_as_beijing_time(sample_answers):
+    data = dict(sample_answers)
+    data["timeline"] = [
+        {"at": "2026-11-21T09:10:00", "text": "无时区：北京时间"},
+        {"at": dt.date(2026, 11, 21), "text": "只有日期：当天零点"},
+        {"at": "2026-11-21T01:10:00+00:00", "text": "UTC：换成北京时间"},
+        {"at": dt.datetime(2026, 11, 21, 9, 10), "text": "YAML 读出的无时区时间"},
+    ]
+    case = case_from_dict(data, today=dt.date(2026, 11, 23))
+    ats = [e.at for e in case.timeline]
+    assert all(a.tzinfo is SHANGHAI for a in ats)
+    assert ats[0] == ats[2] == ats[3] == dt.datetime(2026, 11, 21, 9, 10, tzinfo=SHANGHAI)
+    assert ats[1] == dt.datetime(2026, 11, 21, 0, 0, tzinfo=SHANGHAI)
+    data["timeline"] = [{"at": "下周一", "text": "x"}]
+    with pytest.raises(BuyerHelperError) as e:
+        case_from_dict(data, today=dt.date(2026, 11, 23))
+    assert "时间线" in e.value.message
