@@ -314,7 +314,10 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     if ctx.misconduct:
         have_ready.insert(0, f"商家{misconduct_lines(ctx)}的聊天截图（要显示时间和店铺名）")
     if ctx.pdd:
-        if_fails = "平台处理不了或结果不满意：打拼多多消费者热线 021-53395288（下一步）。"
+        from .channels import get_channel
+
+        hotline = get_channel("pdd_hotline")
+        if_fails = f"平台处理不了或结果不满意：打{hotline.name}（下一步）。"
     else:
         if_fails = "平台处理不满意：向12315投诉，同时可以在黑猫投诉公开投诉（下一步）。"
     step = Step(
