@@ -124,8 +124,41 @@ def _regulator(now: dt.datetime) -> dict:
     }
 
 
-def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None) -> dict:
-    """Everything a template may say, as plain strings and lists (never None)."""
+def evidence_items(case: Case, files: list[str] | None) -> list[dict]:
+    """The evidence the texts list: each file of the case's evidence folder (`files`, names
+    relative to it, in the folder's order) with the buyer's note from evidence_notes when there
+    is one, then notes about things not in the folder. `files` None: the folder is not known,
+    only the notes are listed."""
+    notes = {clean_inline(k): clean_inline(v) for k, v in case.evidence_notes.items()}
+    notes = {k: v for k, v in notes.items() if k}
+    items: list[dict] = []
+    used: set[str] = set()
+    for name in files or []:
+        name = clean_inline(name)
+        if not name:
+            continue
+        base = name.rsplit("/", 1)[-1]
+        key = name if name in notes else base if base in notes else None
+        if key is not None:
+            used.add(key)
+        items.append({"file": name, "note": notes.get(key, "") if key else ""})
+    items += [{"file": k, "note": v} for k, v in notes.items() if k not in used]
+    return items
+
+
+def build_facts(
+    case: Case,
+    plan: Plan,
+    channel,
+    purpose: str,
+    step: Step | None,
+    evidence: list[str] | None = None,
+    bundled: bool = False,
+) -> dict:
+    """Everything a template may say, as plain strings and lists (never None).
+
+    evidence: the file names in the case's evidence folder (None when the folder is not known);
+    bundled: the text goes with the PDF evidence bundle (the list then points to it)."""
     now = to_shanghai(plan.now)
     story = clean_block(case.story)
     quotes: list[str] = []
@@ -185,11 +218,8 @@ def build_facts(case: Case, plan: Plan, channel, purpose: str, step: Step | None
         "misconduct_events": misconduct_events,
         "threat": threat,
         "tried": list(case.tried),
-        "evidence": [
-            {"file": clean_inline(k), "note": clean_inline(v)}
-            for k, v in case.evidence_notes.items()
-            if clean_inline(k)
-        ],
+        "evidence": evidence_items(case, evidence),
+        "evidence_bundled": bundled,
         "contact": {
             "name": clean_inline(contact.name),
             "phone": clean_inline(contact.phone),

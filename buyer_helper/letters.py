@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .case import MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
+from .case import EVIDENCE_DIR, MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
 from .law import is_fresh
@@ -235,8 +235,41 @@ def available_texts(case: Case, plan: Plan) -> list[str]:
     return out
 
 
-def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
-    """The text for one channel (or "misconduct"), fitted to the channel's form limits."""
+def evidence_files(folder: Path) -> list[str] | None:
+    """The files in an evidence folder as the texts list them: names relative to the folder,
+    hidden files skipped, in the same natural order as the PDF bundle (evidence.list_files).
+    None when there is no such folder."""
+    from .evidence import list_files
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    try:
+        return [p.relative_to(folder).as_posix() for p in list_files(folder)]
+    except (OSError, BuyerHelperError):
+        return None
+
+
+def case_evidence(answers: Path) -> list[str] | None:
+    """The evidence files of the case whose answers are at `answers` (a case folder or the
+    case.yaml in one): its sibling evidence/ folder; None when it has none."""
+    answers = Path(answers)
+    folder = answers if answers.is_dir() else answers.parent
+    return evidence_files(folder / EVIDENCE_DIR)
+
+
+def render_letter(
+    case: Case,
+    plan: Plan,
+    channel_id: str,
+    evidence: list[str] | None = None,
+    bundled: bool = False,
+) -> Letter:
+    """The text for one channel (or "misconduct"), fitted to the channel's form limits.
+
+    evidence: the names of the files in the case's evidence folder (relative to it, in the
+    order to list them); None when the folder is not known (only evidence_notes are listed).
+    bundled: the text is handed over with the PDF evidence bundle (the list says so)."""
     if channel_id not in TEXTS:
         raise _unknown(channel_id)
     spec = TEXTS[channel_id]
@@ -254,7 +287,7 @@ def render_letter(case: Case, plan: Plan, channel_id: str) -> Letter:
     if reason:
         raise BuyerHelperError(reason)
     step = next((s for s in plan.steps if s.channel == target), None)
-    facts = build_facts(case, plan, channel, spec.purpose, step)
+    facts = build_facts(case, plan, channel, spec.purpose, step, evidence, bundled)
     user = user_strings(facts)
     notes: list[str] = []
     warnings: list[str] = []
@@ -394,7 +427,9 @@ def text_for_step(case: Case, plan: Plan, step: Step) -> str | None:
     return tid
 
 
-def letters_for_plan(case: Case, plan: Plan) -> list[Letter]:
+def letters_for_plan(
+    case: Case, plan: Plan, evidence: list[str] | None = None, bundled: bool = False
+) -> list[Letter]:
     """One text per step that still needs one, in plan order, plus the first message to the
     seller (while nothing has been tried yet) and the misconduct report (right after the
     platform customer-service text)."""
@@ -417,7 +452,7 @@ def letters_for_plan(case: Case, plan: Plan) -> list[Letter]:
             wanted.append(MISCONDUCT_TEXT)
     if report and MISCONDUCT_TEXT not in wanted:
         wanted.insert(1 if wanted[:1] == ["seller"] else 0, MISCONDUCT_TEXT)
-    letters = [render_letter(case, plan, tid) for tid in wanted]
+    letters = [render_letter(case, plan, tid, evidence, bundled) for tid in wanted]
     for i, letter in enumerate(letters, 1):
         letter.filename = f"{i:02d}-{letter.filename}"
     return letters
@@ -449,7 +484,7 @@ def _footer(letter: Letter) -> list[str]:
 def letter_command(channel: str, answers: Path, now: str | None, output: Path | None) -> str:
     """`buyer-helper letter CHANNEL`: print one text, or write it to a file with -o."""
     case, plan = _load(answers, now)
-    letter = render_letter(case, plan, channel)
+    letter = render_letter(case, plan, channel, evidence=case_evidence(answers))
     if output is not None:
         output = Path(output)
         if output.is_dir():
@@ -470,8 +505,170 @@ def letter_command(channel: str, answers: Path, now: str | None, output: Path | 
     )
 
 
-MANIFEST = ".letters-files"
+MANIFEST = ".letters-manifest.json"  # what `letters` wrote last time: file name -> SHA-256
+LEGACY_MANIFEST = ".letters-files"  # older runs: file names only
 README = "投诉文字说明.txt"
+NEW_MARK = "（新）"
+
+
+@dataclass
+class WriteResult:
+    """What `write_letters` did, for the summary the buyer reads."""
+
+    out_dir: Path
+    written: list[tuple[str, str]] = field(default_factory=list)  # (file name, title)
+    beside: list[tuple[str, str]] = field(default_factory=list)  # (edited file kept, new file)
+    removed: list[str] = field(default_factory=list)  # stale texts nobody edited
+    kept_stale: list[str] = field(default_factory=list)  # stale texts the buyer edited: kept
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, str | None]:
+    """File name -> SHA-256 of what was written (None when an older run kept only names)."""
+    import json
+
+    found: dict[str, str | None] = {}
+    for name in (LEGACY_MANIFEST, MANIFEST):
+        try:
+            raw = (out / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("files"), dict):
+            for k, v in data["files"].items():
+                found[str(k)] = v if isinstance(v, str) else None
+        else:  # a plain list of names, one a line
+            for line in raw.splitlines():
+                if line.strip() and not line.strip().startswith(("{", "}")):
+                    found.setdefault(line.strip(), None)
+    return {k: v for k, v in found.items() if _plain_name(k)}
+
+
+def _plain_name(name: str) -> bool:
+    """A file name directly inside out/ (a manifest never points elsewhere)."""
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
+
+
+def _on_disk(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _free_to_write(path: Path, data: bytes, manifest: dict[str, str | None]) -> bool:
+    """True when writing `data` to `path` loses nothing: no file there, the same content,
+    or exactly what `letters` wrote there last time (the buyer has not changed it)."""
+    current = _on_disk(path)
+    if current is None or current == data:
+        return True
+    recorded = manifest.get(path.name)
+    return recorded is not None and recorded == _sha256(current)
+
+
+def _beside_name(name: str, n: int) -> str:
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    mark = NEW_MARK if n == 1 else f"（新{n}）"
+    return f"{stem}{mark}{dot}{ext}"
+
+
+def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
+    """Write the texts and 投诉文字说明.txt into `out_dir` without losing the buyer's edits.
+
+    A file is overwritten only when it is exactly what the last run wrote (its SHA-256 is in
+    the manifest `.letters-manifest.json`). A file the buyer changed is kept and the new text
+    goes beside it ("01-…（新）.txt"). Texts of earlier runs that the plan no longer needs are
+    deleted only when unchanged. Raises BuyerHelperError when out/ cannot be written."""
+    import json
+
+    out = Path(out_dir)
+    result = WriteResult(out_dir=out)
+    manifest = read_manifest(out)
+    record: dict[str, str] = {}
+    files = [(letter.filename, letter.title, letter.text) for letter in letters]
+    files.append((README, "每份文字的用法和提醒", _readme(letters)))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, title, text in files:
+            data = text.encode("utf-8")
+            target, n = name, 0
+            while not _free_to_write(out / target, data, manifest):
+                n += 1
+                target = _beside_name(name, n)
+            if target != name:
+                result.beside.append((name, target))
+                if manifest.get(name):
+                    record[name] = manifest[name]  # still the buyer's edited copy
+            write_text_atomic(out / target, text)
+            record[target] = _sha256(data)
+            if name != README:
+                result.written.append((target, title))
+        for stale in sorted(set(manifest) - set(record)):
+            path = out / stale
+            current = _on_disk(path)
+            if current is None:
+                continue
+            if manifest[stale] is not None and manifest[stale] == _sha256(current):
+                path.unlink(missing_ok=True)
+                result.removed.append(stale)
+            else:
+                result.kept_stale.append(stale)
+        body = {
+            "note": "上次生成的文件及其 SHA-256；内容不同的文件视为你改过，不会被覆盖",
+            "files": record,
+        }
+        write_text_atomic(out / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+        (out / LEGACY_MANIFEST).unlink(missing_ok=True)
+    except OSError as e:
+        raise BuyerHelperError(f"无法写入 {out}：{e.strerror}") from None
+    return result
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal (CJK and full-width characters take two)."""
+    import unicodedata
+
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
+def summary_lines(result: WriteResult, letters: list[Letter]) -> list[str]:
+    """What `letters` (and the demo) print after writing: the files in aligned columns, the
+    kept edits, the reminders (with the file each belongs to)."""
+    lines = [f"已生成 {len(result.written)} 份文字，保存在 {result.out_dir.resolve()}："]
+    width = max((display_width(name) for name, _ in result.written), default=0)
+    for name, title in result.written:
+        lines.append(f"  {name}{' ' * (width - display_width(name) + 4)}{title}")
+    for edited, new in result.beside:
+        lines.append(f"你改过 {edited}：没有覆盖它，新生成的文字写在 {new}，请对照后自己合并。")
+    for name in result.kept_stale:
+        lines.append(f"{name} 已不在这次的计划里，但你改过它，所以保留没有删除。")
+    warned = [letter for letter in letters if letter.warnings]
+    if warned:
+        names = {letter.filename: letter.filename for letter in letters}
+        names.update({edited: new for edited, new in result.beside})
+        lines.append("提醒：")
+        for letter in warned:
+            for w in letter.warnings:
+                lines.append(f"  [{names[letter.filename]}] {w}")
+    lines.append(f"每份文字的用法和提醒也写在 {README} 里。")
+    return lines
 
 
 def letters_command(directory: Path, now: str | None) -> str:
@@ -480,44 +677,9 @@ def letters_command(directory: Path, now: str | None) -> str:
     if not directory.is_dir():
         raise BuyerHelperError(f"找不到案子文件夹：{directory}")
     case, plan = _load(directory, now)
-    letters = letters_for_plan(case, plan)
-    out = directory / OUT_DIR
-    previous = _read_manifest(out)
-    names = [letter.filename for letter in letters]
-    try:
-        for letter in letters:
-            write_text_atomic(out / letter.filename, letter.text)
-        readme = _readme(letters)
-        write_text_atomic(out / README, readme)
-        write_text_atomic(out / MANIFEST, "\n".join(names) + "\n")
-        for stale in previous - set(names):
-            if re.fullmatch(r"\d\d-[^/\\]+\.txt", stale):
-                (out / stale).unlink(missing_ok=True)
-    except OSError as e:
-        raise BuyerHelperError(f"无法写入 {out}：{e.strerror}") from None
-    lines = [f"已生成 {len(letters)} 份文字，保存在 {out.resolve()}："]
-    for letter in letters:
-        lines.append(f"  {letter.filename}    {letter.title}")
-    warned = [letter for letter in letters if letter.warnings]
-    if warned:
-        lines.append("提醒：")
-        for letter in warned:
-            for w in letter.warnings:
-                lines.append(f"  [{letter.filename}] {w}")
-    lines.append(f"每份文字的用法和提醒也写在 {README} 里。")
-    lines.append(DISCLAIMER)
-    return "\n".join(lines)
-
-
-def _read_manifest(out: Path) -> set[str]:
-    try:
-        return {
-            line.strip()
-            for line in (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        }
-    except (OSError, UnicodeDecodeError):
-        return set()
+    letters = letters_for_plan(case, plan, evidence=case_evidence(directory))
+    result = write_letters(directory / OUT_DIR, letters)
+    return "\n".join([*summary_lines(result, letters), DISCLAIMER])
 
 
 def _readme(letters: list[Letter]) -> str:
