@@ -32,7 +32,8 @@ from .tz import to_shanghai
 
 __all__ = ["Ctx", "RegulatorNumber", "regulator_number", "route"]
 
-# The rungs of the ladder, lowest first; a `tried` state marks its rung and every lower one.
+# The rungs of the ladder, lowest first. TRIED_RUNG: the highest rung a `tried` state reaches
+# (Ctx.top_rung); which steps count as done is DONE_BY below, not "everything lower".
 RUNG_GOODS, RUNG_PLATFORM, RUNG_HOTLINE, RUNG_REGULATOR = 0, 1, 2, 3
 
 TRIED_RUNG = {
@@ -172,31 +173,26 @@ def route(case: Case, now: dt.datetime) -> Plan:
         police.done = "police_called" in case.tried
         ladder.insert(0, (-1, police))
 
-    for rung, step in ladder:
-        if step.channel == "police":
+    states = tried_states(case)
+    passed_above = False
+    for rung, step in reversed(ladder):  # top first, to know whether a higher rung was passed
+        if step.channel == "police" or rung > RUNG_REGULATOR:
             continue
-        if rung == RUNG_GOODS:
-            if step.channel == "seller":
-                direct = case.has_tried("contacted_seller", "seller_no_reply", "seller_rejected")
-            else:
-                direct = case.has_tried("after_sales_filed", "seller_rejected")
-        else:
-            direct = any(TRIED_RUNG.get(t) == rung for t in case.tried)
-        step.done = direct or ctx.passed(rung)
-        if step.done and not direct:
-            step.note = _join(
-                step.note,
-                "按你记录的进展，你已经走到后面的步骤，这一步视为已过；如果其实没做，仍可以做。",
-            )
-        elif step.done:
+        step.done = step_done(ctx, rung, step, states)
+        if step.done:
             step.note = _join(step.note, "你已经做过这一步。")
-        if rung == RUNG_GOODS and not step.done and "seller_no_reply" in case.tried:
+            if rung == RUNG_GOODS and step.channel != "seller" and not states & FILED:
+                step.note = _join(step.note, REJECTED_ONLY_NOTE)
+        elif passed_above:
+            step.note = _join(step.note, skipped_note(ctx, rung, step))
+        elif rung == RUNG_GOODS and "seller_no_reply" in states:
             step.note = _join(step.note, NO_REPLY_NOTE)
-        elif rung == RUNG_GOODS and not step.done and "contacted_seller" in case.tried:
+        elif rung == RUNG_GOODS and "contacted_seller" in states:
             step.note = _join(
                 step.note,
                 "你已经联系过商家；接下来在平台上正式提交申请，让平台的处理时限开始计算。",
             )
+        passed_above = passed_above or step.done
 
     steps = [s for _, s in ladder if not s.done] + [s for _, s in ladder if s.done]
     for step in steps:
@@ -220,6 +216,58 @@ def route(case: Case, now: dt.datetime) -> Plan:
         misconduct_detected=bool(ctx.detected),
         threat=ctx.threat,
     )
+
+
+def tried_states(case: Case) -> set[str]:
+    """What the buyer has done: `tried` plus the states logged on timeline events."""
+    return set(case.tried) | {e.tried for e in case.timeline if e.tried}
+
+
+# What each rung needs to count as done. Only what a state truly implies: asking the platform
+# to step in is done from the refund (after-sales) page, so a refund request exists
+# (004 §⑴.4; 000 一, 第三步; 淘宝 002 ⑻); a call to the hotline or a 12315 complaint says nothing
+# about the lower rungs (消费者权益保护法 第三十九条 names them as separate ways).
+DONE_BY = {
+    RUNG_GOODS: {
+        "after_sales_filed",
+        "seller_rejected",
+        "platform_intervened",
+        "platform_unsatisfied",
+    },
+    RUNG_PLATFORM: {"platform_intervened", "platform_unsatisfied"},
+    RUNG_HOTLINE: {"hotline_called"},
+    RUNG_REGULATOR: {"c12315_filed"},
+}
+# states that say a refund/after-sales request was filed on the platform
+FILED = {"after_sales_filed", "platform_intervened", "platform_unsatisfied"}
+REJECTED_ONLY_NOTE = (
+    "按你记录的“商家拒绝/驳回”，这里当作你已经在平台上提交过申请、被商家驳回；"
+    "如果商家只是在聊天里拒绝、你还没在平台上提交申请，请先提交"
+    "（拼多多的售后只能申请一次，004 §⑴.3）。"
+)
+SELLER_DONE_BY = {"contacted_seller", "seller_no_reply", "seller_rejected"}
+
+
+def step_done(ctx: Ctx, rung: int, step: Step, states: set[str]) -> bool:
+    if rung == RUNG_GOODS and step.channel == "seller":
+        return bool(states & SELLER_DONE_BY)
+    return bool(states & DONE_BY.get(rung, set()))
+
+
+def skipped_note(ctx: Ctx, rung: int, step: Step) -> str:
+    """Said on an open step below one the buyer has already done."""
+    note = (
+        f"你还没做这一步：{step.title}。先和商家协商、再找平台，然后才是投诉"
+        "（消保法第三十九条）；后面的步骤做过了，这一步仍然可以、也应该做。"
+    )
+    if rung == RUNG_GOODS and ctx.pdd and step.channel in ("after_sales", "return_7day"):
+        note += (
+            "在平台上提交的售后（退款）申请才是实际退款的途径：商家逾期不处理，系统默认同意并"
+            "自动退款（004 §⑴.4）；售后只能申请一次（004 §⑴.3），提交后不要取消。"
+        )
+    elif rung == RUNG_GOODS and step.channel == "refuse_delivery":
+        note += "在平台上提交的仅退款申请才是实际退款的途径（004 §⑴.1）。"
+    return note
 
 
 NO_REPLY_NOTE = (

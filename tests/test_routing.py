@@ -315,11 +315,136 @@ def test_hotline_called_goes_to_12315_and_heimao():
     assert open_channels(plan) == ["c12315", "c12315_online", "heimao"]
 
 
-def test_hotline_called_alone_still_reminds_of_the_open_return_window():
+def test_hotline_called_alone_keeps_the_return_and_the_platform_open_first():
     plan = plan_for(tried=["hotline_called"])
-    assert plan.next_step.channel == "c12315"
-    assert "视为已过" in step(plan, "return_7day").note
+    assert open_channels(plan) == [
+        "return_7day",
+        "official_cs",
+        "c12315",
+        "c12315_online",
+        "heimao",
+    ]
+    assert [s.channel for s in plan.steps if s.done] == ["pdd_hotline"]
+    assert "你还没做这一步" in step(plan, "return_7day").note
+    assert "只能申请一次" in step(plan, "return_7day").note
     assert "你还没有在平台申请" in warnings_text(plan)
+
+
+# U1: which `tried` states make which rung done; only what a state truly implies.
+# 平台介入 is asked for from the refund page, so a refund request exists (004 §⑴.4, 000 一).
+IMPLIED = {
+    "contacted_seller": set(),
+    "seller_no_reply": set(),
+    "after_sales_filed": {"goods"},
+    "seller_rejected": {"goods"},
+    "platform_intervened": {"goods", "platform"},
+    "platform_unsatisfied": {"goods", "platform"},
+    "hotline_called": {"hotline"},
+    "c12315_filed": {"regulator"},
+}
+RUNG_OF = {
+    "return_7day": "goods",
+    "after_sales": "goods",
+    "refuse_delivery": "goods",
+    "official_cs": "platform",
+    "taobao_cs": "platform",
+    "pdd_hotline": "hotline",
+    "c12315": "regulator",
+    "c12315_online": "regulator",
+    "heimao": "parallel",
+}
+LADDER = ["goods", "platform", "hotline", "regulator", "parallel"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tried=st.sets(st.sampled_from(sorted(IMPLIED))),
+    platform=st.sampled_from(["pdd", "taobao"]),
+    shape=st.sampled_from(["in_window", "after_window", "not_signed"]),
+)
+def test_done_steps_are_exactly_those_the_tried_states_imply(tried, platform, shape):
+    shapes = {
+        "in_window": dict(signed_on=days_ago(3)),
+        "after_window": dict(signed_on=days_ago(30)),
+        "not_signed": dict(delivery="not_signed", signed_on=None),
+    }
+    plan = plan_for(tried=sorted(tried), platform=platform, **shapes[shape])
+    implied = set().union(*(IMPLIED[t] for t in tried)) if tried else set()
+    for s in plan.steps:
+        assert s.done == (RUNG_OF[s.channel] in implied), (s.channel, tried)
+    # open steps first, in ladder order: a skipped lower step comes before higher ones
+    rungs = [LADDER.index(RUNG_OF[s.channel]) for s in plan.steps if not s.done]
+    assert rungs == sorted(rungs)
+    done_rungs = [RUNG_OF[s.channel] for s in plan.steps if s.done]
+    for s in plan.steps:
+        skipped = not s.done and any(
+            LADDER.index(r) > LADDER.index(RUNG_OF[s.channel]) for r in done_rungs
+        )
+        if RUNG_OF[s.channel] != "parallel":
+            assert ("你还没做这一步" in s.note) == skipped, (s.channel, tried, s.note)
+    text = render_plan_text(plan, case_from_dict({**BASE, "platform": platform}, today=TODAY))
+    assert "视为已过" not in text
+
+
+def test_ux_u1_repro_hotline_logged_after_seller_silence(runner, tmp_path):
+    """ux-findings U1: tried contacted_seller + seller_no_reply, then `log --tried
+    hotline_called`: 发起售后 stays open and first, nothing the buyer did not do is ticked."""
+    import yaml
+
+    from buyer_helper.cli import main
+
+    folder = tmp_path / "case1"
+    folder.mkdir()
+    data = copy.deepcopy(BASE)
+    data.update(
+        signed_on="2026-10-31",
+        tried=["contacted_seller", "seller_no_reply"],
+        order={**BASE["order"], "ordered_on": "2026-10-28"},
+    )
+    (folder / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    now = "2026-11-26T10:00:00+08:00"
+    logged = runner.invoke(
+        main,
+        [
+            "log",
+            str(folder),
+            "打了021-53395288，工单号 123",
+            "--tried",
+            "hotline_called",
+            "--now",
+            now,
+        ],
+    )
+    assert logged.exit_code == 0, logged.output
+    assert "下一步：发起售后维权" in logged.output
+    result = runner.invoke(main, ["plan", "--answers", str(folder), "--now", now])
+    assert result.exit_code == 0, result.output
+    todo, _, done = result.output.partition("已经做过的步骤")
+    assert "第1步  发起售后维权" in todo
+    assert "你还没做这一步" in todo and "只能申请一次" in todo
+    assert "第2步  申请平台介入" in todo
+    assert "✓ 打拼多多消费者热线" in done
+    assert "✓ 发起售后" not in done and "✓ 申请平台介入" not in done
+    js = json.loads(
+        runner.invoke(main, ["plan", "--answers", str(folder), "--now", now, "--json"]).output
+    )
+    assert {s["channel"]: s["done"] for s in js["steps"]} == {
+        "after_sales": False,
+        "official_cs": False,
+        "pdd_hotline": True,
+        "c12315": False,
+        "c12315_online": False,
+        "heimao": False,
+    }
+    assert js["next_step"] == "after_sales"
+
+
+def test_seller_rejected_alone_counts_as_filed_but_says_so():
+    plan = plan_for(tried=["seller_rejected"])
+    assert step(plan, "return_7day").done
+    assert "只是在聊天里拒绝" in step(plan, "return_7day").note
+    plan = plan_for(tried=["seller_rejected", "after_sales_filed"])
+    assert "只是在聊天里拒绝" not in step(plan, "return_7day").note
 
 
 def test_c12315_filed_counts_working_days_across_national_day():

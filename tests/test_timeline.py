@@ -145,7 +145,11 @@ def test_log_on_an_unfinished_case_still_records(runner, tmp_path):
 
 
 def test_log_says_the_next_opening_in_the_shared_words(runner, case_dir):
-    # a Sunday night: the platform step is always open; after the hotline, 12315's phone is shut
+    # a Sunday night: the platform step is always open; after the platform and the hotline,
+    # 12315's phone is shut
+    first = log(runner, case_dir, "平台介入没结果", "--tried", "platform_unsatisfied", "--now",
+                "2026-11-22T21:00:00+08:00")  # fmt: skip
+    assert first.exit_code == 0, first.output
     result = log(runner, case_dir, "打了热线", "--tried", "hotline_called", "--now",
                  "2026-11-22T22:00:00+08:00")  # fmt: skip
     assert result.exit_code == 0, result.output
