@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .case import QUALITY_PROBLEMS
 from .hours import cn_date
 from .plan import Step, Warning
 
@@ -37,13 +36,20 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 "除了向平台举报，还要拨打110报警，并保存好证据。"
             )
         out.append(Warning(text, "000 二、三；FACTS.md §4a"))
-    if c.problem in QUALITY_PROBLEMS:
+    reason = ctx.refund_reason  # only a signed parcel with a problem in the goods
+    if reason is not None:
+        why = (
+            "商家这样引导是为了压低自己的品质退款率"
+            if reason == "质量问题"
+            else "商家会想办法让买家修改“描述不符”这类退款理由"
+        )
         out.append(
             Warning(
-                "不要同意把退款原因从“质量问题”改成“不想要了”“七天无理由”或“协商一致”："
-                "商家这样引导是为了压低自己的品质退款率。质量问题退货的运费由商家承担"
-                "（第二十四条），无理由退货的运费一般由你承担（第二十五条）。如实填写原因。",
-                "003 售后客服须知；FACTS.md §3；消费者权益保护法 第二十四条、第二十五条",
+                f"不要同意把退款原因从“{reason}”改成“不想要了”“七天无理由”或“协商一致”："
+                f"{why}。{reason}退货的运费由商家承担（第二十四条），无理由退货的运费一般由你"
+                "承担（第二十五条）。如实填写原因。",
+                ("003 一、二" if reason == "质量问题" else "004 §⑻.4")
+                + "；消费者权益保护法 第二十四条、第二十五条",
             )
         )
     if ctx.pdd and "after_sales" in open_channels and "after_sales_filed" not in c.tried:

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .advice import warnings_for
-from .case import MISCONDUCT, Case
+from .case import MISCONDUCT, QUALITY_PROBLEMS, Case
 from .plan import Plan, Step
 from .regulator import RegulatorNumber, regulator_number
 from .steps import (
@@ -87,6 +87,17 @@ class Ctx:
         from .channels import get_company
 
         return get_company(self.case.platform).cs_channel
+
+    @property
+    def refund_reason(self) -> str | None:
+        """The reason the buyer picks on a signed parcel with a problem in the goods
+        (return_7day / after_sales): 质量问题 (004 §⑴.2), or 与描述不符, which sellers also try
+        to have changed (004 §⑻.4). None for 未收到货, 七天无理由 and misconduct-only cases."""
+        if self.path not in ("return_7day", "after_sales"):
+            return None
+        if self.case.problem not in QUALITY_PROBLEMS:
+            return None
+        return "与描述不符" if self.case.problem == "not_as_described" else "质量问题"
 
     def once_only(self, line: str) -> list[str]:
         """`line` on 拼多多, where the seeds say after-sales can be applied for once (004 §⑴.3;

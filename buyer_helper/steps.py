@@ -155,7 +155,8 @@ def goods_step(ctx: Ctx) -> Step | None:
                 ],
                 deadlines=deadlines,
             )
-        choose = "选“退货退款”，原因选“质量问题”"
+        reason = ctx.refund_reason or "质量问题"
+        choose = f"选“退货退款”，原因选“{reason}”"
         if c.demand == "refund":
             choose += "（你的诉求是“仅退款”：也可以选“仅退款”，是否同意由商家和平台决定）"
         elif c.demand in ("exchange", "repair"):
@@ -204,7 +205,7 @@ def goods_step(ctx: Ctx) -> Step | None:
             f"先{ctx.chat}，说明问题，发照片或视频。",
             f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后/维权。",
             *ctx.once_only(f"维权要求只能选一次，之后不能修改：想清楚再选（你的诉求：{demand}）。"),
-            "原因如实选“质量问题”，不要选“不想要了”。",
+            f"原因如实选“{ctx.refund_reason or '质量问题'}”，不要选“不想要了”。",
             law_line,
             "写清问题，上传照片、视频和聊天截图。",
             *ctx.once_only("提交后不要点“取消”：售后只能申请一次，取消后无法再申请。"),

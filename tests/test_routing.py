@@ -839,3 +839,30 @@ def test_harassment_without_a_threat_is_not_called_a_threat():
     # night-time contact is harassment (000 二), not a reason for 110 by itself (000 三)
     assert "police" not in channels(plan)
     assert "如果商家威胁" in warnings_text(plan) and "深夜" not in warnings_text(plan)
+
+
+@pytest.mark.parametrize(
+    "overrides, reason",
+    [
+        (dict(problem="quality", signed_on=days_ago(3)), "质量问题"),
+        (dict(problem="damaged", signed_on=days_ago(30)), "质量问题"),
+        (dict(problem="not_as_described", signed_on=days_ago(3)), "与描述不符"),
+        (dict(problem="not_as_described", signed_on=days_ago(30)), "与描述不符"),
+        (dict(problem="damaged", delivery="not_signed", signed_on=None), None),
+        (dict(problem="not_received", signed_on=days_ago(3)), None),
+        (dict(problem="no_reason_return", signed_on=days_ago(3)), None),
+    ],
+)
+def test_reason_warning_names_the_buyers_actual_reason(overrides, reason):
+    """P5: "不要同意把退款原因从…改成" only when the buyer's reason is a goods problem, in its
+    own words; never for a refused parcel (reason 未收到货)."""
+    plan = plan_for(**overrides)
+    text = warnings_text(plan)
+    if reason is None:
+        assert "不要同意把退款原因" not in text
+        return
+    assert f"不要同意把退款原因从“{reason}”改成" in text
+    goods = plan.steps[0]
+    assert f"“{reason}”" in "\n".join(goods.actions)
+    if reason != "质量问题":
+        assert "原因选“质量问题”" not in "\n".join(goods.actions)
