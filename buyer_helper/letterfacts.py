@@ -15,7 +15,7 @@ from .case import DEMANDS, MISCONDUCT, MISCONDUCT_LABELS, QUALITY_PROBLEMS, Case
 from .hours import cn_date, cn_datetime
 from .law import is_food, laws_for
 from .plan import Plan, Step
-from .storywords import MISCONDUCT_WORDS, mentions_any
+from .storywords import MISCONDUCT_WORDS, mentions_any, misconduct_in, threat_in
 from .textcheck import clean_block, clean_inline
 from .tz import to_shanghai
 
@@ -37,14 +37,15 @@ def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def extract_quotes(text: str) -> list[str]:
-    """Quoted lines ("…" “…” 「…」) in the buyer's text that the buyer attributes to the seller.
+def seller_quotes(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """Quoted lines ("…" “…” 「…」) in the buyer's text that the buyer attributes to the seller,
+    each as (quote, the clause before it, (start, end) of the quote with its marks).
 
     A quote counts when the clause before it names the seller (商家说“…”) or an abusive act
     (骂我“…”), and not the buyer speaking (我跟商家说“…”). A quote right after an accepted
     one, introduced only by a speech verb (…“加微信”，还说“…”), continues the seller's words.
     """
-    found: list[str] = []
+    found: list[tuple[str, str, tuple[int, int]]] = []
     prev_end = 0
     prev_seller = False
     for m in QUOTE_RE.finditer(text):
@@ -62,9 +63,108 @@ def extract_quotes(text: str) -> list[str]:
         named = last >= 0 or any(v in clause for v in ABUSE_VERBS)
         if not named and not (continued and len(clause) <= 12 and re.search(SPEECH, clause)):
             continue
-        found.append(quote.strip())
+        found.append((quote.strip(), clause, m.span()))
         prev_seller = True
     return found
+
+
+def extract_quotes(text: str) -> list[str]:
+    """The seller's quoted lines in the buyer's text (see `seller_quotes`)."""
+    return [q for q, _clause, _span in seller_quotes(text)]
+
+
+# The buyer chose one of these problems: every line the buyer quotes from the seller is the
+# misconduct itself (an insult need not contain any word of ours).
+DECLARED_SPEECH = ("seller_abuse", "seller_harassment")
+SENTENCE_END = "。！？!?；;\n"
+CLAUSE_MARKS = "，,、" + SENTENCE_END
+ACCOUNT_MAX = 60  # a sentence longer than this is cut to the clauses that name the misconduct
+
+
+def _names_kind(text: str, kinds: list[str], threat: bool) -> bool:
+    if set(misconduct_in(text)) & set(kinds):
+        return True
+    return threat and threat_in(text)
+
+
+def misconduct_quotes(text: str, kinds: list[str], threat: bool, declared: str = "") -> list[str]:
+    """The seller's quoted lines that show the misconduct of `kinds` (the plan's): the quote or
+    the words just before it name it (加微信“wx123”, 骂我“…”, “好评返现5元”), or the buyer chose
+    abuse/harassment as the problem (`declared`), whose every quoted seller line is evidence."""
+    out = []
+    speech = declared in DECLARED_SPEECH or bool(set(kinds) & set(DECLARED_SPEECH))
+    for quote, clause, _span in seller_quotes(text):
+        lead = clause[-12:]
+        if (
+            declared in DECLARED_SPEECH
+            or _names_kind(quote, kinds, threat)
+            or _names_kind(lead, kinds, threat)
+            or (speech and any(v in lead for v in ABUSE_VERBS))
+        ):
+            out.append(quote)
+    return out
+
+
+def _split_outside_quotes(text: str, marks: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of `text` between `marks` that are not inside quotes."""
+    pieces = []
+    depth = 0
+    start = 0
+    ascii_open = False
+    for i, ch in enumerate(text):
+        if ch in "“「":
+            depth += 1
+        elif ch in "”」" and depth:
+            depth -= 1
+        elif ch == '"':
+            ascii_open = not ascii_open
+        elif ch in marks and depth == 0 and not ascii_open:
+            pieces.append((start, i))
+            start = i + 1
+    pieces.append((start, len(text)))
+    return [(a, b) for a, b in pieces if text[a:b].strip()]
+
+
+def misconduct_accounts(text: str, kinds: list[str], threat: bool, quoted: list[str]) -> list[str]:
+    """The buyer's own account of misconduct the seller's quotes do not show: the sentence
+    (or, in a long sentence, the clauses) naming the misconduct outside any quote. These are the
+    buyer's words, never presented as the seller's. Sentences holding one of the `quoted`
+    seller lines already shown are left out."""
+    out: list[str] = []
+    unquoted = QUOTE_RE.sub(lambda m: "“" + "　" * (len(m.group(0)) - 2) + "”", text)
+    for a, b in _split_outside_quotes(text, SENTENCE_END):
+        sentence, plain = text[a:b], unquoted[a:b]
+        if not _names_kind(plain, kinds, threat):
+            continue
+        if any(q in sentence for q in quoted):
+            continue
+        quotes_inside = QUOTE_RE.search(sentence) is not None
+        if len(sentence.strip()) <= ACCOUNT_MAX and not quotes_inside:
+            out.append(sentence.strip())
+            continue
+        clauses = _split_outside_quotes(sentence, CLAUSE_MARKS)
+        picked: list[tuple[int, int]] = []
+        for i, (ca, cb) in enumerate(clauses):
+            if _names_kind(plain[ca:cb], kinds, threat):
+                picked.append((ca, cb))
+            elif i + 1 < len(clauses):
+                na, nb = clauses[i + 1]
+                if _names_kind(plain[ca:nb], kinds, threat) and not _names_kind(
+                    plain[na:nb], kinds, threat
+                ):
+                    picked.append((ca, nb))  # the words run over two clauses
+        # neighbouring clauses are kept together as the buyer wrote them
+        merged: list[list[int]] = []
+        for ca, cb in picked:
+            if merged and ca <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], cb)
+            else:
+                merged.append([ca, cb])
+        for ca, cb in merged:
+            piece = sentence[ca:cb].strip()
+            if piece and piece not in out:
+                out.append(piece)
+    return out
 
 
 def _problem_name(case: Case, threat: bool) -> str:
@@ -109,6 +209,15 @@ def _company(platform: str) -> dict:
     }
 
 
+def book_title(name: str) -> str:
+    """A law's name in title marks, its bracketed number after them:
+    "X办法（总局令第121号）" → "《X办法》（总局令第121号）"."""
+    m = re.fullmatch(r"《?([^（《》]+?)》?(（.*）)?", name.strip())
+    if not m:
+        return name
+    return f"《{m.group(1)}》{m.group(2) or ''}"
+
+
 def _regulator(now: dt.datetime) -> dict:
     """12315 time limits from channels.yaml (FACTS.md §6: 2019 measures until 2026-04-14)."""
     from .channels import load_data
@@ -118,6 +227,7 @@ def _regulator(now: dt.datetime) -> dict:
         "new_rules": reg.new_rules(now.date()),
         "new_rules_from": cn_date(reg.new_rules_from),
         "new_rules_name": reg.new_rules_name,
+        "new_rules_title": book_title(reg.new_rules_name),
         "accept_days": reg.accept.value,
         "accept_label": reg.accept.label,  # "依2019年暂行办法，以现行规定为准"
         "old_rules_label": reg.old_rules_label,
@@ -170,6 +280,15 @@ def build_facts(
     # seller misconduct and threats as the plan read them (storywords: one word list for both)
     kinds = list(plan.misconduct)
     threat = plan.threat
+    # the misconduct report quotes only the lines that show it, and gives the buyer's own
+    # account (marked as such) where the offending words are not in quotes
+    m_quotes: list[str] = []
+    for text in [story, *(clean_inline(e.text) for e in case.timeline)]:
+        for q in misconduct_quotes(text, kinds, threat, case.problem):
+            q = clean_block(q)
+            if q and q not in m_quotes:
+                m_quotes.append(q)
+    accounts = [a for a in misconduct_accounts(story, kinds, threat, m_quotes) if a]
     laws = laws_for(case, purpose)
     timeline = []
     for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)
@@ -208,6 +327,8 @@ def build_facts(
         "story": story,
         "story_first": _first_sentence(story),
         "quotes": quotes[:10],
+        "misconduct_quotes": m_quotes[:10],
+        "misconduct_accounts": accounts[:5],
         "timeline": timeline,
         "misconduct": misconduct_labels(kinds, threat),
         "misconduct_ids": kinds,
@@ -226,6 +347,9 @@ def build_facts(
             "address": clean_inline(contact.address),
         },
         "seller_city": clean_inline(case.seller_city),
+        # the shop page's 经营者名称 / 经营地址 (optional; the 12315 texts ask for them when blank)
+        "seller_name": clean_inline(case.seller_name),
+        "seller_address": clean_inline(case.seller_address),
         "company": _company(case.platform),
         "regulator": _regulator(now),
         "laws": laws,
@@ -250,8 +374,10 @@ def user_strings(facts: dict) -> list[str]:
         facts["item"],
         facts["order_id"],
         facts["seller_city"],
+        facts["seller_name"],
+        facts["seller_address"],
     ]
-    out += facts["quotes"]
+    out += facts["quotes"] + facts["misconduct_quotes"] + facts["misconduct_accounts"]
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
     out += list(facts["contact"].values())

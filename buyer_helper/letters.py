@@ -10,6 +10,7 @@ timeline entries) are never changed beyond removing control characters and surpl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,10 +19,12 @@ from pathlib import Path
 from .case import EVIDENCE_DIR, MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
+from .hours import cn_date
 from .law import is_fresh
 from .letterfacts import build_facts, user_strings
 from .plan import DISCLAIMER, Plan, Step
 from .textcheck import finish_text
+from .tz import to_shanghai
 
 # ------------------------------------------------------------------ the texts
 
@@ -209,17 +212,49 @@ def unfit_reason(case: Case, plan: Plan, text_id: str) -> str:
         )
     if text_id == "seller" and case.problem in ("seller_abuse", "seller_harassment"):
         return (
-            "商家辱骂、骚扰或威胁你时，本工具不写给商家的消息；不要和商家对骂（FACTS.md §4）。"
-            "请把聊天截图发给平台官方客服，用举报文字（misconduct）。"
+            "商家辱骂、骚扰或威胁你时，本工具不写给商家的消息；不要和商家对骂。"
+            "请把聊天截图发给平台官方客服，用举报文字（buyer-helper letter misconduct）。"
         )
     if text_id == "refuse_delivery" and case.delivery != "not_signed":
         return f"这个案子的包裹{case.delivery_name}，“未签收拒签”只适用于还没签收的包裹。"
     if text_id in ("return_7day", "after_sales"):
         if case.delivery == "not_signed":
-            return "包裹还没签收：请用未签收拒签（refuse_delivery），不用售后申请说明。"
+            return (
+                "包裹还没签收：请用未签收拒签的说明（buyer-helper letter refuse_delivery），"
+                "不用售后申请说明。"
+            )
         if case.is_misconduct:
-            return "这个案子是商家的不当行为，不是商品问题：请用举报文字（misconduct）。"
+            return (
+                "这个案子是商家的不当行为，不是商品问题："
+                "请用举报文字（buyer-helper letter misconduct）。"
+            )
+        window_end = seven_day_end(case)
+        today = to_shanghai(plan.now).date()
+        if window_end is not None and today > window_end:
+            ended = (
+                f"签收日是{cn_date(case.signed_on)}，7天退货期（从签收次日算起）"
+                f"到{cn_date(window_end)}已经结束，今天是{cn_date(today)}"
+            )
+            if case.problem == "no_reason_return":
+                return (
+                    f"{ended}：七天无理由退货只能在签收后7天内申请（消保法第二十五条），"
+                    "这时已不能再按七天无理由写申请。"
+                )
+            if text_id == "return_7day":
+                return (
+                    f"{ended}，不能再申请7天退货。质量问题可以走售后维权："
+                    "buyer-helper letter after_sales（过了7天，质量问题仍可要求修理、更换，"
+                    "符合解除合同条件的可以退货，消保法第二十四条）。"
+                )
     return ""
+
+
+def seven_day_end(case: Case):
+    """The last day of the 7-day return window (counted from the day after signing, 004 §⑴.2),
+    or None when the parcel has not been signed."""
+    if case.delivery == "not_signed" or case.signed_on is None:
+        return None
+    return case.signed_on + dt.timedelta(days=7)
 
 
 def available_texts(case: Case, plan: Plan) -> list[str]:
@@ -369,38 +404,49 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
     out: list[str] = []
     if text_id in ("return_7day", "after_sales", "seller") and facts["quality"]:
         out.append("商家要求把退款原因改成“不想要”“七天无理由”或“协商一致”时，不要改（003 二）。")
-    if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (FACTS.md §1)
+    if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (004 §⑴.3)
         out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")
     if text_id == "refuse_delivery":
         out.append("这段说明按“已经拒签”写的：请在快递员把包裹退回之后再提交（004 §⑴.1）。")
         if is_fresh(case.order.item):
             out.append(
                 "生鲜、冷冻商品拒收前先在门口拍下包裹和问题，并写明拒收原因，"
-                "以免被判“报废无法退款”（FACTS.md §4a）。"
+                "以免被判“报废无法退款”。"
             )
     if text_id == MISCONDUCT_TEXT:
-        if not facts["quotes"]:
+        if not facts["misconduct_quotes"] and facts["quotes"]:
+            out.append(
+                "经过里用引号标出的商家原话看不出这种违规，举报里没有引用它们，写的是“见聊天截图”。"
+                "如果商家说过违规的话，把原话用“”引起来写进经过，举报会更清楚。"
+            )
+        elif not facts["misconduct_quotes"]:
             out.append(
                 "经过里没有找到用引号标出的商家原话，举报里写的是“见聊天截图”。"
                 "把商家原话用“”引起来写进经过，举报会更清楚。"
             )
+        if facts["misconduct_accounts"]:
+            out.append("举报里“据我的记录”一段是你自己写的经过，已注明不是商家原话；发送前请核对。")
         if case.problem not in MISCONDUCT:
             out.append(
                 f"这份举报是因为经过里提到了“{'、'.join(facts['misconduct'])}”而生成的；"
                 "如果与实际不符，请不要发送。"
             )
-        out.append("不要和商家对骂，只在平台聊天里沟通，保留完整聊天记录（FACTS.md §4）。")
+        out.append("不要和商家对骂，只在平台聊天里沟通，保留完整聊天记录和截图（001 第三部分 2）。")
     if facts["threat"] and (text_id == MISCONDUCT_TEXT or text_id in PLATFORM_CS):
         out.append(
             "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）时，请同时报警（110），"
-            "并保留证据（000 三；FACTS.md §4a）。"
+            "并保留证据（000 三）。"
         )
     if text_id == "heimao":
-        out.append(
-            "黑猫投诉是公开投诉平台（FACTS.md §2）：不要在标题和描述里写手机号、住址等个人信息。"
-        )
+        out.append("黑猫投诉是公开投诉平台（003）：不要在标题和描述里写手机号、住址等个人信息。")
     if text_id == "c12315":
         out.append("12315 的接听时间各地不同，以当地公布为准；可先用 buyer-helper hours 查看。")
+    if TEXTS[text_id].template.startswith("phone_"):
+        number = facts["reach"] if text_id != "c12315" else "12315"
+        out.append(
+            "打完电话，把工号、工单号记进案子的时间线："
+            f'buyer-helper log 案子文件夹 "打了{number}，工号……，工单号……"'
+        )
     return out
 
 

@@ -90,11 +90,13 @@ def _user_spans(text: str, user: list[str]) -> tuple[list[bool], list[bool]]:
 
 
 def finish_text(text: str, user: list[str]) -> str:
-    """Normalise blank lines, remove doubled punctuation the template made, and refuse any
-    template leftover (None, {{ }}, empty brackets). The buyer's own strings stay as they are.
+    """Normalise blank lines, nest the template's quotes and brackets (`fix_nesting`), remove
+    doubled punctuation the template made, and refuse any template leftover (None, {{ }},
+    empty brackets), wrong nesting or internal reference (`check_nesting`,
+    `check_buyer_words`). The buyer's own strings stay as they are.
 
     Raises RuntimeError (a bug in a template, not the buyer's doing) on a leftover."""
-    text = clean_block(text)
+    text = fix_nesting(clean_block(text), user)
     covered, inner = _user_spans(text, user)
     kept: list[int] = []  # indices into text
     for i, ch in enumerate(text):
@@ -112,6 +114,8 @@ def finish_text(text: str, user: list[str]) -> str:
                     continue
         kept.append(i)
     text = "".join(text[i] for i in kept)
+    check_nesting(text, user)
+    check_buyer_words(text, user)
     covered, _ = _user_spans(text, user)
     for bad in FORBIDDEN:
         start = text.find(bad)
@@ -120,3 +124,90 @@ def finish_text(text: str, user: list[str]) -> str:
                 raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
             start = text.find(bad, start + 1)
     return clean_block(text) + "\n"
+
+
+# ------------------------------------------------ nesting and internal references
+
+QUOTES = {"“": "”", "‘": "’"}
+# Words for the team, not for a buyer or an officer: the facts file and the area-code library.
+INTERNAL_WORDS = ("FACTS.md", "phonenumbers")
+
+
+def fix_nesting(text: str, user: list[str]) -> str:
+    """The template's quote marks and brackets as Chinese typesetting nests them: a quote inside
+    a quote gets ‘…’ (“说：‘…’”), a bracket inside a bracket becomes a comma clause
+    (（A（B）） → （A，B））. Only marks the template wrote are changed; the buyer's own words
+    (any occurrence of a string in `user`) are left exactly as they are. Each line on its own."""
+    covered, _ = _user_spans(text, user)
+    out: list[str] = []
+    quote_depth = 0
+    brackets: list[bool] = []  # per open template bracket: True when it was turned into "，"
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            quote_depth = 0
+            brackets.clear()
+        elif covered[i]:
+            pass
+        elif ch in "“‘":
+            quote_depth += 1
+            ch = "“" if quote_depth % 2 else "‘"
+        elif ch in "”’" and quote_depth:
+            ch = "”" if quote_depth % 2 else "’"
+            quote_depth -= 1
+        elif ch == "（":
+            inner = bool(brackets)
+            brackets.append(inner)
+            if inner:
+                ch = "，"
+        elif ch == "）" and brackets and brackets.pop():
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            ch = "" if nxt == "）" and not covered[i + 1] else "，"
+        out.append(ch)
+    return "".join(out)
+
+
+def nesting_problems(text: str, user: list[str]) -> list[str]:
+    """Where the template's own marks nest wrongly: a quote of the same kind directly inside a
+    quote (“…“…”…”), a bracket inside a bracket （…（…）…）. The buyer's words are not judged."""
+    covered, _ = _user_spans(text, user)
+    problems: list[str] = []
+    stack: list[str] = []
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack.clear()
+            depth = 0
+        elif covered[i]:
+            continue
+        elif ch in QUOTES:
+            if stack and stack[-1] == ch:
+                problems.append(f"nested {ch} at {i}")
+            stack.append(ch)
+        elif ch in QUOTES.values() and stack:
+            stack.pop()
+        elif ch == "（":
+            if depth:
+                problems.append(f"doubled bracket at {i}")
+            depth += 1
+        elif ch == "）" and depth:
+            depth -= 1
+    return problems
+
+
+def check_nesting(text: str, user: list[str]) -> None:
+    """Raise RuntimeError (a template bug) when `nesting_problems` finds any."""
+    problems = nesting_problems(text, user)
+    if problems:
+        raise RuntimeError(f"generated text nests marks: {problems[:3]}: {text[:200]!r}")
+
+
+def check_buyer_words(text: str, user: list[str] = ()) -> None:
+    """Raise RuntimeError when text a buyer or an officer reads names the team's internal
+    references (the facts file, the area-code library) outside the buyer's own words."""
+    covered, _ = _user_spans(text, list(user))
+    for word in INTERNAL_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            if not any(covered[start : start + len(word)]):
+                raise RuntimeError(f"generated text names {word!r}: {text[:200]!r}")
+            start = text.find(word, start + 1)

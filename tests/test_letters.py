@@ -310,8 +310,9 @@ def test_12315_texts_have_every_required_item():
             assert (value or f"（请填写：{label}）") in text, where
         # (二) respondents: the merchant as shown on the platform and the platform operator
         assert case.order.shop in text
-        assert "（请填写：店铺页面公示的经营者名称）" in text
-        assert "（请填写：店铺页面公示的经营地址）" in text
+        # the shop page's 经营者名称 / 经营地址: the case's (seller_name/seller_address), or a gap
+        assert (case.seller_name or "（请填写：店铺页面公示的经营者名称）") in text, where
+        assert (case.seller_address or "（请填写：店铺页面公示的经营地址）") in text, where
         company = {"pdd": "上海寻梦信息技术有限公司", "taobao": "浙江淘宝网络有限公司"}
         assert company[case.platform] in text, where
         if case.platform == "pdd":
@@ -583,8 +584,11 @@ def test_misconduct_report_without_quotes_points_to_screenshots():
     )
     letter = L.render_letter(case, plan, "misconduct")
     assert "见聊天记录截图" in letter.text
-    assert "商家原话" not in letter.text
+    assert "商家原话（" not in letter.text
     assert not re.search(r"^\d+\. “", letter.text, flags=re.M)
+    # the buyer's own sentence naming the misconduct, marked as the buyer's account
+    assert "据我的记录（这是我自己的叙述，不是商家原话" in letter.text
+    assert "- 商家在聊天里骂我，还连续几天半夜打电话骚扰\n" in letter.text
     assert any("没有找到用引号标出的商家原话" in w for w in letter.warnings)
 
 
