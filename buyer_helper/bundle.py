@@ -15,6 +15,7 @@ evidence files could not be previewed (they are listed in the index with the rea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class BundleResult:
     warnings: list[str]
     channel: str | None  # the text id of the attached complaint text (letters.TEXTS key)
     size: int = 0
+    title: str = ""  # the attached text's title ("请平台官方客服介入的消息")
 
     @property
     def unpreviewable(self) -> list[EvidenceFile]:
@@ -46,6 +48,51 @@ class BundleResult:
     @property
     def exit_code(self) -> int:
         return EXIT_UNPREVIEWABLE if self.unpreviewable else EXIT_OK
+
+
+# ------------------------------------------------------------- plain words
+
+# The plan's and the texts' wording is written for the buyer at a terminal. The PDF goes to a
+# platform agent or a 12315 officer: no command lines, no internal file names (FACTS.md is our
+# notes; the seeds and laws it cites are named beside it), no library names.
+_FACTS_REF = re.compile(r"[；;、，,]?\s*FACTS\.md(?:\s*§\s*[0-9A-Za-z]+(?:\.[0-9]+)*)?")
+_CLAUSE = re.compile(r'(?:“[^”]*”|"[^"]*"|[^，；。！？“"])+[，；。！？]?')
+_END = "。！？"
+
+
+def plain(text: str) -> str:
+    """`text` without "FACTS.md §…" references, "phonenumbers" or buyer-helper command hints
+    (a clause that tells the buyer to run a command is left out; "可用 buyer-helper bundle …"
+    becomes 即本证据包). Other words are kept as they are."""
+    if "FACTS.md" in text:
+        text = _FACTS_REF.sub("", text)
+        text = re.sub(r"（[；;、，,\s]+", "（", text)
+        text = re.sub(r"[；;、，,\s]+）", "）", text)
+        text = re.sub(r"^[；;、，,\s]+", "", text.replace("（）", ""))
+    text = re.sub(r"phonenumbers(?: ?地理数据)?", "号码区号数据", text)
+    if "buyer-helper" not in text:
+        return text
+    text = re.sub(r"（[^（）]*buyer-helper bundle[^（）]*）", "（即本证据包）", text)
+    text = re.sub(r"（[^（）]*buyer-helper[^（）]*）", "", text)
+    kept: list[str] = []
+    for clause in _CLAUSE.findall(text):
+        if "buyer-helper" not in clause:
+            kept.append(clause)
+            continue
+        end = clause[-1] if clause[-1] in _END else ""
+        if kept and kept[-1][-1] in "，；：":  # the sentence ends where the hint was
+            kept[-1] = kept[-1][:-1] + end
+    return "".join(kept).strip()
+
+
+def _plain_list(items) -> list[str]:
+    return [t for t in (plain(str(x)) for x in items) if t]
+
+
+def _cite(source: str) -> str:
+    """ "（source）" in plain words, or "" when nothing is left of it."""
+    source = plain(source)
+    return f"（{source}）" if source else ""
 
 
 # ------------------------------------------------------------------- content
@@ -73,6 +120,10 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
     rows += [("问题", case.problem_name), ("诉求", case.demand_name)]
     if case.tried:
         rows.append(("已做过的事", "、".join(TRIED[t] for t in case.tried)))
+    if case.seller_name:
+        rows.append(("经营者名称", case.seller_name))
+    if case.seller_address:
+        rows.append(("经营地址", case.seller_address))
     if case.seller_city:
         rows.append(("商家所在地", case.seller_city))
     c = case.contact
@@ -146,6 +197,11 @@ def _channel_name(cid: str, channels: dict) -> str:
     return ch.name if ch else cid
 
 
+# The texts say their evidence list goes with the bundle; inside the bundle, say where it is.
+BUNDLED_WORDS = "以上证据见随附的证据包（PDF）"
+HERE_WORDS = "以上证据见本证据包第四部分（证据清单）和第五部分（证据附件）"
+
+
 def _complaint(d, letter, channels: dict) -> None:
     from .pdf import Break, mm
 
@@ -155,13 +211,18 @@ def _complaint(d, letter, channels: dict) -> None:
         d.para("计划中没有还需要提交文字的步骤，这里没有附投诉文字。", user=False)
         return
     d.sub(letter.title, user=True)
-    d.para(f"用于：{_channel_name(letter.channel, channels)}（{letter.text_id}）", "small")
+    d.para(f"用于：{_channel_name(letter.channel, channels)}", "small")
     d.add(Break("space", 2 * mm))
+    blank = False
     for line in letter.text.rstrip().split("\n"):
+        if "buyer-helper" in line:  # a hint to the buyer (how to log the call): not for the PDF
+            continue
+        line = plain(line).replace(BUNDLED_WORDS, HERE_WORDS) if line.strip() else ""
         if line.strip():
             d.para(line, "letter")
-        else:
+        elif not blank:
             d.add(Break("space", 2.5 * mm))
+        blank = not line.strip()
 
 
 def _always_open(state) -> bool:
@@ -180,7 +241,7 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
         tag = "（已做过）" if step.done else ("（下一步）" if step is nxt else "")
         block: list[object] = [
             Break("cond", 45 * mm),
-            d.text(f"第 {i} 步{tag}：{step.title}", "h2"),
+            d.text(f"第 {i} 步{tag}：{plain(step.title)}", "h2"),
         ]
         ch = channels.get(step.channel)
         rows = [["渠道", _channel_name(step.channel, channels)]]
@@ -202,21 +263,25 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
         for dl in step.deadlines:
             approx = "（约）" if dl.approximate else ""
             rows.append(
-                ["期限", f"{dl.label}：{cn_datetime(dl.due)}{approx}。{dl.basis}（{dl.source}）"]
+                [
+                    "期限",
+                    f"{dl.label}：{cn_datetime(dl.due)}{approx}。{plain(dl.basis)}{_cite(dl.source)}",
+                ]
             )
-        if step.actions:
-            rows.append(["要做的事", "\n".join(f"{k}. {a}" for k, a in enumerate(step.actions, 1))])
-        if step.have_ready:
-            rows.append(["准备好", "；".join(step.have_ready)])
-        if step.if_fails:
-            rows.append(["如果不行", step.if_fails])
-        if step.note:
-            rows.append(["备注", step.note])
-        if step.sources:
-            rows.append(["依据", "；".join(step.sources)])
+        actions = _plain_list(step.actions)
+        if actions:
+            rows.append(["要做的事", "\n".join(f"{k}. {a}" for k, a in enumerate(actions, 1))])
+        if _plain_list(step.have_ready):
+            rows.append(["准备好", "；".join(_plain_list(step.have_ready))])
+        if plain(step.if_fails):
+            rows.append(["如果不行", plain(step.if_fails)])
+        if plain(step.note):
+            rows.append(["备注", plain(step.note)])
+        if _plain_list(step.sources):
+            rows.append(["依据", "；".join(_plain_list(step.sources))])
         block.append(
             Table(
-                [[d.fixed(k, "label"), d.text(v, "cell")] for k, v in rows],
+                [[d.fixed(k, "label"), d.text(plain(v), "cell")] for k, v in rows],
                 [24 * mm, FRAME_W - 24 * mm],
                 header=False,
             )
@@ -226,9 +291,9 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
     if plan.warnings:
         d.sub("注意")
         for w in plan.warnings:
-            d.para(f"• {w.text}（{w.source}）")
+            d.para(f"• {plain(w.text)}{_cite(w.source)}")
     for note in plan.calendar_notes:
-        d.para(note, "small")
+        d.para(plain(note), "small")
     _channel_table(d, plan, channels, extra)
 
 
@@ -257,7 +322,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
         rows.append(
             [
                 d.text(ch.name, "cell"),
-                d.text(reach.get(cid) or ch.reach, "cell"),
+                d.text(plain(reach.get(cid) or ch.reach), "cell"),
                 d.text(state.today_hours, "cell"),
                 d.text(status, "cell"),
                 d.text(when, "cell"),
@@ -265,7 +330,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
         )
         if state.notes:
             r = len(rows)
-            note = d.text("说明：" + "".join(state.notes), "note")
+            note = d.text("说明：" + plain("".join(state.notes)), "note")
             rows.append([note] + [d.text("", "note")] * 4)
             style += [
                 ("SPAN", (0, r), (-1, r)),
@@ -370,20 +435,44 @@ def _attachments(d, files: list[EvidenceFile]) -> None:
 # ---------------------------------------------------------------------- build
 
 
-def pick_letter(case: Case, plan: Plan, channel: str | None):
-    """The complaint text for the bundle: for `channel` (a text id) when given, else the text
-    `letters` writes for the first step not done yet that has one (`letters.text_for_step`),
-    or None. Errors are the buyer's (an unknown or unfitting id) or ours: never swallowed."""
-    from .letters import render_letter, text_for_step
+# A phone step's written counterpart for the PDF (a phone script is read aloud, not handed over).
+WRITTEN_FOR_PHONE = {"c12315": "c12315_online"}
+
+
+def pick_letter(
+    case: Case,
+    plan: Plan,
+    channel: str | None,
+    channels: dict | None = None,
+    evidence: list[str] | None = None,
+):
+    """The complaint text for the bundle: for `channel` (a text id) when given, else the written
+    text `letters` writes for the first step not done yet that has one
+    (`letters.text_for_step`). A phone step's script is skipped — the PDF is read, not said —
+    except that a 12315 phone step stands for the 全国12315平台 complaint. None when no step
+    has a written text. `evidence`: the file names in the evidence folder, listed in the text
+    as going with the bundle. Errors are the buyer's (an unknown or unfitting id) or ours:
+    never swallowed."""
+    from .letters import TEXTS, render_letter, text_for_step, unfit_reason
 
     if channel is not None:
-        return render_letter(case, plan, channel)
+        return render_letter(case, plan, channel, evidence, bundled=True)
+    if channels is None:
+        from .channels import load_channels
+
+        channels = load_channels()
     for step in plan.steps:
         if step.done:
             continue
         text_id = text_for_step(case, plan, step)
-        if text_id is not None:
-            return render_letter(case, plan, text_id)
+        if text_id is None:
+            continue
+        ch = channels.get(text_id)
+        if ch is not None and ch.kind == "phone":
+            text_id = WRITTEN_FOR_PHONE.get(text_id)
+            if text_id is None or text_id not in TEXTS or unfit_reason(case, plan, text_id):
+                continue
+        return render_letter(case, plan, text_id, evidence, bundled=True)
     return None
 
 
@@ -400,10 +489,13 @@ def build_bundle(
     A file that cannot be read is listed in the index with the reason; only a failed write of
     `out_path` is reported as a write error."""
     from .channels import load_channels
+    from .letters import evidence_files
     from .pdf import Doc, render
 
     channels = load_channels()
-    letter = pick_letter(case, plan, channel)  # before the slow part: fail fast
+    names = evidence_files(evidence_dir) if evidence_dir is not None else None
+    # before the slow part: fail fast
+    letter = pick_letter(case, plan, channel, channels, evidence=names)
     out_path = Path(out_path)
     files = (
         scan_evidence(evidence_dir, case.evidence_notes, progress=progress)
@@ -436,6 +528,7 @@ def build_bundle(
         warnings=d.glyphs.warnings() + notes,
         channel=letter.text_id if letter else None,
         size=len(data),
+        title=letter.title if letter else "",
     )
 
 
@@ -490,7 +583,7 @@ def summary_lines(result: BundleResult) -> list[str]:
     lines = [
         f"证据包已生成：{result.path}",
         f"  共 {result.pages} 页，{human_size(result.size)}；证据文件 {len(result.files)} 个"
-        + (f"；附投诉文字：{result.channel}" if result.channel else ""),
+        + (f"；附投诉文字：{result.title}（{result.channel}）" if result.channel else ""),
     ]
     lines += [f"  提示：{w}" for w in result.warnings]
     bad = result.unpreviewable

@@ -30,34 +30,14 @@ def _check_folder(directory: Path) -> None:
         )
 
 
-def _write_letters(out: Path, letters) -> list[str]:
-    """The texts into out/ (the demo folder is the demo's own: older numbered texts go)."""
-    from .letters import MANIFEST, README, _readme
-
-    for old in out.glob("[0-9][0-9]-*.txt"):
-        if old.name != PLAN_FILE:
-            old.unlink()
-    for letter in letters:
-        write_text_atomic(out / letter.filename, letter.text)
-    write_text_atomic(out / README, _readme(letters))
-    write_text_atomic(out / MANIFEST, "".join(f"{letter.filename}\n" for letter in letters))
-    lines = [f"已生成 {len(letters)} 份文字，保存在 {out.resolve()}："]
-    lines += [f"  {letter.filename}    {letter.title}" for letter in letters]
-    warned = [(letter.filename, w) for letter in letters for w in letter.warnings]
-    if warned:
-        lines.append("提醒：")
-        lines += [f"  [{name}] {w}" for name, w in warned]
-    lines.append(f"每份文字的用法和提醒也写在 {README} 里。")
-    return lines
-
-
 def demo_command(directory: Path, now: str | None) -> str:
     from .bundle import build_bundle, summary_lines
     from .hours import cn_date, parse_now
-    from .letters import letters_for_plan
+    from .letters import letters_for_plan, write_letters
+    from .letters import summary_lines as letter_summary
     from .render import render_plan_text
     from .routing import route
-    from .samples import make_sample_evidence
+    from .samples import make_sample_evidence, sample_evidence_names
 
     directory = Path(directory)
     _check_folder(directory)
@@ -66,7 +46,7 @@ def demo_command(directory: Path, now: str | None) -> str:
     answers = sample_answers(moment.date())
     case = case_from_dict(answers, today=moment.date())
     plan = route(case, moment)
-    letters = letters_for_plan(case, plan)
+    letters = letters_for_plan(case, plan, evidence=sample_evidence_names(answers))
     plan_text = render_plan_text(plan, case)
 
     out = directory / OUT_DIR
@@ -77,9 +57,9 @@ def demo_command(directory: Path, now: str | None) -> str:
         write_yaml(directory / CASE_FILE, answers)
         make_sample_evidence(directory / EVIDENCE_DIR, answers)
         write_text_atomic(out / PLAN_FILE, plan_text + "\n")
-        letter_lines = _write_letters(out, letters)
     except OSError as e:
         raise BuyerHelperError(f"无法写入示例文件夹 {directory}：{e.strerror or e}") from None
+    letter_lines = letter_summary(write_letters(out, letters), letters)
     result = build_bundle(case, plan, directory / EVIDENCE_DIR, pdf_path)
     if result.exit_code != 0:  # the sample's own files always preview: this is our bug
         bad = "、".join(f"{f.name}（{f.reason}）" for f in result.unpreviewable)

@@ -88,7 +88,7 @@ class EvidenceFile:
         return f"{cn_datetime(self.date, weekday=False)}（{self.date_source}）"
 
 
-def _natural_key(name: str) -> list:
+def natural_key(name: str) -> list:
     return [
         (0, int(t), t) if t.isdigit() else (1, 0, t.casefold()) for t in re.split(r"(\d+)", name)
     ]
@@ -111,7 +111,7 @@ def list_files(folder: Path) -> list[Path]:
             with contextlib.suppress(OSError):  # unreadable entry: not a file we can list
                 if p.is_file():
                     found.append(p)
-    return sorted(found, key=lambda p: _natural_key(p.relative_to(folder).as_posix()))
+    return sorted(found, key=lambda p: natural_key(p.relative_to(folder).as_posix()))
 
 
 def sha256_file(path: Path) -> str:

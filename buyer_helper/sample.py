@@ -32,6 +32,9 @@ SAMPLE_ANSWERS = {
         "商家客服回复：“你是不是有病？爱买不买，穷就别买”，并驳回了我的退货退款申请。"
     ),
     "contact": {"name": "李明", "phone": "13800138000", "address": "北京市海淀区中关村大街1号"},
+    # the shop page's 经营者名称/经营地址: invented for this fictional shop ("示例" in both)
+    "seller_name": "义乌示例优品家居有限公司",
+    "seller_address": "浙江省金华市义乌市示例大道1号",
     "seller_city": "浙江省金华市义乌市",
     "timeline": [
         {"at": "2026-11-16T20:15:00+08:00", "text": "下单，实付 89.90 元"},

@@ -109,6 +109,15 @@ def _moment(value) -> dt.datetime | dt.date:
     return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+def sample_evidence_names(answers: dict | None = None) -> list[str]:
+    """The names of the files `make_sample_evidence` writes, in the order the evidence folder
+    lists them (for the texts' evidence lists, decided before anything is written)."""
+    from .evidence import natural_key
+
+    ev = SampleEvidence.from_answers(answers or SAMPLE_ANSWERS)
+    return sorted((ev.screenshot, ev.photo, ev.chatlog), key=natural_key)
+
+
 def make_sample_evidence(folder: Path, answers: dict | None = None) -> list[Path]:
     """Write the sample's three evidence files into `folder` (created if needed); return them.
 

@@ -25,6 +25,7 @@ from buyer_helper.samples import make_sample_evidence
 
 NOW = SAMPLE_NOW
 ORDER_ID = SAMPLE_ANSWERS["order"]["id"]
+SAMPLE_NAMES = sorted(SAMPLE_ANSWERS["evidence_notes"])  # the generated files, in folder order
 
 
 # ------------------------------------------------------------------ helpers
@@ -143,11 +144,12 @@ def test_sample_bundle_holds_order_complaint_and_every_file(sample_bundle):
         assert name in text
     for note in SAMPLE_ANSWERS["evidence_notes"].values():
         assert squash(note) in text
-    # the complaint for the plan's next step, word for word (line breaks aside)
+    # the complaint for the plan's next step (a written one), word for word (line breaks aside)
     now = parse_now(NOW)
     case = load_case(sample_bundle["dir"], today=now.date())
     plan = route(case, now)
-    letter = render_letter(case, plan, plan.next_step.channel)
+    assert plan.next_step.channel == "official_cs"
+    letter = render_letter(case, plan, "official_cs", SAMPLE_NAMES, bundled=True)
     sentences = [s for s in letter.text.split("\n") if len(s.strip()) > 12]
     assert sentences
     for sentence in sentences:
@@ -557,29 +559,116 @@ def test_unreadable_chat_log_is_a_listed_file_not_a_write_error(tmp_path, monkey
     assert "无法读取文件" in squash(pdf_text(pdf))
 
 
-@pytest.mark.parametrize("name", ["sample", "misconduct"])
-def test_pdf_complaint_is_the_text_letters_writes_first(tmp_path, name):
-    """The PDF attaches, word for word, the text `letters` numbers 01 (for a misconduct case:
-    the misconduct report, not a generic customer-service message)."""
+def _complaint_section(path: Path) -> str:
+    text = squash(pdf_text(path))
+    start = text.rindex("二、投诉文字")  # the section (the cover's contents line names it too)
+    return text[start : text.index("三、维权计划与渠道开放时间", start)]
+
+
+def _bundled_lines(letter) -> list[str]:
+    """The lines of a text as the PDF shows them: the line saying the evidence goes with the
+    bundle points into the bundle instead."""
+    from buyer_helper.bundle import BUNDLED_WORDS, HERE_WORDS
+
+    return [line.replace(BUNDLED_WORDS, HERE_WORDS) for line in letter.text.split("\n")]
+
+
+@pytest.mark.parametrize("name", ["sample", "misconduct", "fake_goods", "taobao"])
+def test_pdf_complaint_is_the_first_written_text_letters_writes(tmp_path, name):
+    """The PDF attaches, word for word, the first text `letters` numbers that is not a phone
+    script (for a misconduct case: the misconduct report, not a generic customer-service
+    message), listing the evidence folder's files."""
     from test_letters import CASES
 
+    from buyer_helper.channels import load_channels
     from buyer_helper.letters import letters_for_plan
 
-    directory = make_case_dir(tmp_path / "case", copy.deepcopy(CASES[name]), samples=False)
+    directory = make_case_dir(tmp_path / "case", copy.deepcopy(CASES[name]))
     now = parse_now(NOW)
     case = load_case(directory, today=now.date())
     plan = route(case, now)
-    first = letters_for_plan(case, plan)[0]
-    assert first.filename.startswith("01-")
+    channels = load_channels()
+    letters = letters_for_plan(case, plan, SAMPLE_NAMES, bundled=True)
+    written = [x for x in letters if channels[x.channel].kind != "phone" and x.text_id != "seller"]
+    first = written[0]
     result = build_bundle(case, plan, directory / "evidence", tmp_path / "a.pdf")
     assert result.channel == first.text_id
     if name == "misconduct":
         assert first.text_id == "misconduct"
-    text = squash(pdf_text(result.path))
-    start = text.rindex("二、投诉文字")  # the section (the cover's contents line names it too)
-    section = text[start : text.index("三、维权计划与渠道开放时间", start)]
+    section = _complaint_section(result.path)
     assert squash(first.title) in section
-    assert squash(first.text) in section  # the whole text, in one piece
+    assert squash("\n".join(_bundled_lines(first))) in section  # the whole text, in one piece
+
+
+def test_pdf_complaint_skips_phone_scripts_and_lists_the_evidence(tmp_path):
+    """When the next step is a phone call (消费者热线, 12315 by phone) the PDF holds the
+    全国12315平台 complaint: a text to hand over, which names each evidence file with the
+    buyer's note and says where in the bundle they are."""
+    from buyer_helper.letters import render_letter
+
+    answers = copy.deepcopy(SAMPLE_ANSWERS)
+    answers["tried"] += ["platform_intervened", "platform_unsatisfied"]
+    directory = make_case_dir(tmp_path / "case", answers)
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    plan = route(case, now)
+    assert plan.next_step.channel == "pdd_hotline"
+    message, code, pdf = run_bundle(directory)
+    assert code == 0, message
+    assert "全国12315平台网上投诉：填写内容（c12315_online）" in message
+    section = _complaint_section(pdf)
+    assert "电话脚本" not in section
+    letter = render_letter(case, plan, "c12315_online", SAMPLE_NAMES, bundled=True)
+    assert squash("\n".join(_bundled_lines(letter))) in section
+    for name, note in SAMPLE_ANSWERS["evidence_notes"].items():
+        assert squash(f"{name}：{note}") in section
+    assert "以上证据见本证据包第四部分（证据清单）和第五部分（证据附件）" in section
+    assert "请填写" not in section  # the sample names the seller: nothing left to fill in
+
+
+@pytest.mark.parametrize("channel", [None, "pdd_hotline", "c12315", "c12315_online", "heimao"])
+def test_pdf_has_no_internal_references(tmp_path, channel):
+    """An officer reads the PDF: no command lines, no raw channel ids, no notes file names,
+    no library names — whichever text is attached (phone scripts included, by --channel)."""
+    directory = make_case_dir(tmp_path / "case")
+    message, code, pdf = run_bundle(directory, channel=channel)
+    assert code == 0, message
+    text = pdf_text(pdf)
+    assert "buyer-helper" not in text.replace("本证据包由买家用 buyer-helper 整理", "")
+    for word in ("FACTS", "phonenumbers", "--tried", "case.yaml", "channels.yaml"):
+        assert word not in text
+    assert not re.findall(r"[a-z0-9]+_[a-z0-9_]+", text)  # official_cs, pdd_hotline, …
+    if channel is not None:
+        assert channel in message  # the terminal still names the id to type
+
+
+def test_plain_words_keep_the_sentence_and_drop_the_hints():
+    from buyer_helper.bundle import plain
+
+    cases = {
+        "记下通话时间和工单号，之后用 buyer-helper log 记到案子里。": "记下通话时间和工单号。",
+        "电话要点（可用 buyer-helper letter pdd_hotline 生成）": "电话要点",
+        "上传证据（可用 buyer-helper bundle 打包成一个 PDF），提交后记下投诉编号。": (
+            "上传证据（即本证据包），提交后记下投诉编号。"
+        ),
+        "拨打110；回执保存好，之后用 buyer-helper log 记到案子里。": "拨打110；回执保存好。",
+        "（003 售后客服须知；FACTS.md §3；消费者权益保护法 第二十五条）": (
+            "（003 售后客服须知；消费者权益保护法 第二十五条）"
+        ),
+        "暂行办法 第十五条（FACTS.md §6）": "暂行办法 第十五条",
+        "（FACTS.md §4a；000 三）": "（000 三）",
+        "FACTS.md §6": "",
+        "003；phonenumbers 地理数据": "003；号码区号数据",
+        "商家说“打了12315，别找我”，我没有理会。": "商家说“打了12315，别找我”，我没有理会。",
+    }
+    for raw, want in cases.items():
+        assert plain(raw) == want
+
+
+def test_cover_names_the_shop_pages_operator(sample_bundle):
+    text = squash(pdf_text(sample_bundle["pdf"], slice(0, 1)))
+    assert "经营者名称" + SAMPLE_ANSWERS["seller_name"] in text
+    assert "经营地址" + squash(SAMPLE_ANSWERS["seller_address"]) in text
 
 
 def test_calendar_fallback_note_is_printed_once(tmp_path):
