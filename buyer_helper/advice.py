@@ -35,7 +35,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 "如果商家威胁你的人身或住址（如“有你地址”“去你地址找你”），或邮寄冥币、寿衣，"
                 "除了向平台举报，还要拨打110报警，并保存好证据。"
             )
-        out.append(Warning(text, "000 二、三；FACTS.md §4a"))
+        out.append(Warning(text, "000 二、三；公开案例报道"))
     reason = ctx.refund_reason  # only a signed parcel with a problem in the goods
     if reason is not None:
         why = (
@@ -71,19 +71,17 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
         out.append(
             Warning(
                 "只在平台内沟通和付款：不要加微信、QQ，不要私下转账或扫码付款。",
-                "001 第一部分 1–2；FACTS.md §4",
+                "001 第一部分 1–2",
             )
         )
     out.append(
         Warning(
             "保留完整的聊天记录和截图，用文字沟通（平台核查的是平台内的文字记录）；不要删除任何消息。",
-            "001 第三部分 2；FACTS.md §4",
+            "001 第三部分 2",
         )
     )
     if ctx.misconduct:
-        out.append(
-            Warning("不要和商家对骂：只陈述事实，截图留证，交给平台处理。", "000 一；FACTS.md §4")
-        )
+        out.append(Warning("不要和商家对骂：只陈述事实，截图留证，交给平台处理。", "000 一"))
     if "bribe_for_review" in ctx.misconduct:
         out.append(
             Warning(
@@ -96,7 +94,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
             Warning(
                 "申请仅退款时如实填写原因，商品（如果到手）在纠纷结束前保管好：商家事后可能起诉要回"
                 "货款或商品，如实陈述、保管好商品的买家站得住（江西高安法院，2023）。",
-                "FACTS.md §4a",
+                "公开案例报道（江西高安法院，2023）",
             )
         )
     if "refuse_delivery" in open_channels and c.problem != "not_received":
@@ -104,7 +102,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
             Warning(
                 "生鲜、冷冻商品拒收可能被判“报废，无法退款”：拒收前在门口拍下包裹和问题，"
                 "并说明拒收原因。",
-                "FACTS.md §4a",
+                "公开案例报道",
             )
         )
     if c.problem == "no_reason_return":
@@ -127,14 +125,14 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
             Warning(
                 "假货如经认定欺诈，可以要求增加赔偿价款的三倍（不足500元按500元）：这要通过12315"
                 "或法院主张，平台一般只处理退款、退货退款或给券。",
-                "消费者权益保护法 第五十五条；FACTS.md §4a",
+                "消费者权益保护法 第五十五条；公开案例报道",
             )
         )
     elif c.demand == "compensation":
         out.append(
             Warning(
                 "法定赔偿要通过12315或法院主张；平台一般只处理仅退款、退货退款或给券。",
-                "FACTS.md §4a",
+                "公开案例报道",
             )
         )
     if ctx.in_window and ctx.window_end is not None and channels & {"return_7day", "after_sales"}:

@@ -148,6 +148,12 @@ class Regulator:
     def limit_years(self) -> Setting:
         return self.settings["complaint_limit_years"]
 
+    @property
+    def new_rules_title(self) -> str:
+        """《市场监督管理投诉举报处理办法》: the name without its 令 number, in 《》 so it can
+        sit inside a bracket without nesting one."""
+        return f"《{self.new_rules_name.split('（')[0]}》"
+
     def new_rules(self, day: dt.date) -> bool:
         return day >= self.new_rules_from
 

@@ -210,22 +210,26 @@ class Evaluation:
 
 
 def _today_text(schedule: Schedule, day: dt.date, ctx: _Ctx) -> str:
+    """Today's hours by one source, with what qualifies them and the source in ONE bracket:
+    "14:00–17:30（今天是国庆节调休上班日，003）"."""
     windows = _windows_on(schedule, day, ctx)
+    extra: list[str] = []
     if windows:
         text = "、".join(w.text() for w in windows)
         if schedule.calendar == "cn_workdays" and day.weekday() >= 5:
-            label = _day_label(day) or "工作日"
-            text += f"（今天是{label}）"
+            extra.append(f"今天是{_day_label(day) or '工作日'}")
         if schedule.calendar == "cn_workdays" and is_workday(day)[1]:
-            text += "（工作日按周一至周五估算）"
-        return text
-    if schedule.calendar == "cn_workdays":
+            extra.append("工作日按周一至周五估算")
+    elif schedule.calendar == "cn_workdays":
         label = _day_label(day)
         if not label:
             label = "周末" if day.weekday() >= 5 else "非工作日"
-        guess = "（按周一至周五估算）" if is_workday(day)[1] else ""
-        return f"{label}不开放{guess}"
-    return "今天不开放"
+        text = f"{label}不开放"
+        if is_workday(day)[1]:
+            extra.append("按周一至周五估算")
+    else:
+        text = "今天不开放"
+    return f"{text}（{'，'.join([*extra, schedule.source_text])}）"
 
 
 def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluation:
@@ -253,7 +257,7 @@ def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluati
         status = "closed"
     next_open = _next_all_open(channel, now, ctx)
     today = now.date()
-    parts = [f"{_today_text(s, today, ctx)}（{s.source_text}）" for s in channel.schedules]
+    parts = [_today_text(s, today, ctx) for s in channel.schedules]
     today_hours = "；".join(parts)
     open_src = tuple(s.source_text for s, o in zip(channel.schedules, opens, strict=True) if o)
     closed_src = tuple(
@@ -265,11 +269,11 @@ def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluati
         if status == "maybe":
             notes.append(
                 f"现在 {'、'.join(open_src)} 说开放，{'、'.join(closed_src)} 说已关闭，"
-                "打过去可能无人接听。"
+                + ("打过去可能无人接听。" if channel.kind == "phone" else "可能无人回复。")
             )
     for s in channel.schedules:
         if not s.verified:
-            notes.append(f"时间未核实（来源：{s.source_text}），以当地公布为准。")
+            notes.append(f"时间未核实，以当地公布为准（来源：{s.source_text}）。")
     if next_open is None:
         notes.append(f"未来{SEARCH_DAYS}天内找不到所有来源都说开放的时段。")
     return Evaluation(

@@ -39,7 +39,7 @@ def window_deadline(ctx: Ctx, no_reason: bool) -> Deadline:
             f"{cn_date(ctx.case.signed_on)} 签收，从签收次日起算7天"
             "（网络购买商品七日无理由退货暂行办法）"
         ),
-        source=f"{law}；网络购买商品七日无理由退货暂行办法（FACTS.md §5）",
+        source=f"{law}；网络购买商品七日无理由退货暂行办法",
     )
 
 
@@ -164,7 +164,10 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
     platform_code = company.area_code
     match = area_code_for(case.seller_city) if case.seller_city else None
     lines: list[str] = []
-    sources = ["FACTS.md §6", "FACTS.md §7", "003"]
+    sources = [
+        reg.new_rules_title if new_rules else f"{reg.old_rules_name} 第十二条",
+        "003",
+    ]
     if new_rules:
         rule = reg.new_rules_note  # "2026年4月15日起施行的新办法：…（…以现行规定为准）。"
     else:
@@ -180,19 +183,19 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
         code, place = match
         reach = f"{code}-12315"
         lines.append(
-            f"商家公示所在地“{case.seller_city}”→ 号码地理数据对应“{place}”，区号 {code}。"
+            f"商家公示所在地“{case.seller_city}”→ 号码区号数据对应“{place}”，区号 {code}。"
         )
         lines.append(rule)
         if new_rules:
             lines.append(f"只有商家没有公示地址或联系不上时，才改打 {platform_number}。")
         else:
             lines.append(f"也可以打 {platform_number}。")
-        sources.append("phonenumbers 地理数据")
+        sources.append("号码区号数据")
     elif case.seller_city and new_rules:
         code = None
         reach = "商家所在地区号-12315"
         lines.append(
-            f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
+            f"没能从号码区号数据里找到“{case.seller_city}”的区号（数据只到地级市，"
             f"不含县级市和区县）。请查到{case.seller_city}的区号（例如看店铺页或当地公布的"
             "12315号码），拨“该区号-12315”；不查区号也可以直接在全国12315平台网上投诉。"
         )
@@ -203,7 +206,7 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
         reach = f"{code}-12315"
         if case.seller_city:
             lines.append(
-                f"没能从号码地理数据里找到“{case.seller_city}”的区号（数据只到地级市，"
+                f"没能从号码区号数据里找到“{case.seller_city}”的区号（数据只到地级市，"
                 "不含县级市和区县）。如果你知道商家所在地的区号，拨“该区号-12315”。"
             )
         else:

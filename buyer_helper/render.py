@@ -82,6 +82,8 @@ def case_summary(case: Case) -> dict[str, Any]:
         "demand": case.demand,
         "demand_name": case.demand_name,
         "seller_city": case.seller_city,
+        "seller_name": case.seller_name,
+        "seller_address": case.seller_address,
         "order": {
             "id": case.order.id,
             "shop": case.order.shop,
@@ -121,7 +123,7 @@ def _state_lines(step: Step, plan: Plan) -> list[str]:
     lines = [f"现在：{now_text}；下次开放：{next_text}"]
     if state.today_hours and not always:
         lines.append(f"今天的时间：{state.today_hours}")
-    lines += [f"（{n}）" for n in state.notes]
+    lines += [f"时间说明：{n}" for n in state.notes]
     return lines
 
 
@@ -160,6 +162,17 @@ def _step_block(number: int, step: Step, plan: Plan) -> list[str]:
     return lines
 
 
+def _seller_lines(case: Case) -> list[str]:
+    """The merchant as shown on its shop page (for 12315), when the buyer gave it."""
+    parts = [
+        f"经营者名称：{case.seller_name}" if case.seller_name else "",
+        f"经营地址：{case.seller_address}" if case.seller_address else "",
+        f"所在城市：{case.seller_city}" if case.seller_city else "",
+    ]
+    parts = [p for p in parts if p]
+    return ["商家（店铺页公示）：" + "；".join(parts)] if parts else []
+
+
 def render_plan_text(plan: Plan, case: Case) -> str:
     """The plan as readable Chinese for a terminal or a .txt file."""
     from .hours import now_words
@@ -171,6 +184,7 @@ def render_plan_text(plan: Plan, case: Case) -> str:
         f"情况：{case.problem_name}；{case.delivery_name}"
         + (f"（{cn_date(case.signed_on)}）" if case.signed_on else "")
         + f"；诉求：{case.demand_name}",
+        *_seller_lines(case),
         "已做过：" + ("、".join(TRIED[t] for t in case.tried) if case.tried else "还没有"),
         f"现在：{now_words(plan.now)}",
     ]
@@ -189,7 +203,7 @@ def render_plan_text(plan: Plan, case: Case) -> str:
         out.append("已经做过的步骤（留作参考）：")
         for step in done:
             name = _channel_name(step.channel)
-            out.append(f"  ✓ {step.title}" + ("" if name == step.title else f"（{name}）"))
+            out.append(f"  ✓ {step.title}" + ("" if name == step.title else f"｜{name}"))
             for d in step.deadlines:
                 out.append(f"      {_deadline_line(d, plan)}")
             if step.note:

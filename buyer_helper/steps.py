@@ -60,7 +60,7 @@ def goods_step(ctx: Ctx) -> Step | None:
                 ],
                 have_ready=[*evidence(ctx)],
                 if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
-                sources=["004 §⑴.1", "FACTS.md §1"],
+                sources=["004 §⑴.1"],
             )
         reason_line = (
             "不想要了也可以拒签，不用说明理由（七天无理由，消保法第二十五条）。"
@@ -83,7 +83,7 @@ def goods_step(ctx: Ctx) -> Step | None:
                 *evidence(ctx),
             ],
             if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
-            sources=["004 §⑴.1", "FACTS.md §4a"],
+            sources=["004 §⑴.1", "公开案例报道（生鲜拒收）"],
         )
     if path == "not_received":
         return Step(
@@ -238,8 +238,8 @@ def to_platform(ctx: Ctx, what: str) -> str:
 
     cs = get_channel(ctx.platform_cs).name
     if ctx.pdd:
-        return f"{what}：在退款详情页点“要求平台客服介入”（下一步：{cs}）。"
-    return f"{what}：在这笔订单的退款页面点“要求淘宝小二介入”（下一步：{cs}）。"
+        return f"{what}：在退款详情页点“要求平台客服介入”。下一步：{cs}。"
+    return f"{what}：在这笔订单的退款页面点“要求淘宝小二介入”。下一步：{cs}。"
 
 
 def platform_step(ctx: Ctx, goods: Step | None) -> Step:
@@ -297,9 +297,9 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
             sources += ["002 ⑹", "002 ⑻"]
         if ctx.detected:
             actions.append(
-                "（这一项是根据你描述里的字眼加上的："
+                "这一项是根据你描述里的字眼加上的："
                 + "、".join(MISCONDUCT_LABELS[k] for k in ctx.detected)
-                + "。如果不符合实际，可以忽略。）"
+                + "。如果不符合实际，可以忽略。"
             )
     if ctx.pdd:
         actions.append(
@@ -375,6 +375,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
     # The list of required contents is the 2019 measures' §9 (FACTS.md §6); from 2026-04-15
     # on it is labelled as such.
     old_rule = f"；{reg.old_rules_label}" if reg.new_rules(ctx.today) else ""
+    old_rule_paren = f"（{reg.old_rules_label}）" if old_rule else ""
     have_ready = [
         f"你的姓名、电话、通信地址（12315 投诉要填写{old_rule}）"
         + ("" if c.contact.complete() else "——答案文件里还没填全"),
@@ -432,7 +433,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         ],
         have_ready=have_ready,
         if_fails=phone.if_fails,
-        sources=["004 §⑷.4", "FACTS.md §2", "FACTS.md §6"],
+        sources=["004 §⑷.4", "003", f"{reg.old_rules_name} 第九条{old_rule_paren}"],
         deadlines=[Deadline(d.label, d.due, d.basis, d.source, d.approximate) for d in deadlines],
     )
     return [phone, online]
@@ -455,7 +456,7 @@ def heimao_step(ctx: Ctx) -> Step:
             "都没有结果：可以依消保法第三十九条申请仲裁（须有仲裁协议）或向法院起诉；"
             "本工具不涉及这两步。"
         ),
-        sources=["003", "004 §⑴.5", "FACTS.md §2"],
+        sources=["003", "004 §⑴.5"],
     )
 
 
@@ -470,7 +471,7 @@ def police_step(ctx: Ctx) -> Step:
         ],
         have_ready=["威胁内容的聊天截图（显示时间和店铺名）", "收到的包裹、通话记录"],
         if_fails="情况紧急时直接拨打110；报警回执保存好，之后用 buyer-helper log 记到案子里。",
-        sources=["000 二", "000 三", "FACTS.md §4a"],
+        sources=["000 二", "000 三", "公开案例报道"],
     )
 
 

@@ -371,3 +371,28 @@ def test_shared_words_for_dates_and_states():
     assert status == "可能开放（来源不一）" and nxt.endswith("（各来源都说开放）")
     noon = at("2026-11-23T10:00")
     assert state_words(channel_state(get_channel("c12315"), noon), noon) == ("开放", "现在就开放")
+
+
+def test_todays_hours_carry_one_bracket_each():
+    """P4: "14:00–17:30（今天是国庆节调休上班日，003）", never two brackets in a row."""
+    ev = evaluate(get_channel("c12315"), "2026-10-10T15:00:00+08:00")  # Saturday, a workday
+    assert ev.today_hours == "08:30–12:00、14:00–17:30（今天是国庆节调休上班日，003）"
+    for cid in load_channels():
+        for moment in ("2026-10-10T15:00:00+08:00", "2026-10-03T10:00:00+08:00", ISSUE_NOW):
+            ev = evaluate(get_channel(cid), moment)
+            for text in (ev.today_hours, *ev.notes):
+                assert "）（" not in text, (cid, text)
+
+
+def test_no_answer_words_fit_the_channel_kind():
+    """P4: a phone may ring unanswered; a chat or 公众号 may not reply."""
+    at = "2026-11-22T21:00:00+08:00"  # 9 pm: one source says open, the other closed
+    for cid in load_channels():
+        ch = get_channel(cid)
+        notes = "".join(evaluate(ch, at).notes)
+        if ch.kind == "phone":
+            assert "可能无人回复" not in notes
+        else:
+            assert "无人接听" not in notes
+    assert "可能无人回复" in "".join(evaluate(get_channel("official_cs"), at).notes)
+    assert "无人接听" in "".join(evaluate(get_channel("pdd_400"), at).notes)

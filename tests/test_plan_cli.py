@@ -288,3 +288,22 @@ def test_every_goods_path_gives_letters_on_both_platforms(
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["letter", goods, "--answers", str(folder), "--now", now])
     assert result.exit_code == 0, result.output
+
+
+def test_plan_shows_the_sellers_shown_name_and_address(runner, write_answers, sample_answers):
+    """U4 fields: the merchant's 经营者名称/经营地址 from its shop page, in the text head and
+    the JSON case summary; absent fields leave no empty label."""
+    sample_answers["seller_name"] = "义乌市美佳电器有限公司"
+    sample_answers["seller_address"] = "浙江省义乌市稠城街道工人北路100号"
+    path = write_answers(sample_answers)
+    out = run_plan(runner, path).output
+    head = out.split("\n\n")[0]
+    assert "经营者名称：义乌市美佳电器有限公司" in head
+    assert "经营地址：浙江省义乌市稠城街道工人北路100号" in head
+    data = json.loads(run_plan(runner, path, "--json").stdout)
+    assert data["case"]["seller_name"] == "义乌市美佳电器有限公司"
+    assert data["case"]["seller_address"] == "浙江省义乌市稠城街道工人北路100号"
+    del sample_answers["seller_name"], sample_answers["seller_address"]
+    sample_answers.pop("seller_city", None)
+    out = run_plan(runner, write_answers(sample_answers)).output
+    assert "经营者名称" not in out.split("\n\n")[0] and "商家（店铺页公示）" not in out

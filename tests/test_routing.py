@@ -866,3 +866,34 @@ def test_reason_warning_names_the_buyers_actual_reason(overrides, reason):
     assert f"“{reason}”" in "\n".join(goods.actions)
     if reason != "质量问题":
         assert "原因选“质量问题”" not in "\n".join(goods.actions)
+
+
+INTERNAL = ("FACTS", "phonenumbers")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    platform=st.sampled_from(["pdd", "taobao"]),
+    problem=st.sampled_from(sorted(PROBLEMS)),
+    delivery=st.sampled_from(sorted(DELIVERY)),
+    tried=st.sets(st.sampled_from(sorted(TRIED))),
+    city=st.sampled_from([None, "金华", "义乌", "上海"]),
+    story=st.sampled_from(["杯子漏水。", "商家骂我，还说有你地址。", "商家让我加微信，好评返现。"]),
+)
+def test_no_internal_references_reach_the_buyer(platform, problem, delivery, tried, city, story):
+    """P1: the plan (text and JSON) cites seeds and laws, never FACTS.md or the phonenumbers
+    library; the area-code explanation says 号码区号数据."""
+    data = copy.deepcopy(BASE)
+    data.update(platform=platform, problem=problem, delivery=delivery, tried=sorted(tried),
+                story=story)  # fmt: skip
+    if delivery == "not_signed":
+        data.pop("signed_on")
+    if city:
+        data["seller_city"] = city
+    case = case_from_dict(data, today=TODAY)
+    plan = route(case, NOW)
+    text = render_plan_text(plan, case) + json.dumps(plan_to_dict(plan, case), ensure_ascii=False)
+    for word in INTERNAL:
+        assert word not in text
+    if city == "金华":
+        assert "号码区号数据" in text
