@@ -897,3 +897,74 @@ def test_no_internal_references_reach_the_buyer(platform, problem, delivery, tri
         assert word not in text
     if city == "金华":
         assert "号码区号数据" in text
+
+
+@pytest.mark.parametrize("tried", [[], ["platform_unsatisfied", "hotline_called", "c12315_filed"]])
+def test_2019_measures_cited_after_2026_04_15_carry_the_label(tried):
+    """P3: after the new measures took over, a 2019 暂行办法 citation says so on the same line."""
+    from buyer_helper.channels import load_data
+
+    reg = load_data().regulator
+    plan = plan_for(tried=tried, seller_city="金华")
+    case = case_from_dict({**BASE, "tried": tried, "seller_city": "金华"}, today=TODAY)
+    text = render_plan_text(plan, case)
+    lines = [ln for ln in text.splitlines() if reg.old_rules_name in ln or "暂行办法第" in ln]
+    assert lines
+    for line in lines:
+        assert reg.old_rules_label in line, line
+    data = plan_to_dict(plan, case)
+    for s in data["steps"]:
+        for d in s["deadlines"]:
+            if reg.old_rules_name in d["source"]:
+                assert reg.old_rules_label in d["basis"] + d["source"]
+
+
+U5_STORY = (
+    '商家说"<b>羊毛</b>就是这样的 & 不退"，还说可以加微信 wx_abc123 私下返我50元，'
+    '让我给好评…驳回，理由是"影响二次销售"'
+)
+
+
+def test_u5_story_reports_diversion_and_cash_for_a_good_review():
+    """ux-findings U5: 加微信/私下 is 导流 (001 第一部分 1–2); 返…让我给好评 is 好评返现
+    (001 场景四); both get the reporting step and their warnings."""
+    plan = plan_for(story=U5_STORY)
+    assert plan.misconduct == ["off_platform", "bribe_for_review"]
+    assert plan.misconduct_detected
+    platform = step(plan, "official_cs")
+    assert "导流" in platform.title and "好评返现" in platform.title
+    text = warnings_text(plan)
+    assert "一律拒绝" in text and "返现换你删差评或改好评" in text
+
+
+@pytest.mark.parametrize(
+    "story, kind",
+    [
+        ("商家说给你返现10元，把差评删了", "bribe_for_review"),
+        ("卖家让我改好评，答应返现", "bribe_for_review"),
+        ("商家要我删差评", "bribe_for_review"),
+        ("客服说好评返现5元", "bribe_for_review"),
+        ("商家说加V聊", "off_platform"),
+        ("商家让我加我微信发视频", "off_platform"),
+        ("商家说直接微信转你钱", "off_platform"),
+        ("商家叫我私下交易便宜点", "off_platform"),
+        ("商家发了个二维码让我扫码付款", "off_platform"),
+        ("商家说退款转到银行卡", "off_platform"),
+    ],
+)
+def test_misconduct_words_from_the_seeds_are_read(story, kind):
+    assert kind in plan_for(story=story).misconduct
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "杯子漏水。",
+        "我在微信公众号“拼多多”找了平台客服",
+        "商家没有让我加微信，也没提返现",
+        "商家没让我删差评",
+        "退款已经原路退回",
+    ],
+)
+def test_ordinary_or_negated_words_add_no_misconduct(story):
+    assert plan_for(story=story).misconduct == []
