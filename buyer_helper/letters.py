@@ -566,6 +566,9 @@ class WriteResult:
     beside: list[tuple[str, str]] = field(default_factory=list)  # (edited file kept, new file)
     removed: list[str] = field(default_factory=list)  # stale texts nobody edited
     kept_stale: list[str] = field(default_factory=list)  # stale texts the buyer edited: kept
+    # of the files in `beside`: those no record says were written by `letters` (an older
+    # version kept names only, or the buyer made the file): maybe edited, kept all the same
+    unknown: list[str] = field(default_factory=list)
 
 
 def _sha256(data: bytes) -> str:
@@ -641,6 +644,7 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     result = WriteResult(out_dir=out)
     manifest = read_manifest(out)
     record: dict[str, str] = {}
+    kept: set[str] = set()  # files the buyer may have edited, left where they are
     files = [(letter.filename, letter.title, letter.text) for letter in letters]
     files.append((README, "每份文字的用法和提醒", _readme(letters)))
     try:
@@ -653,13 +657,16 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
                 target = _beside_name(name, n)
             if target != name:
                 result.beside.append((name, target))
-                if manifest.get(name):
+                kept.add(name)
+                if name not in manifest or manifest[name] is None:
+                    result.unknown.append(name)
+                else:
                     record[name] = manifest[name]  # still the buyer's edited copy
             write_text_atomic(out / target, text)
             record[target] = _sha256(data)
             if name != README:
                 result.written.append((target, title))
-        for stale in sorted(set(manifest) - set(record)):
+        for stale in sorted(set(manifest) - set(record) - kept):
             path = out / stale
             current = _on_disk(path)
             if current is None:
@@ -702,7 +709,13 @@ def summary_lines(result: WriteResult, letters: list[Letter]) -> list[str]:
     for name, title in result.written:
         lines.append(f"  {name}{' ' * (width - display_width(name) + 4)}{title}")
     for edited, new in result.beside:
-        lines.append(f"你改过 {edited}：没有覆盖它，新生成的文字写在 {new}，请对照后自己合并。")
+        if edited in result.unknown:
+            lines.append(
+                f"{edited} 和这次生成的不一样，无法确认是不是你改过的，所以没有覆盖它；"
+                f"新生成的文字写在 {new}，请对照后保留你要的那份。"
+            )
+        else:
+            lines.append(f"你改过 {edited}：没有覆盖它，新生成的文字写在 {new}，请对照后自己合并。")
     for name in result.kept_stale:
         lines.append(f"{name} 已不在这次的计划里，但你改过它，所以保留没有删除。")
     warned = [letter for letter in letters if letter.warnings]

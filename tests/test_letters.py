@@ -918,3 +918,215 @@ def test_any_shop_and_item_names_render(shop, item):
         text = L.render_letter(case, plan, tid).text
         if tid in ("official_cs", "c12315_online", "heimao", "misconduct"):
             assert clean_inline(shop) in text, tid
+
+
+# ------------------------------------------------- out/: the buyer's edits are kept (U2)
+
+
+def _case_dir(tmp_path, data, name="案子"):
+    case_dir = tmp_path / name
+    case_dir.mkdir()
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return case_dir
+
+
+def test_letters_never_overwrites_or_deletes_the_buyers_edits(runner, tmp_path):
+    from buyer_helper.cli import main
+
+    case_dir = _case_dir(tmp_path, copy.deepcopy(CASES["sample"]))
+    out = case_dir / "out"
+    assert runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW]).exit_code == 0
+    first = sorted(p.name for p in out.glob("[0-9][0-9]-*.txt"))
+    edited = out / first[0]
+    untouched = out / first[1]
+    mine = edited.read_text(encoding="utf-8").replace("（请填写：", "（我填好了：") + "我补充的话\n"
+    edited.write_text(mine, encoding="utf-8")
+
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    assert edited.read_text(encoding="utf-8") == mine  # kept, byte for byte
+    beside = out / edited.name.replace(".txt", "（新）.txt")
+    assert beside.exists() and "我补充的话" not in beside.read_text(encoding="utf-8")
+    assert f"你改过 {edited.name}" in result.output and beside.name in result.output
+    assert not (out / untouched.name.replace(".txt", "（新）.txt")).exists()  # unchanged: rewritten
+
+    # a later run where the edited text is no longer in the plan: still never deleted
+    data = copy.deepcopy(CASES["sample"])
+    data["tried"] += ["platform_intervened", "platform_unsatisfied", "hotline_called"]
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    assert edited.read_text(encoding="utf-8") == mine
+    assert f"{edited.name} 已不在这次的计划里，但你改过它" in result.output
+    assert not beside.exists()  # what we wrote and nobody touched goes when the plan drops it
+
+
+def test_write_letters_is_public_and_keeps_files_it_cannot_vouch_for(tmp_path):
+    case, plan = load("sample")
+    letters = L.letters_for_plan(case, plan)
+    out = tmp_path / "out"
+    out.mkdir()
+    # a file of the same name that no manifest knows (an older version, or the buyer's own)
+    (out / letters[0].filename).write_text("我自己写的", encoding="utf-8")
+    result = L.write_letters(out, letters)
+    assert (out / letters[0].filename).read_text(encoding="utf-8") == "我自己写的"
+    assert result.beside[0][0] == letters[0].filename
+    assert letters[0].filename in result.unknown
+    lines = "\n".join(L.summary_lines(result, letters))
+    assert "无法确认是不是你改过的" in lines
+    again = L.write_letters(out, letters)  # same texts again: nothing new, nothing removed
+    assert again.removed == [] and [b for b, _ in again.beside] == [letters[0].filename]
+    assert (out / L.README).exists() and (out / L.MANIFEST).exists()
+
+
+def test_letters_file_list_is_aligned_by_display_width(runner, tmp_path):
+    from buyer_helper.cli import main
+
+    case_dir = _case_dir(tmp_path, copy.deepcopy(CASES["sample"]))
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if re.match(r"  \d\d-", line)]
+    titles = {x.title for x in L.letters_for_plan(*load("sample"))}
+    assert len(rows) == len(titles) or len(rows) >= 3
+    columns = set()
+    for row in rows:
+        title = next(t for t in titles if row.endswith(t))
+        columns.add(L.display_width(row[: -len(title)]))
+    assert len(columns) == 1, rows
+
+
+# ------------------------------------------------- the evidence folder is listed (U3)
+
+
+def test_texts_list_the_evidence_folder_with_the_buyers_notes(runner, tmp_path):
+    from buyer_helper.cli import main
+
+    data = copy.deepcopy(CASES["no_contact"])
+    data["evidence_notes"] = {"10-面料标签.jpg": "标签写的是羊毛", "纸质发票": "在我手里"}
+    case_dir = _case_dir(tmp_path, data)
+    ev = case_dir / "evidence"
+    (ev / "聊天").mkdir(parents=True)
+    for name in ("10-面料标签.jpg", "2-商品页.png", ".DS_Store", "聊天/1.png"):
+        (ev / name).write_bytes(b"x")
+    assert L.case_evidence(case_dir) == ["2-商品页.png", "10-面料标签.jpg", "聊天/1.png"]
+    assert L.case_evidence(case_dir / "case.yaml") == L.case_evidence(case_dir)
+
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    for path in (case_dir / "out").glob("[0-9][0-9]-*.txt"):
+        text = path.read_text(encoding="utf-8")
+        assert "你有哪些证据" not in text, path.name
+        if "证据" in text and "heimao" not in path.name and "黑猫" not in path.name:
+            assert "10-面料标签.jpg：标签写的是羊毛" in text, path.name
+            assert (
+                text.index("2-商品页.png")
+                < text.index("10-面料标签.jpg")
+                < text.index("聊天/1.png")
+            )
+            assert "纸质发票：在我手里" in text and ".DS_Store" not in text
+
+    # `letter --answers DIR/case.yaml` finds the sibling evidence/ too
+    result = runner.invoke(
+        main,
+        ["letter", "c12315_online", "--answers", str(case_dir / "case.yaml"), "--now", SAMPLE_NOW],
+    )
+    assert result.exit_code == 0, result.output
+    assert "- 2-商品页.png" in result.output and "你有哪些证据" not in result.output
+
+
+def test_evidence_placeholder_only_without_evidence(tmp_path):
+    case, plan = load("no_contact")
+    assert "你有哪些证据" in L.render_letter(case, plan, "c12315_online").text
+    assert "你有哪些证据" in L.render_letter(case, plan, "c12315_online", evidence=[]).text
+    (tmp_path / "evidence").mkdir()
+    assert L.case_evidence(tmp_path) == []
+    assert L.case_evidence(tmp_path / "没有" / "case.yaml") is None
+    text = L.render_letter(case, plan, "c12315_online", evidence=["1.png"], bundled=True).text
+    assert "- 1.png\n- 以上证据见随附的证据包（PDF）" in text
+    assert "你有哪些证据" not in text
+
+
+# ----------------------------------------------- the misconduct report's quotes (U5)
+
+UX_U5_STORY = (
+    '商家说"<b>羊毛</b>就是这样的 & 不退"，还说可以加微信 wx_abc123 私下返我50元，'
+    '让我给好评…驳回，理由是"影响二次销售"'
+)
+
+
+def test_misconduct_report_quotes_only_lines_showing_the_misconduct():
+    case, plan = load("no_contact", story=UX_U5_STORY)
+    assert "off_platform" in plan.misconduct
+    text = L.render_letter(case, plan, "misconduct").text
+    assert "<b>羊毛</b>就是这样的" not in text  # the seller's words, but not the 导流
+    assert "影响二次销售" not in text
+    account = text.split("据我的记录（这是我自己的叙述，不是商家原话", 1)[1]
+    assert "加微信 wx_abc123" in account.split("\n\n")[0]
+    # the buyer's own words are never numbered or quoted as the seller's
+    assert not re.search(r"^\d+\. “.*加微信", text, flags=re.M)
+    assert "商家原话（" not in text
+
+
+def test_quoted_misconduct_lines_are_quoted_and_not_repeated_as_an_account():
+    story = "商家客服让我加微信“abc123”，说“微信转账给你便宜20”。我回复“不加”。商家说“质量没问题”。"
+    case, plan = load("no_contact", story=story)
+    text = L.render_letter(case, plan, "misconduct").text
+    assert "1. “abc123”" in text and "2. “微信转账给你便宜20”" in text
+    assert "质量没问题" not in text and "“不加”" not in text
+    assert "据我的记录" not in text
+
+
+# -------------------------------------------------------- texts fit the dates (U6)
+
+
+def test_seven_day_return_refused_after_the_window(runner, write_answers):
+    from buyer_helper.cli import main
+
+    data = copy.deepcopy(CASES["taobao"])
+    data.update(platform="pdd", signed_on="2026-10-31")
+    data["order"]["ordered_on"] = "2026-10-28"
+    path = write_answers(data)
+    result = runner.invoke(
+        main, ["letter", "return_7day", "--answers", str(path), "--now", "2026-11-26T10:00+08:00"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "2026年11月7日已经结束" in result.output and "after_sales" in result.output
+    assert "Traceback" not in result.output
+    # the last day of the window (7 days after signing) still fits
+    result = runner.invoke(
+        main, ["letter", "return_7day", "--answers", str(path), "--now", "2026-11-07T20:00+08:00"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_no_reason_return_texts_refused_after_the_window():
+    data = copy.deepcopy(CASES["no_reason"])
+    data["order"]["ordered_on"] = "2026-11-05"
+    case = case_from_dict({**data, "signed_on": "2026-11-10"}, today=NOW.date())
+    plan = route(case, NOW)
+    for tid in ("return_7day", "after_sales"):
+        with pytest.raises(BuyerHelperError, match="七天无理由退货只能在签收后7天内申请"):
+            L.render_letter(case, plan, tid)
+    assert not {"return_7day", "after_sales"} & {x.text_id for x in L.letters_for_plan(case, plan)}
+
+
+# -------------------------------------------- nothing internal in what people read (P1)
+
+
+def test_no_internal_references_or_cli_hints_in_texts():
+    for name, tid, _case, letter in RENDERED:
+        where = f"{name}/{tid}"
+        for word in ("FACTS.md", "phonenumbers"):
+            assert word not in letter.text, where
+            assert not any(word in w for w in letter.warnings), where
+        assert "buyer-helper" not in letter.text, where
+        assert not re.search(r"（(pdd_|c12315|official_cs|after_sales|return_7day)", letter.text)
+    for name in CASES:
+        readme = L._readme(L.letters_for_plan(*load(name)))
+        assert "FACTS.md" not in readme and "phonenumbers" not in readme
+
+
+def test_phone_scripts_say_how_to_log_the_call_beside_the_text():
+    case, plan = load("sample")
+    letter = L.render_letter(case, plan, "pdd_hotline")
+    assert any("buyer-helper log" in w for w in letter.warnings)

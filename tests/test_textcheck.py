@@ -81,3 +81,71 @@ def test_finish_text_fixes_template_punctuation_but_not_the_buyers():
     with pytest.raises(RuntimeError):
         finish_text("金额 None 元", [])
     assert "None" in finish_text("店铺 None", ["None"])
+
+
+# ------------------------------------------------ nesting of quotes and brackets (P4)
+
+from buyer_helper.textcheck import (  # noqa: E402
+    check_buyer_words,
+    fix_nesting,
+    nesting_problems,
+)
+
+
+def test_inner_quotes_become_single_quotes():
+    text = "1. “您好，我要反映订单 1 的问题，店铺是“美佳居家电器旗舰店”。”"
+    assert (
+        finish_text(text, []) == "1. “您好，我要反映订单 1 的问题，店铺是‘美佳居家电器旗舰店’。”\n"
+    )
+
+
+def test_doubled_brackets_become_a_comma_clause():
+    text = "新办法（市场监督管理投诉举报处理办法（国家市场监督管理总局令第121号））。"
+    assert (
+        finish_text(text, [])
+        == "新办法（市场监督管理投诉举报处理办法，国家市场监督管理总局令第121号）。\n"
+    )
+    assert nesting_problems(finish_text("（甲（乙）丙）", []), []) == []
+
+
+def test_the_buyers_own_quotes_are_left_as_written():
+    story = "商家说“你“好评”就返现”"
+    text = f"经过：“{story}”"
+    assert story in finish_text(text, [story])
+
+
+def test_internal_references_are_refused_outside_the_buyers_words():
+    with pytest.raises(RuntimeError, match=r"FACTS\.md"):
+        finish_text("不要对骂（FACTS.md §4）。", [])
+    with pytest.raises(RuntimeError, match="phonenumbers"):
+        check_buyer_words("区号来自 phonenumbers 地理数据")
+    assert "FACTS.md" in finish_text("我写了FACTS.md", ["我写了FACTS.md"])
+
+
+PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(["“", "”", "‘", "’", "（", "）", "说：", "店铺", "，", "。", "\n"]),
+        # the buyer's strings (a word first: a lone mark would also match the template's)
+        st.text(alphabet="好评店“”（）", max_size=6).map(lambda s: ("U", "买家" + s)),
+    ),
+    max_size=30,
+)
+
+
+@given(PIECES)
+def test_no_nested_quotes_or_brackets_from_the_template(pieces):
+    """Whatever the template and the buyer's strings put together, the finished text nests
+    no same-kind quotes and no brackets in the template's own marks, and every buyer string
+    is still there, unchanged."""
+    user = [p[1] for p in pieces if isinstance(p, tuple) and p[1]]
+    text = "".join(p[1] if isinstance(p, tuple) else p for p in pieces)
+    try:
+        out = finish_text(text, user)
+    except RuntimeError as e:  # a leftover like "（）" or "“”" is refused, never let through
+        assert "generated text has" in str(e)
+        return
+    assert nesting_problems(out, user) == []
+    for u in user:
+        if u.strip():
+            assert u.strip() in out
+    assert fix_nesting(out, user) == out  # already nested properly: nothing more to change
