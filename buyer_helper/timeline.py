@@ -52,6 +52,15 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
         data = {}
     if not isinstance(data, dict):
         raise BuyerHelperError(f"{case_file} 的内容不是“键: 值”的格式，无法追加时间线，请先修好它")
+    if tried == "hotline_called" and data.get("platform") == "taobao":
+        from .channels import get_channel
+
+        hotline = get_channel("pdd_hotline")
+        raise BuyerHelperError(
+            f"“已打消费者热线”指的是{hotline.name}，这是拼多多的号码，而这个案子是淘宝的，"
+            "这次没有记录。淘宝的案子请在订单的退款页面申请淘宝小二介入；如果你打的是别的电话，"
+            f'不带 --tried 记下来，例如：buyer-helper log {directory} "打了……，工单号……"'
+        )
     timeline = data.get("timeline")
     if timeline is None:
         timeline = []

@@ -154,3 +154,20 @@ def test_log_says_the_next_opening_in_the_shared_words(runner, case_dir):
                  "2026-11-22T22:00:00+08:00")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "现在：已关闭，下次开放：周一 08:30（明天，11月23日）" in result.output
+
+
+def test_taobao_case_refuses_the_pdd_hotline_state(runner, case_dir):
+    """021-53395288 is 拼多多's line: on a 淘宝 case `--tried hotline_called` is refused in
+    Chinese (exit 2), nothing is written, and the buyer is told how to log another call."""
+    data = read(case_dir)
+    data["platform"] = "taobao"
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    before = (case_dir / "case.yaml").read_bytes()
+    result = log(runner, case_dir, "打了热线", "--tried", "hotline_called")
+    assert result.exit_code == 2
+    assert "021-53395288" in result.output and "拼多多" in result.output
+    assert "淘宝" in result.output and "不带 --tried" in result.output
+    assert "Traceback" not in result.output
+    assert (case_dir / "case.yaml").read_bytes() == before
+    ok = log(runner, case_dir, "打了淘宝客服电话")
+    assert ok.exit_code == 0, ok.output
