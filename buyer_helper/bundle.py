@@ -389,6 +389,13 @@ def _index(d, files: list[EvidenceFile]) -> None:
         )
 
 
+def _shown_size(f: EvidenceFile) -> str:
+    """The original's size as the page shows it: "3000×4000（已按拍摄方向旋转）" for a photo
+    stored as 4000×3000 and turned upright by its EXIF orientation."""
+    w, h = f.shown_size or f.original_size or (0, 0)
+    return f"{w}×{h}（已按拍摄方向旋转）" if f.rotated else f"{w}×{h}"
+
+
 def _attachments(d, files: list[EvidenceFile]) -> None:
     from .pdf import Break, Image, mm
 
@@ -414,7 +421,7 @@ def _attachments(d, files: list[EvidenceFile]) -> None:
                         note = note[:MAX_CAPTION_NOTE] + "…（完整说明见证据清单）"
                     meta = f"{f.kind}　{f.date_text}"
                     if f.original_size:
-                        meta += f"　原图 {f.original_size[0]}×{f.original_size[1]}"
+                        meta += f"　原图 {_shown_size(f)}"
                     d.para(meta, "small")
                     if note:
                         d.para(f"说明：{note}", "caption")

@@ -31,7 +31,7 @@ SLICE_RATIO = 1.3  # height / width of each part (about the free space on an A4 
 JPEG_QUALITY = 85
 MAX_TEXT_BYTES = 30 * 1024 * 1024  # a chat log larger than this is listed, not printed
 PARALLEL_FROM = 5  # use two worker processes from this many images on
-PROGRESS_FROM = 5  # print progress from this many images on
+PROGRESS_FROM = 5  # print progress from this many evidence files on
 
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"}
 VIDEO_EXT = {".mp4", ".mov", ".avi", ".mkv", ".3gp", ".m4v", ".wmv", ".flv", ".webm"}
@@ -63,7 +63,9 @@ class EvidenceFile:
     preview: str = ""  # "图片" | "文字" | "" (none)
     reason: str = ""  # why it could not be previewed (Chinese)
     parts: list[tuple[bytes, tuple[int, int]]] = field(default_factory=list, repr=False)
-    original_size: tuple[int, int] | None = None
+    original_size: tuple[int, int] | None = None  # as the file stores it (before EXIF rotation)
+    rotated: bool = False  # shown turned or mirrored as the EXIF orientation says
+    shown_size: tuple[int, int] | None = None  # original_size after the EXIF orientation
     text: str | None = field(default=None, repr=False)
     encoding: str = ""
 
@@ -189,9 +191,10 @@ def _image_reason(exc: BaseException) -> str:
 def process_image(path: str) -> dict:
     """Open one image and return JPEG bytes for the PDF (run in a worker process).
 
-    Returns a dict: ok, parts (list of (JPEG bytes, (w, h))), original (w, h), date (ISO or
-    None), camera (bool), reason (Chinese, when not ok). A long scrolling screenshot (长截图)
-    becomes several page-sized parts, so its text stays readable.
+    Returns a dict: ok, parts (list of (JPEG bytes, (w, h))), original (w, h) as stored,
+    rotated (bool: EXIF orientation applied), shown (w, h) of the original once oriented,
+    date (ISO or None), camera (bool), reason (Chinese, when not ok). A long scrolling
+    screenshot (长截图) becomes several page-sized parts, so its text stays readable.
     """
     from PIL import Image, ImageOps
 
@@ -222,7 +225,7 @@ def process_image(path: str) -> dict:
                 im.load()  # proves the file decodes completely
                 with open(path, "rb") as fh:
                     data = fh.read()
-                return _ok([(data, original)], original, date, camera)
+                return _ok([(data, original)], original, date, camera, False, original)
             if fmt == "JPEG" and not tall and max(original) > MAX_SIDE:
                 scale = MAX_SIDE / max(original)  # decode at 1/2, 1/4 … scale: much less work
                 im.draft("RGB", (int(original[0] * scale), int(original[1] * scale)))
@@ -230,11 +233,12 @@ def process_image(path: str) -> dict:
             if orientation not in (1, None):
                 im = ImageOps.exif_transpose(im)  # (it copies the image even when upright)
             im = _flatten(im)
+            rotated = orientation not in (1, None)
             if tall:
-                return _ok(_slices(im), original, date, camera)
+                return _ok(_slices(im), original, date, camera, rotated, (w, h))
             if max(im.size) > MAX_SIDE:
                 im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-            return _ok([(_encode(im), im.size)], original, date, camera)
+            return _ok([(_encode(im), im.size)], original, date, camera, rotated, (w, h))
     except Exception as exc:  # every failure becomes a reason shown in the index
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
 
@@ -267,11 +271,13 @@ def _slices(im) -> list[tuple[bytes, tuple[int, int]]]:
         top = bottom - overlap
 
 
-def _ok(parts, original, date, camera) -> dict:
+def _ok(parts, original, date, camera, rotated, shown) -> dict:
     return {
         "ok": True,
         "parts": [(data, tuple(size)) for data, size in parts],
         "original": tuple(original),
+        "rotated": rotated,
+        "shown": tuple(shown),
         "date": date.isoformat() if date else None,
         "camera": camera,
     }
@@ -330,12 +336,25 @@ def scan_evidence(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 2,
 ) -> list[EvidenceFile]:
-    """Index and prepare every file in `folder` (see the module docstring)."""
+    """Index and prepare every file in `folder` (see the module docstring).
+
+    progress(done, total) is called after each file (total: every file in the folder); the
+    images, the slow part, come last."""
     folder = Path(folder)
     notes = notes or {}
     items: list[EvidenceFile] = []
     images: list[EvidenceFile] = []
-    for no, path in enumerate(list_files(folder), 1):
+    paths = list_files(folder)
+    total = len(paths)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    for no, path in enumerate(paths, 1):
         name = path.relative_to(folder).as_posix()
         try:
             size = path.stat().st_size
@@ -344,37 +363,47 @@ def scan_evidence(
         item = EvidenceFile(no=no, path=path, name=name, size=size)
         item.note = notes.get(name, notes.get(path.name, ""))
         items.append(item)
-        with contextlib.suppress(OSError):
-            item.date, item.date_source = _mtime(path), "修改"
-        what = sniff(path)
-        if size == 0:
-            item.kind = {"image": KIND_PHOTO, "video": KIND_VIDEO, "text": KIND_CHAT}.get(
-                what, KIND_OTHER
-            )
-            item.reason = "文件是空的（0 字节）"
-            item.sha256 = hashlib.sha256(b"").hexdigest()
-            continue
-        if what == "image":
-            item.kind = KIND_PHOTO
-            images.append(item)
-            continue  # hashed in the image pass
-        try:
-            item.sha256 = sha256_file(path)
-        except OSError as e:
-            item.reason = _read_reason(e)
-            continue
-        if what == "video":
-            item.kind = KIND_VIDEO
-            item.reason = "视频无法放进 PDF，请另行提交原文件"
-        elif what == "text":
-            item.kind = KIND_CHAT
-            _load_text(item)
+        if _index_file(item):
+            images.append(item)  # hashed and shrunk in the image pass
         else:
-            ext = path.suffix.lower() or "无扩展名"
-            item.kind = KIND_OTHER
-            item.reason = f"PDF 里无法显示这种文件（{ext}），请另行提交原文件"
-    _process_images(images, progress, workers)
+            tick()
+    _process_images(images, tick, workers)
     return items
+
+
+def _index_file(item: EvidenceFile) -> bool:
+    """Fill in what can be known of a file without opening it as an image; True for an image
+    (left to the image pass)."""
+    path, size = item.path, item.size
+    with contextlib.suppress(OSError):
+        item.date, item.date_source = _mtime(path), "修改"
+    what = sniff(path)
+    if size == 0:
+        item.kind = {"image": KIND_PHOTO, "video": KIND_VIDEO, "text": KIND_CHAT}.get(
+            what, KIND_OTHER
+        )
+        item.reason = "文件是空的（0 字节）"
+        item.sha256 = hashlib.sha256(b"").hexdigest()
+        return False
+    if what == "image":
+        item.kind = KIND_PHOTO
+        return True
+    try:
+        item.sha256 = sha256_file(path)
+    except OSError as e:
+        item.reason = _read_reason(e)
+        return False
+    if what == "video":
+        item.kind = KIND_VIDEO
+        item.reason = "视频无法放进 PDF，请另行提交原文件"
+    elif what == "text":
+        item.kind = KIND_CHAT
+        _load_text(item)
+    else:
+        ext = path.suffix.lower() or "无扩展名"
+        item.kind = KIND_OTHER
+        item.reason = f"PDF 里无法显示这种文件（{ext}），请另行提交原文件"
+    return False
 
 
 def _read_reason(e: OSError) -> str:
@@ -407,9 +436,7 @@ def _image_job(path: str) -> tuple[str, dict]:
     return digest, process_image(path)
 
 
-def _process_images(
-    images: list[EvidenceFile], progress: Callable[[int, int], None] | None, workers: int
-) -> None:
+def _process_images(images: list[EvidenceFile], tick: Callable[[], None], workers: int) -> None:
     total = len(images)
     done = 0
 
@@ -417,8 +444,7 @@ def _process_images(
         nonlocal done
         _apply(item, *result)
         done += 1
-        if progress:
-            progress(done, total)
+        tick()
 
     if workers > 1 and total >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
@@ -452,13 +478,16 @@ def _apply(item: EvidenceFile, digest: str, result: dict) -> None:
     if result["ok"]:
         item.parts = result["parts"]
         item.original_size = result["original"]
+        item.rotated = bool(result.get("rotated"))
+        item.shown_size = result.get("shown") or item.original_size
         item.preview = "图片"
     else:
         item.reason = result["reason"]
 
 
-def stderr_progress(label: str = "处理图片") -> Callable[[int, int], None]:
-    """A progress printer for the terminal: "处理图片 12/100" (stderr, one line when a tty)."""
+def stderr_progress(label: str = "处理证据文件") -> Callable[[int, int], None]:
+    """A progress printer for the terminal: "处理证据文件 12/100" (stderr, one line when a
+    tty); the count is of every file in the evidence folder."""
     tty = sys.stderr.isatty()
 
     def show(done: int, total: int) -> None:

@@ -362,6 +362,17 @@ def test_exif_orientation_is_applied(tmp_path):
     assert code == 0, message
     (img,) = pdf_images(PdfReader(pdf)).values()
     assert (img["/Width"], img["/Height"]) == (200, 400)
+    # the caption gives the size as shown (portrait), and says the photo was turned
+    assert "原图200×400（已按拍摄方向旋转）" in squash(pdf_text(pdf))
+
+
+def test_upright_photo_caption_gives_its_size(tmp_path):
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    (directory / "evidence" / "横拍.jpg").write_bytes(jpeg_bytes((400, 200)))
+    message, code, pdf = run_bundle(directory)
+    assert code == 0, message
+    text = squash(pdf_text(pdf))
+    assert "原图400×200" in text and "旋转" not in text
 
 
 def test_heic_photo_is_shown(tmp_path):
@@ -392,7 +403,7 @@ def test_png_webp_and_many_images_use_workers_and_report_progress(tmp_path):
         im.paste((30 * i, 90, 160, 255), (100, 100, 900, 900))
         im.save(ev / f"截图{i + 1}.png")
     Image.new("RGB", (500, 500), (1, 2, 3)).save(ev / "sticker.webp", "WEBP")
-    seen = []
+    seen: list[tuple[int, int]] = []
     now = parse_now(NOW)
     case = load_case(directory, today=now.date())
     result = build_bundle(

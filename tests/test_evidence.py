@@ -270,3 +270,32 @@ def test_pdf_and_letters_apply_one_control_character_policy(text):
         got = GlyphFilter().clean(line)
         got = re.sub(r"\n{3,}", "\n\n", "\n".join(x.rstrip() for x in got.split("\n"))).strip()
         assert got == expected
+
+
+def test_progress_counts_every_evidence_file_and_says_so(tmp_path, capsys):
+    """12 files, 7 of them images: the buyer sees 处理证据文件 …/12, ending at 12/12."""
+    from buyer_helper.evidence import stderr_progress
+
+    for i in range(7):
+        (tmp_path / f"照片{i}.jpg").write_bytes(_jpeg(color=(i * 30, 0, 0)))
+    for i in range(3):
+        (tmp_path / f"聊天{i}.txt").write_text("商家：不退", encoding="utf-8")
+    (tmp_path / "开箱.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "空.png").write_bytes(b"")
+    seen: list[tuple[int, int]] = []
+    show = stderr_progress()
+    items = scan_evidence(tmp_path, progress=lambda d, t: (seen.append((d, t)), show(d, t)))
+    assert len(items) == 12
+    assert seen == [(i, 12) for i in range(1, 13)]
+    err = capsys.readouterr().err
+    assert "处理证据文件 12/12" in err and "处理图片" not in err
+
+
+def test_sample_evidence_names_are_the_files_written(tmp_path):
+    from buyer_helper.sample import sample_answers
+    from buyer_helper.samples import sample_evidence_names
+
+    answers = sample_answers(dt.date(2027, 5, 4))
+    make_sample_evidence(tmp_path, answers)
+    written = [p.relative_to(tmp_path).as_posix() for p in list_files(tmp_path)]
+    assert sample_evidence_names(answers) == written
