@@ -611,6 +611,11 @@ def _on_disk(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError:  # a folder or an unreadable file by that name: never ours to replace
+        return UNREADABLE
+
+
+UNREADABLE = b"\0unreadable\0"
 
 
 def _free_to_write(path: Path, data: bytes, manifest: dict[str, str | None]) -> bool:
@@ -645,31 +650,34 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     manifest = read_manifest(out)
     record: dict[str, str] = {}
     kept: set[str] = set()  # files the buyer may have edited, left where they are
-    files = [(letter.filename, letter.title, letter.text) for letter in letters]
-    files.append((README, "每份文字的用法和提醒", _readme(letters)))
+
+    def put(name: str, text: str) -> str:
+        """Write `text` as `name`, or beside it when `name` may hold the buyer's edits."""
+        data = text.encode("utf-8")
+        target, n = name, 0
+        while not _free_to_write(out / target, data, manifest):
+            n += 1
+            target = _beside_name(name, n)
+        if target != name:
+            result.beside.append((name, target))
+            kept.add(name)
+            if name not in manifest or manifest[name] is None:
+                result.unknown.append(name)
+            else:
+                record[name] = manifest[name]  # still the buyer's edited copy
+        write_text_atomic(out / target, text)
+        record[target] = _sha256(data)
+        return target
+
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for name, title, text in files:
-            data = text.encode("utf-8")
-            target, n = name, 0
-            while not _free_to_write(out / target, data, manifest):
-                n += 1
-                target = _beside_name(name, n)
-            if target != name:
-                result.beside.append((name, target))
-                kept.add(name)
-                if name not in manifest or manifest[name] is None:
-                    result.unknown.append(name)
-                else:
-                    record[name] = manifest[name]  # still the buyer's edited copy
-            write_text_atomic(out / target, text)
-            record[target] = _sha256(data)
-            if name != README:
-                result.written.append((target, title))
+        for letter in letters:
+            result.written.append((put(letter.filename, letter.text), letter.title))
+        put(README, _readme(letters, dict(result.beside)))
         for stale in sorted(set(manifest) - set(record) - kept):
             path = out / stale
             current = _on_disk(path)
-            if current is None:
+            if current is None or current is UNREADABLE:
                 continue
             if manifest[stale] is not None and manifest[stale] == _sha256(current):
                 path.unlink(missing_ok=True)
@@ -741,7 +749,10 @@ def letters_command(directory: Path, now: str | None) -> str:
     return "\n".join([*summary_lines(result, letters), DISCLAIMER])
 
 
-def _readme(letters: list[Letter]) -> str:
+def _readme(letters: list[Letter], beside: dict[str, str] | None = None) -> str:
+    """投诉文字说明.txt: what each file is for and its reminders (`beside`: edited file -> the
+    file the new text went to)."""
+    beside = beside or {}
     lines = [
         DISCLAIMER,
         "",
@@ -750,6 +761,12 @@ def _readme(letters: list[Letter]) -> str:
         "",
     ]
     for letter in letters:
-        lines.append(f"{letter.filename}：{letter.title}")
+        if letter.filename in beside:
+            lines.append(
+                f"{beside[letter.filename]}：{letter.title}"
+                f"（新生成的；{letter.filename} 是你改过的那份，保留未动）"
+            )
+        else:
+            lines.append(f"{letter.filename}：{letter.title}")
         lines += [f"  - {w}" for w in letter.warnings]
     return "\n".join(lines) + "\n"
