@@ -46,7 +46,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
         out.append(
             Warning(
                 f"不要同意把退款原因从“{reason}”改成“不想要了”“七天无理由”或“协商一致”："
-                f"{why}。{reason}退货的运费由商家承担（第二十四条），无理由退货的运费一般由你"
+                f"{why}。因{reason}退货的运费由商家承担（第二十四条），无理由退货的运费一般由你"
                 "承担（第二十五条）。如实填写原因。",
                 ("003 一、二" if reason == "质量问题" else "004 §⑻.4")
                 + "；消费者权益保护法 第二十四条、第二十五条",

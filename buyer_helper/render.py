@@ -203,7 +203,7 @@ def render_plan_text(plan: Plan, case: Case) -> str:
         out.append("已经做过的步骤（留作参考）：")
         for step in done:
             name = _channel_name(step.channel)
-            out.append(f"  ✓ {step.title}" + ("" if name == step.title else f"｜{name}"))
+            out.append(f"  ✓ {step.title}" + ("" if name in step.title else f"｜{name}"))
             for d in step.deadlines:
                 out.append(f"      {_deadline_line(d, plan)}")
             if step.note:

@@ -268,16 +268,16 @@ def step_done(ctx: Ctx, rung: int, step: Step, states: set[str]) -> bool:
 def skipped_note(ctx: Ctx, rung: int, step: Step) -> str:
     """Said on an open step below one the buyer has already done."""
     note = (
-        f"你还没做这一步：{step.title}。先和商家协商、再找平台，然后才是投诉"
-        "（消保法第三十九条）；后面的步骤做过了，这一步仍然可以、也应该做。"
+        "你还没做这一步：后面的步骤做过了，这一步仍然要做"
+        "（消保法第三十九条：先和商家协商，再找平台，然后才是投诉）。"
     )
     if rung == RUNG_GOODS and ctx.pdd and step.channel in ("after_sales", "return_7day"):
         note += (
-            "在平台上提交的售后（退款）申请才是实际退款的途径：商家逾期不处理，系统默认同意并"
-            "自动退款（004 §⑴.4）；售后只能申请一次（004 §⑴.3），提交后不要取消。"
+            "在平台上提交的售后申请才是实际退款的途径：商家逾期不处理，系统默认同意并自动退款"
+            "（004 §⑴.4）；只能申请一次（004 §⑴.3）。"
         )
-    elif rung == RUNG_GOODS and step.channel == "refuse_delivery":
-        note += "在平台上提交的仅退款申请才是实际退款的途径（004 §⑴.1）。"
+    elif rung == RUNG_GOODS and step.channel != "seller":
+        note += "在平台上提交的退款申请才是实际退款的途径，平台介入也要从这笔申请的页面发起。"
     return note
 
 

@@ -19,7 +19,7 @@ def _tried_choices() -> str:
 
 
 def log_command(directory: Path, text: str, tried: str | None, now: str | None) -> str:
-    from .hours import now_words, parse_now
+    from .hours import cn_datetime, parse_now
 
     directory = Path(directory)
     if not directory.exists():
@@ -82,7 +82,7 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
         data["tried"] = states
     write_yaml(case_file, data)
 
-    lines = [f"已记到时间线（{now_words(moment)}）：{text}"]
+    lines = [f"已记到时间线（北京时间 {cn_datetime(moment)}）：{text}"]
     if tried:
         lines.append(f"进展：{TRIED[tried]}")
     lines.append(_next_step_words(directory, moment))
@@ -108,10 +108,10 @@ def _next_step_words(directory: Path, moment) -> str:
     when = ""
     if state is not None:
         status, nxt = state_words(state, moment)
-        when = f"；现在：{status}"
+        when = f"｜现在：{status}"
         if state.status != "open":
             when += f"，下次开放：{nxt}"
     return (
-        f"下一步：{step.title}（{get_channel(step.channel).name}，{step.reach}{when}）。"
+        f"下一步：{step.title}\n  渠道：{get_channel(step.channel).name}｜{step.reach}{when}"
         f"\n完整计划：buyer-helper plan --answers {directory}"
     )
