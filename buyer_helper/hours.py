@@ -362,7 +362,7 @@ ALWAYS_OPEN_ZH = "开放（随时可以办理）"
 def state_words(state: ChannelState, now: dt.datetime) -> tuple[str, str]:
     """(status, next opening) in words for a channel state at `now`:
     ('开放（随时可以办理）', '随时'), ('开放', '现在就开放'),
-    ('可能开放（来源不一）', '周一 09:00（明天，11月23日）（各来源都说开放）'), …"""
+    ('可能开放（来源不一）', '周一 09:00（明天，11月23日，各来源都说开放）'), …"""
     if state.status == "open" and state.next_open is None:
         return ALWAYS_OPEN_ZH, "随时"
     status = STATUS_ZH.get(state.status, state.status)
@@ -371,8 +371,8 @@ def state_words(state: ChannelState, now: dt.datetime) -> tuple[str, str]:
     if state.next_open is None:
         return status, f"未来{SEARCH_DAYS}天内找不到各来源都说开放的时段"
     nxt = when_words(state.next_open, now)
-    if state.status == "maybe":
-        nxt += "（各来源都说开放）"
+    if state.status == "maybe":  # one bracket: "周一 09:00（明天，11月23日，各来源都说开放）"
+        nxt = nxt[:-1] + "，各来源都说开放）" if nxt.endswith("）") else nxt + "（各来源都说开放）"
     return status, nxt
 
 

@@ -968,3 +968,44 @@ def test_misconduct_words_from_the_seeds_are_read(story, kind):
 )
 def test_ordinary_or_negated_words_add_no_misconduct(story):
     assert plan_for(story=story).misconduct == []
+
+
+def bracket_troubles(text: str) -> list[str]:
+    """Lines with a （…（…）…） inside another or two brackets in a row （…）（…）."""
+    bad = []
+    for line in text.splitlines():
+        depth = 0
+        for ch in line:
+            depth += ch == "（"
+            if depth >= 2:
+                bad.append(line)
+                break
+            depth = max(0, depth - (ch == "）"))
+        if "）（" in line:
+            bad.append(line)
+    return bad
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    platform=st.sampled_from(["pdd", "taobao"]),
+    problem=st.sampled_from(sorted(PROBLEMS)),
+    delivery=st.sampled_from(sorted(DELIVERY)),
+    tried=st.sets(st.sampled_from(sorted(TRIED))),
+    city=st.sampled_from([None, "金华", "义乌市稠城"]),
+    at=st.sampled_from(["2026-11-23T22:30:00+08:00", "2026-10-10T15:00:00+08:00", NOW.isoformat()]),
+)
+def test_plan_text_has_no_nested_or_doubled_brackets(platform, problem, delivery, tried, city, at):
+    """P4: "（…（…））" and "（…）（…）" read badly; law names go in 《》, qualifiers share one
+    bracket."""
+    now = parse_now(at)
+    data = copy.deepcopy(BASE)
+    data.update(platform=platform, problem=problem, delivery=delivery, tried=sorted(tried),
+                story="商家骂我，说有你地址，还让我加微信，好评返现")  # fmt: skip
+    data["signed_on"] = (now.date() - dt.timedelta(days=3)).isoformat()
+    if delivery == "not_signed":
+        data.pop("signed_on")
+    if city:
+        data["seller_city"] = city
+    case = case_from_dict(data, today=now.date())
+    assert bracket_troubles(render_plan_text(route(case, now), case)) == []
