@@ -19,7 +19,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
     refund_only = ctx.path in ("refuse_delivery", "not_received")
 
     if ctx.threat or c.problem == "seller_harassment":
-        if "police_called" in c.tried:
+        if "police_called" in ctx.states:
             text = (
                 "你已经报警：保存好报警回执；聊天记录、包裹和通话记录都不要删、不要丢，"
                 "同时向平台举报。"
@@ -52,7 +52,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 + "；消费者权益保护法 第二十四条、第二十五条",
             )
         )
-    if ctx.pdd and "after_sales" in open_channels and "after_sales_filed" not in c.tried:
+    if ctx.pdd and "after_sales" in open_channels and "after_sales_filed" not in ctx.states:
         out.append(
             Warning(
                 "售后只能申请一次，维权要求选定后不能修改；提交后如果点了“取消”，就不能再申请。",
@@ -137,7 +137,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
         )
     if ctx.in_window and ctx.window_end is not None and channels & {"return_7day", "after_sales"}:
         left = (ctx.window_end - ctx.today).days
-        if left <= 2 and "after_sales_filed" not in c.tried:
+        if left <= 2 and "after_sales_filed" not in ctx.states:
             out.append(
                 Warning(
                     f"7天退货期限 {cn_date(ctx.window_end)} 结束（还剩 {left} 天），"
@@ -148,8 +148,8 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
     if (
         ctx.past_platform
         and ctx.in_window
-        and "after_sales_filed" not in c.tried
-        and "seller_rejected" not in c.tried
+        and "after_sales_filed" not in ctx.states
+        and "seller_rejected" not in ctx.states
         and ctx.path in ("return_7day", "after_sales")
     ):
         out.append(

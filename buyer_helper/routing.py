@@ -62,6 +62,7 @@ class Ctx:
     detected: list[str]  # kinds read from the story/timeline only
     threat: bool
     top_rung: int  # highest rung the buyer has passed, -1 for none
+    states: set[str]  # what the buyer has done: `tried` and the timeline's states
     fallback_years: set[int] = field(default_factory=set)
 
     @property
@@ -144,7 +145,8 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
     else:
         path = "after_sales"
 
-    top = max((TRIED_RUNG[t] for t in case.tried if t in TRIED_RUNG), default=-1)
+    states = tried_states(case)
+    top = max((TRIED_RUNG[t] for t in states if t in TRIED_RUNG), default=-1)
     return Ctx(
         case=case,
         now=now,
@@ -157,6 +159,7 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
         detected=detected,
         threat=threat,
         top_rung=top,
+        states=states,
     )
 
 
@@ -181,10 +184,10 @@ def route(case: Case, now: dt.datetime) -> Plan:
         ladder.append((RUNG_REGULATOR + 1, heimao_step(ctx)))  # parallel, never "done"
     if ctx.threat and "police" in load_channels():
         police = police_step(ctx)
-        police.done = "police_called" in case.tried
+        police.done = "police_called" in ctx.states
         ladder.insert(0, (-1, police))
 
-    states = tried_states(case)
+    states = ctx.states
     passed_above = False
     for rung, step in reversed(ladder):  # top first, to know whether a higher rung was passed
         if step.channel == "police" or rung > RUNG_REGULATOR:

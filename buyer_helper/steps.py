@@ -243,7 +243,6 @@ def to_platform(ctx: Ctx, what: str) -> str:
 
 
 def platform_step(ctx: Ctx, goods: Step | None) -> Step:
-    c = ctx.case
     actions: list[str] = []
     sources: list[str] = []
     titles: list[str] = []
@@ -261,12 +260,12 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
                 "上传完整的聊天记录和照片。"
             )
             sources += ["002 ⑻"]
-        if "seller_no_reply" in c.tried and ctx.pdd:
+        if "seller_no_reply" in ctx.states and ctx.pdd:
             actions.append(
                 "商家客服不理你：保留让你“自行处理”或一直不回的聊天记录，提交给拼多多官方客服处理。"
             )
             sources.append("004 §⑵")
-        if "seller_no_reply" in c.tried and "after_sales_filed" in c.tried and ctx.pdd:
+        if "seller_no_reply" in ctx.states and "after_sales_filed" in ctx.states and ctx.pdd:
             actions.append(
                 "商家一直不回复：售后申请逾期未处理时系统会默认同意并自动退款；"
                 "到时没有退款再申请平台介入。"
@@ -330,7 +329,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
         sources=dedupe([*sources, "消费者权益保护法 第三十九条", "电子商务法 第六十一条"]),
     )
     clock = seller_clock(ctx)
-    if clock and not ctx.past_platform and "seller_rejected" not in c.tried:
+    if clock and not ctx.past_platform and "seller_rejected" not in ctx.states:
         step.deadlines.append(clock)
     return step
 
@@ -402,7 +401,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
             "（消保法第五十五条）：平台一般只处理退款，法定赔偿要通过12315或法院。"
         )
     deadlines: list[Deadline] = []
-    if "c12315_filed" in c.tried:
+    if "c12315_filed" in ctx.states:
         deadlines = regulator_deadlines(ctx)
     else:
         deadlines.append(complaint_limit(ctx))

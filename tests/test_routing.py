@@ -1009,3 +1009,14 @@ def test_plan_text_has_no_nested_or_doubled_brackets(platform, problem, delivery
         data["seller_city"] = city
     case = case_from_dict(data, today=now.date())
     assert bracket_troubles(render_plan_text(route(case, now), case)) == []
+
+
+def test_a_state_logged_only_on_the_timeline_counts():
+    """A hand-edited case.yaml may have the timeline event without the `tried` entry."""
+    plan = plan_for(
+        tried=[],
+        timeline=[{"at": "2026-11-22T10:00:00+08:00", "text": "申请了售后",
+                   "tried": "after_sales_filed"}],
+    )  # fmt: skip
+    assert step(plan, "return_7day").done
+    assert "售后只能申请一次" not in warnings_text(plan)
