@@ -397,3 +397,15 @@ def test_no_answer_words_fit_the_channel_kind():
             assert "无人接听" not in notes
     assert "可能无人回复" in "".join(evaluate(get_channel("official_cs"), at).notes)
     assert "无人接听" in "".join(evaluate(get_channel("pdd_400"), at).notes)
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_hours_output_cites_seeds_not_internal_files(runner, as_json):
+    """P1: the hours table and JSON name seed sections and laws, never FACTS.md or phonenumbers."""
+    args = ["hours", "--now", "2026-10-10T15:00:00+08:00", *(["--json"] if as_json else [])]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "FACTS" not in result.output and "phonenumbers" not in result.output
+    for ch in load_channels().values():
+        assert not any("FACTS" in s for s in ch.sources), ch.id
+        assert not any("FACTS" in lim.source for lim in ch.limits.values()), ch.id
