@@ -378,7 +378,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
     have_ready = [
         f"你的姓名、电话、通信地址（12315 投诉要填写{old_rule}）"
         + ("" if c.contact.complete() else "——答案文件里还没填全"),
-        f"被投诉方：店铺“{c.order.shop}”及其在平台上公示的名称和地址；"
+        f"被投诉方：{respondent(ctx)}；"
         f"平台经营者：{company.name}" + (f"（{company.address}）" if company.address else ""),
         f"具体要求（{c.demand_name}）和事实经过",
         *evidence(ctx),
@@ -425,8 +425,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         title="在全国12315平台网上投诉（随时可以提交）",
         actions=[
             "打开全国12315平台，注册并登录，选择“投诉”。",
-            "被投诉方填店铺在平台上公示的经营者名称和地址；没有公示地址时填平台公司"
-            f"（{company.name}）。",
+            f"被投诉方填{respondent(ctx)}；没有公示地址时填平台公司（{company.name}）。",
             content,
             "上传证据（可用 buyer-helper bundle 打包成一个 PDF），提交后记下投诉编号。",
         ],
@@ -436,6 +435,20 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         deadlines=[Deadline(d.label, d.due, d.basis, d.source, d.approximate) for d in deadlines],
     )
     return [phone, online]
+
+
+def respondent(ctx: Ctx) -> str:
+    """The merchant as the 12315 complaint names it: the 经营者名称 and address from its shop
+    page when the buyer gave them (case.seller_name / seller_address), else where to find them."""
+    c = ctx.case
+    shop = f"店铺“{c.order.shop}”"
+    if c.seller_name and c.seller_address:
+        return f"“{c.seller_name}”（{shop}），地址：{c.seller_address}"
+    if c.seller_name:
+        return f"“{c.seller_name}”（{shop}），地址看店铺页公示的经营地址"
+    if c.seller_address:
+        return f"{shop}，地址：{c.seller_address}，经营者名称看店铺页公示"
+    return f"{shop}在平台上公示的经营者名称和地址"
 
 
 def heimao_step(ctx: Ctx) -> Step:

@@ -307,3 +307,15 @@ def test_plan_shows_the_sellers_shown_name_and_address(runner, write_answers, sa
     sample_answers.pop("seller_city", None)
     out = run_plan(runner, write_answers(sample_answers)).output
     assert "经营者名称" not in out.split("\n\n")[0] and "商家（店铺页公示）" not in out
+
+
+def test_12315_steps_name_the_respondent_the_buyer_gave(runner, write_answers, sample_answers):
+    """The 12315 steps use the shop page's 经营者名称/经营地址 when the buyer gave them."""
+    sample_answers["seller_name"] = "义乌市美佳电器有限公司"
+    sample_answers["seller_address"] = "浙江省义乌市稠城街道工人北路100号"
+    data = json.loads(run_plan(runner, write_answers(sample_answers), "--json").stdout)
+    for cid in ("c12315", "c12315_online"):
+        s = next(x for x in data["steps"] if x["channel"] == cid)
+        text = "\n".join(s["actions"] + s["have_ready"])
+        assert "“义乌市美佳电器有限公司”" in text and "工人北路100号" in text, cid
+        assert "公示的经营者名称和地址" not in text
