@@ -299,3 +299,33 @@ def test_sample_evidence_names_are_the_files_written(tmp_path):
     make_sample_evidence(tmp_path, answers)
     written = [p.relative_to(tmp_path).as_posix() for p in list_files(tmp_path)]
     assert sample_evidence_names(answers) == written
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+@pytest.mark.parametrize("size", [(120, 80), (4000, 3000)])
+def test_every_exif_orientation_shows_the_photo_upright(tmp_path, orientation, size):
+    """Shrinking first and turning after gives what the viewer shows (PIL's exif_transpose of
+    the whole photo): four coloured quarters land in the same places, at the displayed size."""
+    from PIL import Image, ImageOps
+
+    w, h = size
+    im = Image.new("RGB", size, (255, 0, 0))
+    im.paste((0, 255, 0), (w // 2, 0, w, h // 2))
+    im.paste((0, 0, 255), (0, h // 2, w // 2, h))
+    im.paste((255, 255, 0), (w // 2, h // 2, w, h))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "p.jpg"
+    im.save(path, "JPEG", quality=95, exif=exif)
+    result = process_image(str(path))
+    ((data, px),) = result["parts"]
+    want = ImageOps.exif_transpose(Image.open(path))
+    assert result["shown"] == want.size  # the original's size as the viewer shows it
+    want.thumbnail((1600, 1600))
+    got = Image.open(io.BytesIO(data))
+    assert px == got.size == want.size
+    assert result["rotated"] is (orientation != 1)
+    gw, gh = got.size
+    for x, y in ((gw // 4, gh // 4), (3 * gw // 4, gh // 4), (gw // 4, 3 * gh // 4)):
+        pairs = zip(got.getpixel((x, y)), want.getpixel((x, y)), strict=True)
+        assert max(abs(a - b) for a, b in pairs) < 40
