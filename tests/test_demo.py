@@ -134,3 +134,38 @@ def test_the_moved_sample_is_a_valid_case_on_any_later_day(today):
     assert case.signed_on == dt.date(2026, 11, 20) + shift
     assert case.timeline[-1].at.date() == dt.date(2026, 11, 22) + shift
     assert f"{case.signed_on.month}月{case.signed_on.day}日签收" in case.story
+
+
+def test_demo_texts_name_the_seller_and_list_the_evidence(runner, tmp_path):
+    """The sample names the shop page's operator, so the 12315 texts have nothing left to
+    fill in; the texts list the generated evidence files; the demo rerun keeps the buyer's
+    edit of a text (letters.write_letters) instead of overwriting it."""
+    folder = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", str(folder), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    out = folder / "out"
+    (online,) = out.glob("*全国12315平台*.txt")
+    (phone,) = out.glob("*12315投诉电话*.txt")
+    for path in (online, phone):
+        text = path.read_text(encoding="utf-8")
+        assert "请填写" not in text
+        assert SAMPLE_ANSWERS["seller_name"] in text
+        assert SAMPLE_ANSWERS["seller_address"] in text
+    listed = online.read_text(encoding="utf-8")
+    for name, note in SAMPLE_ANSWERS["evidence_notes"].items():
+        assert f"{name}：{note}" in listed
+    online.write_text("我改过的投诉", encoding="utf-8")
+    again = runner.invoke(main, ["demo", str(folder), "--now", SAMPLE_NOW])
+    assert again.exit_code == 0, again.output
+    assert online.read_text(encoding="utf-8") == "我改过的投诉"
+    assert "你改过" in again.output
+
+
+def test_demo_pdf_cover_and_complaint(runner, tmp_path):
+    folder = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", str(folder), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(next((folder / "out").glob("*.pdf")))
+    assert "经营者名称" + SAMPLE_ANSWERS["seller_name"] in text
+    assert "请平台官方客服介入的消息用于：拼多多官方客服（App内）" in text  # written, no raw id
+    assert "official_cs" not in text and "FACTS" not in text
