@@ -376,7 +376,8 @@ def state_words(state: ChannelState, now: dt.datetime) -> tuple[str, str]:
     return status, nxt
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal (CJK and full-width characters take two)."""
     return sum(
         0
         if unicodedata.combining(ch)
@@ -411,7 +412,7 @@ def _wrap(text: str, width: int) -> list[str]:
     for para in text.split("\n"):
         line = ""
         for tok in _tokens(para):
-            if line and _width(line + tok) > width and tok[0] not in _NO_LINE_START:
+            if line and display_width(line + tok) > width and tok[0] not in _NO_LINE_START:
                 lines.append(line.rstrip())
                 line = tok.lstrip()
             else:
@@ -421,14 +422,14 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+    return text + " " * max(0, width - display_width(text))
 
 
 def render_table(headers: list[str], rows: list[list[str]], max_widths: list[int]) -> str:
     """A plain-text table aligned by display width (CJK characters take two columns)."""
     cells = [[_wrap(c, m) for c, m in zip(row, max_widths, strict=True)] for row in rows]
     widths = [
-        max([_width(h)] + [_width(line) for row in cells for line in row[i]])
+        max([display_width(h)] + [display_width(line) for row in cells for line in row[i]])
         for i, h in enumerate(headers)
     ]
     sep = "  "

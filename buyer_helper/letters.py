@@ -19,7 +19,7 @@ from pathlib import Path
 from .case import EVIDENCE_DIR, MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
-from .hours import cn_date
+from .hours import cn_date, display_width
 from .law import is_fresh
 from .letterfacts import build_facts, user_strings
 from .plan import DISCLAIMER, Plan, Step
@@ -693,20 +693,6 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     except OSError as e:
         raise BuyerHelperError(f"无法写入 {out}：{e.strerror}") from None
     return result
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes in a terminal (CJK and full-width characters take two)."""
-    import unicodedata
-
-    return sum(
-        0
-        if unicodedata.combining(ch)
-        else 2
-        if unicodedata.east_asian_width(ch) in ("W", "F")
-        else 1
-        for ch in text
-    )
 
 
 def summary_lines(result: WriteResult, letters: list[Letter]) -> list[str]:

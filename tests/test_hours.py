@@ -16,9 +16,9 @@ from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.hours import (
     SHANGHAI,
-    _width,
     add_working_days,
     channel_state,
+    display_width,
     evaluate,
     hours_command,
     is_workday,
@@ -301,7 +301,7 @@ def test_issue_example_table(runner):
     for line in table:
         for label in ("可能开放（来源不一）", "已关闭", "开放（随时可以办理）"):
             if label in line:
-                cols.append(_width(line[: line.index(label)]))
+                cols.append(display_width(line[: line.index(label)]))
                 break
     assert len(cols) == len(load_channels())
     assert len(set(cols)) == 1, cols
