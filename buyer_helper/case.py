@@ -270,6 +270,12 @@ def check_phone(value: str) -> str:
     value = value.strip()
     if not PHONE_RE.fullmatch(value):
         raise BuyerHelperError(f"“{value}”不像电话号码：只写数字，例如 13800138000")
+    digits = sum(ch.isdigit() for ch in value)
+    if not 7 <= digits <= 15:
+        raise BuyerHelperError(
+            f"“{value}”位数不对（{digits} 位数字）：手机号是 11 位，固定电话请带区号，"
+            "例如 13800138000 或 010-12345678"
+        )
     return value
 
 

@@ -197,13 +197,23 @@ def start(directory, now):
 @main.command()
 @click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
 @click.argument("text", metavar="文字")
-@click.option("--tried", metavar="进展", help="同时记下进展，例如 hotline_called（可选值见下）")
+@click.option(
+    "--tried",
+    metavar="进展",
+    multiple=True,
+    help="同时记下进展，例如 hotline_called（可选值见下；一次记一个）",
+)
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def log(directory, text, tried, now):
     """在案子的时间线上记一笔（例如“打了021-53395288，工单号 123”）。"""
     from .timeline import log_command
 
-    _echo(log_command(directory=directory, text=text, tried=tried, now=now))
+    if len(tried) > 1:
+        raise BuyerHelperError(
+            "一次只能记一个进展（--tried）。请分两次记，例如先记 "
+            f"--tried {tried[0]}，再记 --tried {tried[1]}；这次什么都没有记录。"
+        )
+    _echo(log_command(directory=directory, text=text, tried=tried[0] if tried else None, now=now))
 
 
 @main.command()

@@ -61,6 +61,7 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
             "这次没有记录。淘宝的案子请在订单的退款页面申请淘宝小二介入；如果你打的是别的电话，"
             f'不带 --tried 记下来，例如：buyer-helper log {directory} "打了……，工单号……"'
         )
+    _check_not_before_order(data, moment)
     timeline = data.get("timeline")
     if timeline is None:
         timeline = []
@@ -87,6 +88,25 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
         lines.append(f"进展：{TRIED[tried]}")
     lines.append(_next_step_words(directory, moment))
     return "\n".join(lines)
+
+
+def _check_not_before_order(data: dict, moment) -> None:
+    """An event dated before the order was placed is a typo in --now: say so, record nothing."""
+    from .case import parse_date
+    from .hours import cn_date
+
+    order = data.get("order")
+    if not isinstance(order, dict) or order.get("ordered_on") in (None, ""):
+        return
+    try:
+        ordered_on = parse_date(order["ordered_on"])
+    except BuyerHelperError:
+        return  # the case's own validation reports a bad order date
+    if moment.date() < ordered_on:
+        raise BuyerHelperError(
+            f"这条记录的时间 {cn_date(moment.date())} 早于下单日期 {cn_date(ordered_on)}，"
+            "请检查 --now；这次没有记录。"
+        )
 
 
 def _next_step_words(directory: Path, moment) -> str:

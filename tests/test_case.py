@@ -45,3 +45,17 @@ def test_timeline_times_are_read_as_beijing_time(sample_answers):
     with pytest.raises(BuyerHelperError) as e:
         case_from_dict(data, today=dt.date(2026, 11, 23))
     assert "时间线" in e.value.message
+
+
+def test_phone_numbers_need_a_plausible_number_of_digits():
+    import pytest
+
+    from buyer_helper.case import check_phone
+    from buyer_helper.errors import BuyerHelperError
+
+    assert check_phone("13800138000") == "13800138000"
+    assert check_phone("010-12345678") == "010-12345678"
+    assert check_phone("+86 138 0013 8000") == "+86 138 0013 8000"
+    for bad in ("12345", "1234567890123456"):
+        with pytest.raises(BuyerHelperError, match="位数不对"):
+            check_phone(bad)

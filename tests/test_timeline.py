@@ -171,3 +171,21 @@ def test_taobao_case_refuses_the_pdd_hotline_state(runner, case_dir):
     assert (case_dir / "case.yaml").read_bytes() == before
     ok = log(runner, case_dir, "打了淘宝客服电话")
     assert ok.exit_code == 0, ok.output
+
+
+def test_two_tried_states_at_once_are_refused_not_half_recorded(runner, case_dir):
+    before = read(case_dir)
+    result = log(
+        runner, case_dir, "x", "--tried", "after_sales_filed", "--tried", "seller_rejected"
+    )
+    assert result.exit_code == 2
+    assert "一次只能记一个进展" in result.output
+    assert read(case_dir) == before
+
+
+def test_an_event_before_the_order_is_refused(runner, case_dir):
+    before = read(case_dir)
+    result = log(runner, case_dir, "打了12315", "--now", "2026-09-28T10:00:00+08:00")
+    assert result.exit_code == 2
+    assert "早于下单日期" in result.output
+    assert read(case_dir) == before
