@@ -4,6 +4,7 @@ Prints seconds, CPU seconds, peak RSS and PDF size of each, and the ratios again
 targets (time ≤ 4 × img2pdf, PDF ≤ 10 % of img2pdf's, peak RSS ≤ 400 MB). Not a test: run it
 by hand.
 
+    pip install -e '.[bench]'   # img2pdf, the reference
     python bench/bundle_images.py [--count 100] [--repeat 3] [--rotated 0.5] [--keep DIR]
 
 Each side runs in its own subprocess, so its peak RSS (ru_maxrss) is its own; the bundle's
@@ -17,6 +18,7 @@ which the bundle turns.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -127,6 +129,8 @@ def main() -> None:
     ap.add_argument("--rotated", type=float, default=0.0, help="share of EXIF-rotated photos")
     ap.add_argument("--keep", type=Path, help="keep the photos and PDFs in this folder")
     opts = ap.parse_args()
+    if importlib.util.find_spec("img2pdf") is None:
+        sys.exit("img2pdf is not installed: pip install -e '.[bench]' (the benchmark's extra)")
     load = os.getloadavg()[0]
 
     with tempfile.TemporaryDirectory(prefix="bh-bench-") as tmp:
