@@ -621,8 +621,12 @@ def bundle_command(directory, answers, evidence, output, channel, now) -> tuple[
         case, plan, evidence_dir, output, channel=channel, progress=stderr_progress()
     )
     lines = summary_lines(result)
-    if is_case_dir and evidence_dir is None:
+    if is_case_dir and not result.files:
+        folder = Path(directory) / EVIDENCE_DIR
+        why = "文件夹不存在" if evidence_dir is None else "文件夹是空的"
         lines.insert(
-            2, f"  注意：{Path(directory) / EVIDENCE_DIR} 文件夹不存在，证据包里没有证据文件。"
+            2,
+            f"  注意：{folder} {why}，证据包里没有证据文件。把聊天截图、照片、聊天记录（.txt）"
+            "放进这个文件夹，再运行一次。",
         )
     return "\n".join(lines), result.exit_code

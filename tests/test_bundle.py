@@ -697,3 +697,10 @@ def test_calendar_fallback_note_is_printed_once(tmp_path):
     for note in plan.calendar_notes:
         in_warnings = sum(squash(note) in squash(w.text) for w in plan.warnings)
         assert text.count(squash(note)) == 1 + in_warnings
+
+
+def test_an_empty_evidence_folder_says_what_to_put_there(tmp_path):
+    directory = make_case_dir(tmp_path / "case", samples=False)
+    message, code, pdf = run_bundle(directory)
+    assert code == 0 and pdf.exists()
+    assert "文件夹是空的" in message and "放进这个文件夹" in message
