@@ -494,8 +494,10 @@ def _read(path: Path) -> ChannelData:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BuyerHelperError(f"找不到渠道数据文件 {path}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise BuyerHelperError(f"无法读取渠道数据文件 {path}（{e}）") from None
+    except UnicodeDecodeError:
+        raise BuyerHelperError(f"渠道数据文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
+    except OSError as e:
+        raise BuyerHelperError(f"无法读取渠道数据文件 {path}（{e.strerror or e}）") from None
     return parse_channels_text(text, path)
 
 

@@ -359,3 +359,11 @@ def test_12315_number_rule_is_the_2026_one_with_the_platform_as_fallback_only():
     assert "公示" in ch.reach and "没有公示地址时" in ch.reach
     fallback = next(step for step in ch.how if "021-12315" in step)
     assert "没有公示地址" in fallback
+
+
+def test_a_channels_file_not_in_utf8_is_named_in_chinese(tmp_path):
+    bad = tmp_path / "channels.yaml"
+    bad.write_bytes("channels:\n  - id: heimao\n    name: 黑猫投诉\n".encode("gbk"))
+    with pytest.raises(BuyerHelperError) as err:
+        load_channels(bad)
+    assert "不是 UTF-8 编码" in err.value.message and str(bad) in err.value.message
