@@ -180,7 +180,14 @@ def laws_for(case, purpose: str) -> list[Law]:
         keys.append("cpl_39")
     # not signed yet: the path is refusal and 仅退款 (004 §⑴.1), not a return
     signed = case.delivery != "not_signed"
-    if signed and case.demand in RETURN_DEMANDS and case.problem in QUALITY_PROBLEMS:
+    # a compensation demand becomes 退货退款 in the texts to the platform (its forms and
+    # customer service), damages being for 12315 (FACTS.md §4a): 第二十四条 speaks to that return
+    platform_return = purpose in ("form", "platform") and case.demand == "compensation"
+    if (
+        signed
+        and (case.demand in RETURN_DEMANDS or platform_return)
+        and case.problem in QUALITY_PROBLEMS
+    ):
         keys.append("cpl_24")
     if case.problem == "no_reason_return":
         keys += ["cpl_25", "rule_7day_start"]
@@ -210,3 +217,87 @@ def laws_for(case, purpose: str) -> list[Law]:
     if purpose == "form":
         keys = [k for k in keys if k in ("cpl_24", "cpl_25", "rule_7day_start")]
     return [LAWS[k] for k in keys]
+
+
+# ------------------------------------------------------------ sellers' usual refusals
+
+FACTS_4A = "FACTS.md §4a"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A seller's usual refusal (FACTS.md §4a) and its answer, for the texts to the platform.
+
+    `words` is a regular expression matched against the buyer's story and timeline; `reason`
+    follows 商家 and names the refusal in our words (never as the seller's exact words);
+    `answer` and `short` (for small forms) say only what FACTS.md §4a/§5 say;
+    `quality_only`: the answer rests on 第二十四条 (goods not meeting quality requirements)."""
+
+    key: str
+    words: str
+    reason: str
+    answer: str
+    short: str
+    quality_only: bool
+    source: str
+
+
+REFUSALS: tuple[Refusal, ...] = (
+    Refusal(
+        "past_7_days",
+        r"(超过|过了|已过|超出)\s*(7|七)\s*天|(7|七)\s*天(已过|已经过|过了)|退货期(限)?已过|过了退货期",
+        "说已超过7天",
+        "7天从签收次日起算；依据《消费者权益保护法》第二十四条，超过7天，商品有质量问题仍可以"
+        "要求更换、修理，符合法定解除合同条件的可以退货，运输等必要费用由商家承担",
+        "超过7天，质量问题仍可要求更换、修理，符合解除合同条件的可以退货（消保法第二十四条）",
+        True,
+        FACTS_4A + "; 消保法第二十四条 (FACTS.md §5)",
+    ),
+    Refusal(
+        "exchange_only",
+        r"只能换|不能退|只换不退|只给换",
+        "说只能换、不能退",
+        "依据《消费者权益保护法》第二十四条，商品有质量问题的，签收后7天内可以退货",
+        "质量问题7天内可以退货（消保法第二十四条）",
+        True,
+        FACTS_4A + "; 消保法第二十四条 (FACTS.md §5)",
+    ),
+    Refusal(
+        "buyer_broke_it",
+        r"自己(弄|摔|用|搞|拆)坏|人为(损坏|损伤|造成|原因)",
+        "说是我自己弄坏的",
+        "请商家说明这样认定的依据",
+        "请商家说明认定的依据",
+        False,
+        FACTS_4A,
+    ),
+    Refusal(
+        "prepay_freight",
+        r"垫付运费|先垫付|先垫|运费(自理|自付|你出|自己出|买家出|买家承担)|自己(出|付)运费",
+        "要我先垫付运费",
+        "依据《消费者权益保护法》第二十四条，因质量问题退货，运输等必要费用由商家承担",
+        "质量问题退货的运费由商家承担（消保法第二十四条）",
+        True,
+        FACTS_4A + "; 消保法第二十四条 (FACTS.md §5)",
+    ),
+    Refusal(
+        "holiday",
+        r"(年后|节后|假期后|放假后|过完年)(再)?(处理|发货|说)|放假.{0,6}(不处理|没人|处理)",
+        "说放假，以后再处理",
+        "商家放假，售后处理的时限照常计算",
+        "放假不影响售后时限",
+        False,
+        FACTS_4A,
+    ),
+)
+
+
+def refusals_in(case, texts: list[str]) -> list[Refusal]:
+    """The sellers' usual refusals the buyer's `texts` (story, timeline) report, each once, in
+    REFUSALS order; those whose answer rests on 第二十四条 only for a problem with the goods
+    after the parcel was signed."""
+    import re
+
+    joined = "\n".join(texts)
+    goods = case.problem in QUALITY_PROBLEMS and case.delivery != "not_signed"
+    return [r for r in REFUSALS if (goods or not r.quality_only) and re.search(r.words, joined)]

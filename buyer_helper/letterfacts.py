@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .case import DEMANDS, MISCONDUCT, MISCONDUCT_LABELS, QUALITY_PROBLEMS, Case
 from .hours import cn_date, cn_datetime
-from .law import is_food, laws_for
+from .law import is_food, laws_for, refusals_in
 from .plan import Plan, Step
 from .storywords import MISCONDUCT_WORDS, mentions_any, misconduct_in, threat_in
 from .textcheck import clean_block, clean_inline
@@ -78,7 +78,21 @@ def extract_quotes(text: str) -> list[str]:
 DECLARED_SPEECH = ("seller_abuse", "seller_harassment")
 SENTENCE_END = "。！？!?；;\n"
 CLAUSE_MARKS = "，,、" + SENTENCE_END
-ACCOUNT_MAX = 60  # a sentence longer than this is cut to the clauses that name the misconduct
+ACCOUNT_MAX = 60
+# Where the seller's words reached the buyer: the texts say "在平台聊天中" only when the buyer's
+# account speaks of the chat and of no other way (a threat by phone is not a chat message).
+CHAT_WORDS = ("聊天", "消息", "私信", "留言", "旺旺", "对话框")
+OTHER_CONTACT_WORDS = ("电话", "来电", "短信", "打给我", "上门", "微信", "QQ")
+
+
+def contact_where(texts: list[str]) -> str:
+    """ "在平台聊天中" when the buyer's texts place the contact in the platform chat only."""
+    joined = "\n".join(texts)
+    chat = any(w in joined for w in CHAT_WORDS)
+    other = any(w.lower() in joined.lower() for w in OTHER_CONTACT_WORDS)
+    return (
+        "在平台聊天中" if chat and not other else ""
+    )  # a sentence longer than this is cut to the clauses that name the misconduct
 
 
 def _names_kind(text: str, kinds: list[str], threat: bool) -> bool:
@@ -290,6 +304,17 @@ def build_facts(
                 m_quotes.append(q)
     accounts = [a for a in misconduct_accounts(story, kinds, threat, m_quotes) if a]
     laws = laws_for(case, purpose)
+    # the seller's usual refusals the buyer reports, answered as FACTS.md §4a does
+    refusals = [
+        {
+            "key": r.key,
+            "reason": r.reason,
+            "answer": r.answer,
+            "short": r.short,
+            "law": r.quality_only,
+        }
+        for r in refusals_in(case, [story, *(clean_inline(e.text) for e in case.timeline)])
+    ]
     timeline = []
     for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)
         text = clean_inline(e.text)
@@ -332,13 +357,19 @@ def build_facts(
         "timeline": timeline,
         "misconduct": misconduct_labels(kinds, threat),
         "misconduct_ids": kinds,
+        # 辱骂、骚扰、威胁 (those the plan found): aimed at the buyer
+        "misconduct_personal": misconduct_labels(
+            [k for k in kinds if k in DECLARED_SPEECH], threat
+        ),
         # misconduct besides the main problem (a quality case with an insulting seller)
         "misconduct_extra": misconduct_labels(
             [k for k in kinds if k != case.problem], threat and case.problem not in MISCONDUCT
         ),
         "misconduct_events": misconduct_events,
         "threat": threat,
+        "contact_where": contact_where([story, *(t["text"] for t in timeline)]),
         "tried": list(case.tried),
+        "refusals": refusals,
         "evidence": evidence_items(case, evidence),
         "evidence_bundled": bundled,
         "contact": {

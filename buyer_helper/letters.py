@@ -407,7 +407,7 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
     if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (004 §⑴.3)
         out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")
     if text_id == "refuse_delivery":
-        out.append("这段说明按“已经拒签”写的：请在快递员把包裹退回之后再提交（004 §⑴.1）。")
+        out.append("先拒签，拒签之后再提交这段说明（004 §⑴.1）。")
         if is_fresh(case.order.item):
             out.append(
                 "生鲜、冷冻商品拒收前先在门口拍下包裹和问题，并写明拒收原因，"

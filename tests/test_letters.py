@@ -1130,3 +1130,167 @@ def test_phone_scripts_say_how_to_log_the_call_beside_the_text():
     case, plan = load("sample")
     letter = L.render_letter(case, plan, "pdd_hotline")
     assert any("buyer-helper log" in w for w in letter.warnings)
+
+
+# ------------------------------------------------- acceptance findings (letters-3)
+
+ACCEPT_NOW = parse_now("2026-11-26T10:00:00+08:00")
+
+
+def accept_case(data: dict):
+    case = case_from_dict(data, today=ACCEPT_NOW.date())
+    return case, route(case, ACCEPT_NOW)
+
+
+NOT_SIGNED_AT_STATION = {
+    "platform": "pdd",
+    "problem": "not_as_described",
+    "delivery": "not_signed",
+    "tried": [],
+    "order": {
+        "id": "251120-556677889900",
+        "shop": "潮流服饰店",
+        "item": "羊毛大衣 M码",
+        "amount": 299,
+        "ordered_on": "2026-11-20",
+    },
+    "demand": "refund",
+    "story": "快递还在驿站，物流显示明天送到。商品页写100%羊毛，但买家秀里有人说是化纤。",
+}
+
+
+@pytest.mark.parametrize("problem", ["quality", "damaged", "not_as_described", "fake_goods"])
+def test_not_signed_texts_never_claim_the_goods_arrived_or_the_refusal_was_done(problem):
+    case, plan = accept_case({**NOT_SIGNED_AT_STATION, "problem": problem})
+    for letter in L.letters_for_plan(case, plan):
+        text = letter.text
+        assert "收到的商品" not in text, (letter.text_id, text)
+        assert "照片或视频我会" not in text, letter.text_id
+        assert "已请快递员拒签" not in text and "已拒签" not in text, letter.text_id
+        if letter.text_id in ("seller", "refuse_delivery", "official_cs"):
+            assert "可能" in text  # what the buyer knows before receiving it
+    refusal = L.render_letter(case, plan, "refuse_delivery")
+    assert "拒签之后再提交" in " ".join(refusal.warnings)
+
+
+THREAT_BY_PHONE = {
+    "platform": "pdd",
+    "problem": "seller_abuse",
+    "delivery": "signed",
+    "signed_on": "2026-11-24",
+    "tried": [],
+    "order": {
+        "id": "251120-000011112222",
+        "shop": "小店",
+        "item": "台灯",
+        "amount": 39.9,
+        "ordered_on": "2026-11-20",
+    },
+    "demand": "apology_and_penalty",
+    "story": "我问发票的事，商家说“有你地址，小心点”，半夜一直打电话。",
+}
+
+
+def test_misconduct_report_names_the_plans_kinds_and_no_channel_it_does_not_know():
+    case, plan = accept_case(THREAT_BY_PHONE)
+    text = L.render_letter(case, plan, "misconduct").text
+    assert "平台聊天中" not in text  # the story speaks of phone calls
+    named = re.search(r"存在(.+?)的行为", text).group(1).split("、")
+    expected = [{"seller_abuse": "辱骂", "seller_harassment": "骚扰"}[k] for k in plan.misconduct]
+    assert named == expected + (["威胁"] if plan.threat else [])
+    assert f"商家对我有{'、'.join(named)}的行为。" in text
+    # the story places it in the platform chat: then the report says so
+    chat = {**THREAT_BY_PHONE, "story": "商家在聊天里骂我“你有病”。"}
+    case, plan = accept_case(chat)
+    assert "商家在平台聊天中对我有辱骂的行为" in L.render_letter(case, plan, "misconduct").text
+
+
+FAKE_COMPENSATION = {
+    "platform": "pdd",
+    "problem": "fake_goods",
+    "delivery": "signed",
+    "signed_on": "2026-11-22",
+    "tried": ["contacted_seller"],
+    "order": {
+        "id": "251118-112233445566",
+        "shop": "名品折扣店",
+        "item": "某品牌运动鞋 42码",
+        "amount": 459.00,
+        "ordered_on": "2026-11-18",
+    },
+    "demand": "compensation",
+    "story": "鞋标做工粗糙，防伪码查询显示不存在。",
+    "seller_city": "福建省莆田市",
+}
+
+
+def test_platform_forms_ask_for_return_and_refund_compensation_only_to_12315():
+    case, plan = accept_case(FAKE_COMPENSATION)
+    for tid in ("return_7day", "after_sales", "official_cs", "pdd_hotline"):
+        text = L.render_letter(case, plan, tid).text
+        assert "赔偿我的损失" not in text and "第五十五条" not in text, tid
+        assert "退货退款，退还货款 459.00 元" in text, tid
+    online = L.render_letter(case, plan, "c12315_online").text
+    assert "第五十五条" in online
+
+
+SELLER_SAYS_PAST_7_DAYS = {
+    "platform": "taobao",
+    "problem": "quality",
+    "delivery": "completed",
+    "signed_on": "2026-10-01",
+    "tried": ["contacted_seller", "after_sales_filed", "seller_rejected"],
+    "order": {
+        "id": "4012345678901234567",
+        "shop": "数码配件专营店",
+        "item": "充电宝 20000mAh",
+        "amount": 159.9,
+        "ordered_on": "2026-09-28",
+    },
+    "demand": "return_refund",
+    "story": "用了一个多月，充电宝发热鼓包。商家说“超过7天不管”，还骂我“事儿多”。",
+}
+PAST_7_ANSWER = "质量问题仍可要求更换、修理，符合解除合同条件的可以退货（消保法第二十四条）"
+
+
+@pytest.mark.parametrize(("platform", "tid"), [("taobao", "taobao_cs"), ("pdd", "official_cs")])
+def test_platform_text_answers_past_7_days_with_article_24(platform, tid):
+    case, plan = accept_case({**SELLER_SAYS_PAST_7_DAYS, "platform": platform})
+    letter = L.render_letter(case, plan, tid)
+    flat = letter.text.replace("\n", "")
+    assert "商家说已超过7天" in flat
+    assert PAST_7_ANSWER in flat or (
+        "第二十四条，超过7天，商品有质量问题仍可以要求更换、修理" in flat
+    )
+    assert not any("偏长" in w for w in letter.warnings)  # still fits the form
+    # a story without the refusal gets no answer to it
+    case, plan = accept_case(
+        {**SELLER_SAYS_PAST_7_DAYS, "platform": platform, "story": "发热鼓包。"}
+    )
+    assert "超过7天" not in L.render_letter(case, plan, tid).text
+
+
+@pytest.mark.parametrize(
+    ("said", "key"),
+    [
+        ("商家说“只能换，不能退”。", "exchange_only"),
+        ("商家说是我自己弄坏的。", "buyer_broke_it"),
+        ("商家让我先垫付运费。", "prepay_freight"),
+        ("商家说放假了，年后处理。", "holiday"),
+    ],
+)
+def test_other_usual_refusals_get_their_answer(said, key):
+    from buyer_helper.law import REFUSALS
+
+    refusal = next(r for r in REFUSALS if r.key == key)
+    data = {**SELLER_SAYS_PAST_7_DAYS, "platform": "pdd", "signed_on": "2026-11-24"}
+    data["story"] = "充电宝发热鼓包。" + said
+    case, plan = accept_case(data)
+    text = L.render_letter(case, plan, "official_cs").text.replace("\n", "")
+    assert f"商家{refusal.reason}；" in text
+    assert refusal.answer in text or refusal.short in text
+    # the 第二十四条 answers never go to a buyer whose problem is not the goods
+    if refusal.quality_only:
+        plain = {**data, "problem": "no_reason_return", "demand": "return_refund"}
+        case, plan = accept_case(plain)
+        assert f"商家{refusal.reason}；" not in L.render_letter(case, plan, "official_cs").text
