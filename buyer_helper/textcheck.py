@@ -96,7 +96,14 @@ def finish_text(text: str, user: list[str]) -> str:
     `check_buyer_words`). The buyer's own strings stay as they are.
 
     Raises RuntimeError (a bug in a template, not the buyer's doing) on a leftover."""
-    text = fix_nesting(clean_block(text), user)
+    text = clean_block(text)
+    # to a fixed point: a changed mark next to a buyer string can make a new occurrence of it
+    # ("买家“" + the template's “), which then counts as the buyer's; a few passes settle it
+    for _ in range(4):
+        fixed = fix_nesting(text, user)
+        if fixed == text:
+            break
+        text = fixed
     covered, inner = _user_spans(text, user)
     kept: list[int] = []  # indices into text
     for i, ch in enumerate(text):

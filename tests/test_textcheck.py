@@ -149,3 +149,13 @@ def test_no_nested_quotes_or_brackets_from_the_template(pieces):
         if u.strip():
             assert u.strip() in out
     assert fix_nesting(out, user) == out  # already nested properly: nothing more to change
+
+
+def test_a_template_mark_next_to_a_buyer_string_ending_in_a_quote_settles():
+    """Found by the property test: turning the template's ‘ into “ right after the buyer's
+    "买家" makes another "买家“"; the finished text is stable and keeps the buyer's strings."""
+    user = ["买家", "买家“"]
+    out = finish_text("买家‘“买家“", user)
+    assert fix_nesting(out, user) == out
+    assert nesting_problems(out, user) == []
+    assert all(u in out for u in user)
