@@ -22,6 +22,7 @@ from buyer_helper import letters as L
 from buyer_helper.case import MISCONDUCT, case_from_dict
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.hours import parse_now
+from buyer_helper.law import REFUSALS
 from buyer_helper.letterfacts import extract_quotes
 from buyer_helper.plan import DISCLAIMER, Plan, Step
 from buyer_helper.routing import route
@@ -1250,7 +1251,6 @@ SELLER_SAYS_PAST_7_DAYS = {
     "demand": "return_refund",
     "story": "用了一个多月，充电宝发热鼓包。商家说“超过7天不管”，还骂我“事儿多”。",
 }
-PAST_7_ANSWER = "质量问题仍可要求更换、修理，符合解除合同条件的可以退货（消保法第二十四条）"
 
 
 @pytest.mark.parametrize(("platform", "tid"), [("taobao", "taobao_cs"), ("pdd", "official_cs")])
@@ -1259,10 +1259,13 @@ def test_platform_text_answers_past_7_days_with_article_24(platform, tid):
     letter = L.render_letter(case, plan, tid)
     flat = letter.text.replace("\n", "")
     assert "商家说已超过7天" in flat
-    assert PAST_7_ANSWER in flat or (
-        "第二十四条，超过7天，商品有质量问题仍可以要求更换、修理" in flat
-    )
+    past = next(r for r in REFUSALS if r.key == "past_7_days")
+    assert past.answer in flat or past.short in flat
+    assert "质量问题仍可" in flat and "更换、修理" in flat and "第二十四条" in flat
     assert not any("偏长" in w for w in letter.warnings)  # still fits the form
+    if platform == "pdd":  # the phone script says it too
+        script = L.render_letter(case, plan, "pdd_hotline").text.replace("\n", "")
+        assert "商家说已超过7天。" in script and "第二十四条" in script
     # a story without the refusal gets no answer to it
     case, plan = accept_case(
         {**SELLER_SAYS_PAST_7_DAYS, "platform": platform, "story": "发热鼓包。"}
@@ -1280,17 +1283,15 @@ def test_platform_text_answers_past_7_days_with_article_24(platform, tid):
     ],
 )
 def test_other_usual_refusals_get_their_answer(said, key):
-    from buyer_helper.law import REFUSALS
-
     refusal = next(r for r in REFUSALS if r.key == key)
     data = {**SELLER_SAYS_PAST_7_DAYS, "platform": "pdd", "signed_on": "2026-11-24"}
     data["story"] = "充电宝发热鼓包。" + said
     case, plan = accept_case(data)
     text = L.render_letter(case, plan, "official_cs").text.replace("\n", "")
-    assert f"商家{refusal.reason}；" in text
+    assert f"商家{refusal.reason}。" in text
     assert refusal.answer in text or refusal.short in text
     # the 第二十四条 answers never go to a buyer whose problem is not the goods
     if refusal.quality_only:
         plain = {**data, "problem": "no_reason_return", "demand": "return_refund"}
         case, plan = accept_case(plain)
-        assert f"商家{refusal.reason}；" not in L.render_letter(case, plan, "official_cs").text
+        assert f"商家{refusal.reason}。" not in L.render_letter(case, plan, "official_cs").text
