@@ -406,6 +406,12 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
         out.append("商家要求把退款原因改成“不想要”“七天无理由”或“协商一致”时，不要改（003 二）。")
     if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (004 §⑴.3)
         out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")
+    platform_texts = ("return_7day", "after_sales", "pdd_hotline", "pdd_400", *PLATFORM_CS)
+    if case.demand == "compensation" and text_id in platform_texts:
+        out.append(  # FACTS.md §4a: platforms settle with refunds; damages need 12315 or a court
+            "你要的是赔偿：平台处理的是退款、退货，这里写的要求是退货退款；"
+            "赔偿请在12315的投诉里提出（buyer-helper letter c12315_online）。"
+        )
     if text_id == "refuse_delivery":
         out.append("先拒签，拒签之后再提交这段说明（004 §⑴.1）。")
         if is_fresh(case.order.item):

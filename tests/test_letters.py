@@ -1231,6 +1231,7 @@ def test_platform_forms_ask_for_return_and_refund_compensation_only_to_12315():
         text = L.render_letter(case, plan, tid).text
         assert "赔偿我的损失" not in text and "第五十五条" not in text, tid
         assert "退货退款，退还货款 459.00 元" in text, tid
+        assert any("赔偿请在12315" in w for w in L.render_letter(case, plan, tid).warnings), tid
     online = L.render_letter(case, plan, "c12315_online").text
     assert "第五十五条" in online
 
