@@ -24,8 +24,33 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
         "你滚",
         "滚开",
     ),
-    # curses ("你全家…") are harassment, not a threat (000 二)
-    "seller_harassment": ("骚扰", "威胁", "恐吓", "诅咒", "你全家", "冥币", "寿衣", "半夜打电话"),
+    # curses ("你全家…") are harassment, not a threat; so are frequent contact and contact
+    # late at night or early in the morning (000 二 (1))
+    "seller_harassment": (
+        "骚扰",
+        "威胁",
+        "恐吓",
+        "诅咒",
+        "你全家",
+        "冥币",
+        "寿衣",
+        "半夜打",
+        "深夜打",
+        "凌晨打",
+        "半夜来电",
+        "深夜来电",
+        "凌晨来电",
+        "半夜发消息",
+        "深夜发消息",
+        "凌晨发消息",
+        "一直打电话",
+        "不停打电话",
+        "反复打电话",
+        "频繁打电话",
+        "频繁联系",
+        "短信轰炸",
+        "电话轰炸",
+    ),
     # 001 第一部分 1–2 (危险词: 微信, 加我V, QQ, 支付宝, 转到别的平台, 手机号给你, 扫这个码;
     # 转到银行卡, 微信转账, 私下给你便宜), 场景一 (加我微信, 微信转你钱). Bare 微信 is left out:
     # buyers also name the 公众号“拼多多” (000 第四步).

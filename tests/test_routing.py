@@ -1026,3 +1026,17 @@ def test_a_state_logged_only_on_the_timeline_counts():
     )  # fmt: skip
     assert step(plan, "return_7day").done
     assert "售后只能申请一次" not in warnings_text(plan)
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家半夜一直打电话给我",
+        "商家频繁联系我，一天十几个电话",
+        "商家凌晨发消息骂人之外还深夜来电",
+    ],
+)
+def test_frequent_or_late_night_contact_is_harassment(story):
+    from buyer_helper.storywords import misconduct_in
+
+    assert "seller_harassment" in misconduct_in(story)
