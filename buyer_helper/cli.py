@@ -183,7 +183,7 @@ def plan(answers, now, as_json):
     required=False,
     type=click.Path(),
     callback=_as_path,
-    metavar="案子文件夹",
+    metavar="[案子文件夹]",
     default="我的维权案子",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
@@ -254,7 +254,7 @@ def letters(directory, now):
 
 @main.command()
 @click.argument(
-    "directory", required=False, type=click.Path(), callback=_as_path, metavar="案子文件夹"
+    "directory", required=False, type=click.Path(), callback=_as_path, metavar="[案子文件夹]"
 )
 @click.option(
     "--answers",
@@ -300,7 +300,7 @@ def bundle(directory, answers, evidence, output, channel, now):
     required=False,
     type=click.Path(),
     callback=_as_path,
-    metavar="案子文件夹",
+    metavar="[案子文件夹]",
     default="buyer-helper-示例",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
@@ -311,17 +311,22 @@ def demo(directory, now):
     _echo(demo_command(directory=directory, now=now))
 
 
+def _aligned(rows) -> str:
+    rows = list(rows)
+    width = max(len(key) for key, _ in rows)
+    return "\n".join(f"  {key.ljust(width)}  {text}" for key, text in rows)
+
+
 def _tried_epilog() -> str:
     from .case import TRIED
 
-    return "\b\n--tried 的可选值：\n" + "\n".join(f"  {k}  {v}" for k, v in TRIED.items())
+    return "\b\n--tried 的可选值：\n" + _aligned(TRIED.items())
 
 
 def _channels_epilog() -> str:
     from .channels import load_channels
 
-    lines = [f"  {cid}  {ch.name}" for cid, ch in load_channels().items()]
-    return "\b\n渠道编号：\n" + "\n".join(lines)
+    return "\b\n渠道编号：\n" + _aligned((cid, ch.name) for cid, ch in load_channels().items())
 
 
 log.epilog_source = _tried_epilog
