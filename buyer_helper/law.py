@@ -7,6 +7,7 @@ themselves: they loop over the `Law` objects that `laws_for` picks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -240,6 +241,7 @@ class Refusal:
     short: str
     quality_only: bool
     source: str
+    topic: str = ""  # the refusal in a few words, for an answer that names nobody as its speaker
 
 
 REFUSALS: tuple[Refusal, ...] = (
@@ -252,6 +254,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "超过7天，质量问题仍可要求更换、修理，符合解除合同条件的可以退货（消保法第二十四条）",
         True,
         FACTS_4A + "; 消保法第二十四条 (FACTS.md §5)",
+        topic="超过7天",
     ),
     Refusal(
         "exchange_only",
@@ -261,6 +264,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "质量问题7天内可以退货（消保法第二十四条）",
         True,
         FACTS_4A + "; 消保法第二十四条 (FACTS.md §5)",
+        topic="只能换不能退",
     ),
     Refusal(
         "buyer_broke_it",
@@ -270,6 +274,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "请商家说明认定的依据",
         False,
         FACTS_4A,
+        topic="自己弄坏",
     ),
     Refusal(
         "prepay_freight",
@@ -279,6 +284,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "质量问题退货的运费由商家承担（消保法第二十四条）",
         True,
         FACTS_4A + "; 消保法第二十四条 (FACTS.md §5)",
+        topic="先垫付运费",
     ),
     Refusal(
         "holiday",
@@ -288,16 +294,48 @@ REFUSALS: tuple[Refusal, ...] = (
         "放假不影响售后时限",
         False,
         FACTS_4A,
+        topic="放假，以后再处理",
     ),
 )
+
+
+# Who said a refusal: the last speaker named before it in the same sentence. The platform's own
+# staff (小二, 平台客服…) are looked for first, so 平台客服 is not read as the shop's 客服.
+_SPEAKERS = re.compile(
+    r"(?P<platform>小二|平台客服|官方客服|淘宝客服|天猫客服|拼多多客服|平台|官方)"
+    r"|(?P<seller>商家|卖家|店家|店铺|掌柜|老板|客服)"
+)
+_SENTENCE_END = re.compile(r"[。！？!?\n；;]")
+
+
+def refusal_speaker(text: str, start: int) -> str:
+    """ "seller", "platform" or "" (nobody named) for a refusal found at `start` in `text`:
+    the last speaker named before it in the same sentence."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    last = None
+    for m in _SPEAKERS.finditer(text, begin, start):
+        last = m
+    if last is None:
+        return ""
+    return "platform" if last.group("platform") else "seller"
+
+
+def refusals_said(case, texts: list[str]) -> list[tuple[Refusal, str]]:
+    """Like `refusals_in`, each with who said it ("seller", "platform" or "" when the sentence
+    names nobody). A refusal the buyer reports more than once counts as the seller's if any
+    sentence names the seller, else as the platform's if any names the platform."""
+    said = []
+    for r in refusals_in(case, texts):
+        speakers = {refusal_speaker(t, m.start()) for t in texts for m in re.finditer(r.words, t)}
+        who = "seller" if "seller" in speakers else "platform" if "platform" in speakers else ""
+        said.append((r, who))
+    return said
 
 
 def refusals_in(case, texts: list[str]) -> list[Refusal]:
     """The sellers' usual refusals the buyer's `texts` (story, timeline) report, each once, in
     REFUSALS order; those whose answer rests on 第二十四条 only for a problem with the goods
     after the parcel was signed."""
-    import re
-
     joined = "\n".join(texts)
     goods = case.problem in QUALITY_PROBLEMS and case.delivery != "not_signed"
     return [r for r in REFUSALS if (goods or not r.quality_only) and re.search(r.words, joined)]

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .case import DEMANDS, MISCONDUCT, MISCONDUCT_LABELS, QUALITY_PROBLEMS, Case
 from .hours import cn_date, cn_datetime
-from .law import is_food, laws_for, refusals_in
+from .law import is_food, laws_for, refusals_said
 from .plan import Plan, Step
 from .storywords import MISCONDUCT_WORDS, mentions_any, misconduct_in, threat_in
 from .textcheck import clean_block, clean_inline
@@ -305,15 +305,19 @@ def build_facts(
     accounts = [a for a in misconduct_accounts(story, kinds, threat, m_quotes) if a]
     laws = laws_for(case, purpose)
     # the seller's usual refusals the buyer reports, answered as FACTS.md §4a does
+    # said by the seller only when the buyer's sentence names the seller as the speaker; a
+    # refusal from the platform's staff is put as theirs, one naming nobody gets the answer alone
     refusals = [
         {
             "key": r.key,
+            "who": {"seller": "商家", "platform": "平台客服"}.get(who, ""),
+            "topic": r.topic,
             "reason": r.reason,
-            "answer": r.answer,
-            "short": r.short,
+            "answer": r.answer if who == "seller" else r.answer.replace("请商家说明", "请说明"),
+            "short": r.short if who == "seller" else r.short.replace("请商家说明", "请说明"),
             "law": r.quality_only,
         }
-        for r in refusals_in(case, [story, *(clean_inline(e.text) for e in case.timeline)])
+        for r, who in refusals_said(case, [story, *(clean_inline(e.text) for e in case.timeline)])
     ]
     timeline = []
     for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)

@@ -1296,3 +1296,39 @@ def test_other_usual_refusals_get_their_answer(said, key):
         plain = {**data, "problem": "no_reason_return", "demand": "return_refund"}
         case, plan = accept_case(plain)
         assert f"商家{refusal.reason}。" not in L.render_letter(case, plan, "official_cs").text
+
+
+@pytest.mark.parametrize(
+    ("said", "who"),
+    [
+        ("联系商家没人回。申请小二介入，小二说过了7天只能找商家维修。", "平台客服"),
+        ("平台客服说已经超过7天了。", "平台客服"),
+        ("商家客服说超过7天不管。", "商家"),
+        ("卖家说过了7天。", "商家"),
+        ("过了7天了，商家一直不回复。", ""),
+    ],
+)
+def test_refusal_is_put_on_whoever_the_story_says_said_it(said, who):
+    # a refusal is the seller's only when the buyer's sentence names the seller as the speaker
+    data = {**SELLER_SAYS_PAST_7_DAYS, "story": "充电宝发热鼓包。" + said}
+    case, plan = accept_case(data)
+    flat = L.render_letter(case, plan, "taobao_cs").text.replace("\n", "")
+    past = next(r for r in REFUSALS if r.key == "past_7_days")
+    assert past.answer in flat or past.short in flat
+    if who == "商家":
+        assert "商家说已超过7天" in flat
+    else:
+        assert "商家说已超过7天" not in flat
+    if who == "平台客服":
+        assert "平台客服说已超过7天" in flat
+    if not who:
+        assert "说已超过7天" not in flat and "关于“超过7天”的说法：" in flat
+
+
+def test_refusal_named_by_nobody_asks_for_grounds_without_blaming_the_seller():
+    data = {**SELLER_SAYS_PAST_7_DAYS, "platform": "pdd", "signed_on": "2026-11-24"}
+    data["story"] = "充电宝发热鼓包。平台客服说是我自己弄坏的。"
+    case, plan = accept_case(data)
+    text = L.render_letter(case, plan, "official_cs").text.replace("\n", "")
+    assert "平台客服说是我自己弄坏的。请说明这样认定的依据" in text
+    assert "商家说是我自己弄坏的" not in text
