@@ -53,7 +53,10 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     # 001 第一部分 1–2 (危险词: 微信, 加我V, QQ, 支付宝, 转到别的平台, 手机号给你, 扫这个码;
     # 转到银行卡, 微信转账, 私下给你便宜), 场景一 (加我微信, 微信转你钱). Bare 微信 is left out:
-    # buyers also name the 公众号“拼多多” (000 第四步).
+    # buyers also name the 公众号“拼多多” (000 第四步). Bare 转账/扫码 are left out too: refunds
+    # are "原路转账", couriers ask to "扫码签收", sellers ask to "先转账运费" — only paying or
+    # being paid outside the platform (微信转账, 私下转账, 转到银行卡, 扫码付款, 扫这个码, 二维码)
+    # counts.
     "off_platform": (
         "加微信",
         "加我微信",
@@ -70,13 +73,16 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
         "QQ号",
         "支付宝转",
         "微信转",
-        "转账",
+        "私下转账",
         "转到银行卡",
+        "转到我银行卡",
         "私下",
         "转到别的平台",
         "手机号给你",
         "扫这个码",
-        "扫码",
+        "扫码付款",
+        "扫码支付",
+        "扫码转账",
         "二维码",
     ),
     # 001 场景四 (“给你返现10元，把差评删了”), FACTS §3 (好评返现, 利诱删评)
@@ -95,14 +101,59 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
         "追加好评",
     ),
 }
-# Threats to the person or home → also the police (000 二, 三; FACTS.md §4a).
-THREAT_WORDS = ("威胁", "恐吓", "有你地址", "你地址", "上门找你", "冥币", "寿衣")
+# Threats to the person or home → also the police (000 二, 三; FACTS.md §4a). Bare "你地址"
+# is left out: "把你地址发我，给你补发" is a reshipment, not a threat.
+THREAT_WORDS = (
+    "恐吓",
+    "有你地址",
+    "知道你地址",
+    "知道你的地址",
+    "知道你家",
+    "上门找你",
+    "去你地址找你",
+    "去你家找你",
+    "冥币",
+    "寿衣",
+)
+# "威胁" alone is a threat to the person only with a person/home word nearby ("威胁说知道我家
+# 在哪", "威胁要打我"); "威胁说不给退款" is harassment (MISCONDUCT_WORDS), not a matter for 110.
+THREAT_VERBS = ("威胁",)
+PERSON_WORDS = (
+    "地址",
+    "我家",
+    "你家",
+    "家里",
+    "家人",
+    "上门",
+    "找上门",
+    "找到你",
+    "找到我",
+    "弄死",
+    "打死",
+    "打你",
+    "打我",
+    "砍",
+    "杀",
+    "人身",
+    "孩子",
+)
+PERSON_REACH = 12  # characters after (or before) 威胁, within the same sentence
+SENTENCE_ENDS = "。！!？?；;\n"
 
 # "商家没有骂人" / "商家没让我加微信" do not count: a negation shortly before the word, in the
 # same clause.
 NEGATIONS = ("没", "没有", "未", "不是", "并未")
 CLAUSE_ENDS = '，,。！!？?；;：:、\n"“”'
 NEGATION_REACH = 4  # characters before the word
+# idioms with 没 that are no negation ("商家没完没了地骂我" is abuse)
+NOT_NEGATIONS = ("没完没了", "没日没夜", "没头没脑", "没大没小")
+
+
+def _mask_idioms(text: str) -> str:
+    """`text` with the NOT_NEGATIONS idioms blanked (same length, so positions still match)."""
+    for idiom in NOT_NEGATIONS:
+        text = text.replace(idiom, "　" * len(idiom))
+    return text
 
 
 def _negated(text: str, start: int) -> bool:
@@ -116,9 +167,10 @@ def _negated(text: str, start: int) -> bool:
 
 def mentions(text: str, word: str) -> bool:
     """True when `text` names `word` other than shortly after a negation in the same clause."""
+    masked = _mask_idioms(text)
     start = text.find(word)
     while start >= 0:
-        if not _negated(text, start):
+        if not _negated(masked, start):
             return True
         start = text.find(word, start + 1)
     return False
@@ -140,5 +192,34 @@ def misconduct_in(text: str, skip: tuple[str, ...] | list[str] = ()) -> list[str
     ]
 
 
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The part of `text`'s sentence within PERSON_REACH characters of text[start:end]."""
+    a = max(0, start - PERSON_REACH)
+    b = min(len(text), end + PERSON_REACH)
+    before, after = text[a:start], text[end:b]
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in SENTENCE_ENDS:
+            before = before[i + 1 :]
+            break
+    for i, ch in enumerate(after):
+        if ch in SENTENCE_ENDS:
+            after = after[:i]
+            break
+    return before + after
+
+
+def _threat_to_person(text: str) -> bool:
+    masked = _mask_idioms(text)
+    for verb in THREAT_VERBS:
+        start = text.find(verb)
+        while start >= 0:
+            near = _sentence_around(text, start, start + len(verb))
+            if not _negated(masked, start) and any(w in near for w in PERSON_WORDS):
+                return True
+            start = text.find(verb, start + 1)
+    return False
+
+
 def threat_in(text: str) -> bool:
-    return mentions_any(text, THREAT_WORDS)
+    """A threat to the person or home: THREAT_WORDS, or 威胁 with a person/home word nearby."""
+    return mentions_any(text, THREAT_WORDS) or _threat_to_person(text)

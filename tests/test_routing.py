@@ -1040,3 +1040,66 @@ def test_frequent_or_late_night_contact_is_harassment(story):
     from buyer_helper.storywords import misconduct_in
 
     assert "seller_harassment" in misconduct_in(story)
+
+
+# ------------------------------------------------------------------ story words: false positives
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家说把你地址发我，给你补发",
+        "商家威胁说不给退款",
+        "商家威胁我要给差评就不退款",
+    ],
+)
+def test_reshipment_or_refund_pressure_is_not_a_police_matter(story):
+    plan = plan_for(story=story)
+    assert not plan.threat
+    assert "police" not in channels(plan)
+    assert "110" not in warnings_text(plan)
+
+
+def test_a_threat_without_person_words_is_still_harassment():
+    plan = plan_for(story="商家威胁说不给退款")
+    assert "seller_harassment" in plan.misconduct
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家发消息：有你地址，小心点",
+        "商家说知道你地址，会上门找你",
+        "卖家说去你地址找你",
+        "商家威胁说知道我家在哪",
+        "商家威胁要上门打我",
+    ],
+)
+def test_threats_to_the_person_or_home_call_the_police(story):
+    plan = plan_for(story=story)
+    assert plan.threat
+    assert plan.steps[0].channel == "police"
+
+
+@pytest.mark.parametrize(
+    "story",
+    ["快递员让我扫码签收", "退款会原路转账给你", "商家要我先转账运费"],
+)
+def test_ordinary_transfer_or_scan_words_are_not_off_platform(story):
+    plan = plan_for(story=story)
+    assert "off_platform" not in plan.misconduct
+    assert all("导流" not in s.title for s in plan.steps)
+
+
+@pytest.mark.parametrize(
+    "story",
+    ["商家让我微信转账给他", "商家说私下转账便宜点", "商家说扫这个码付款", "让我扫码付款"],
+)
+def test_paying_outside_the_platform_is_off_platform(story):
+    assert "off_platform" in plan_for(story=story).misconduct
+
+
+def test_an_idiom_with_mei_is_not_a_negation():
+    plan = plan_for(story="商家没完没了地骂我")
+    assert "seller_abuse" in plan.misconduct
+    assert "seller_abuse" not in plan_for(story="商家没骂我").misconduct
