@@ -557,7 +557,8 @@ def letter_command(channel: str, answers: Path, now: str | None, output: Path | 
     )
 
 
-MANIFEST = ".letters-manifest.json"  # what `letters` wrote last time: file name -> SHA-256
+# what `letters` wrote last time: file name -> SHA-256 ("files"), file name -> text id ("texts")
+MANIFEST = ".letters-manifest.json"
 LEGACY_MANIFEST = ".letters-files"  # older runs: file names only
 README = "投诉文字说明.txt"
 NEW_MARK = "（新）"
@@ -572,6 +573,8 @@ class WriteResult:
     beside: list[tuple[str, str]] = field(default_factory=list)  # (edited file kept, new file)
     removed: list[str] = field(default_factory=list)  # stale texts nobody edited
     kept_stale: list[str] = field(default_factory=list)  # stale texts the buyer edited: kept
+    # unchanged texts still in the plan whose number changed: (earlier name, name now)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
     # of the files in `beside`: those no record says were written by `letters` (an older
     # version kept names only, or the buyer made the file): maybe edited, kept all the same
     unknown: list[str] = field(default_factory=list)
@@ -607,6 +610,43 @@ def read_manifest(out: Path) -> dict[str, str | None]:
     return {k: v for k, v in found.items() if _plain_name(k)}
 
 
+def read_manifest_texts(out: Path) -> dict[str, str]:
+    """File name -> text id of the texts the last run wrote (older manifests: none)."""
+    import json
+
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    texts = data.get("texts") if isinstance(data, dict) else None
+    if not isinstance(texts, dict):
+        return {}
+    return {str(k): v for k, v in texts.items() if isinstance(v, str) and _plain_name(str(k))}
+
+
+_NUMBER = re.compile(r"^\d{2}-")
+
+
+def _earlier_names(
+    manifest: dict[str, str | None], texts: dict[str, str], letters: list[Letter]
+) -> dict[str, str]:
+    """Text id -> the file name the last run gave that text: by the text id the manifest
+    stored, or (older manifests) by the file name without its number."""
+    found: dict[str, str] = {}
+    for name, tid in texts.items():
+        if name in manifest:
+            found.setdefault(tid, name)
+    for letter in letters:
+        if letter.text_id in found:
+            continue
+        base = _NUMBER.sub("", letter.filename)
+        for name in sorted(manifest):
+            if name not in texts and _NUMBER.match(name) and _NUMBER.sub("", name) == base:
+                found[letter.text_id] = name
+                break
+    return found
+
+
 def _plain_name(name: str) -> bool:
     """A file name directly inside out/ (a manifest never points elsewhere)."""
     return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
@@ -634,6 +674,16 @@ def _free_to_write(path: Path, data: bytes, manifest: dict[str, str | None]) -> 
     return recorded is not None and recorded == _sha256(current)
 
 
+def _edited(path: Path, manifest: dict[str, str | None]) -> bool:
+    """True when `path` holds something other than what `letters` wrote there last time
+    (or no record says what was written): the buyer may have edited it."""
+    current = _on_disk(path)
+    if current is None or current is UNREADABLE:
+        return False
+    recorded = manifest.get(path.name)
+    return recorded is None or recorded != _sha256(current)
+
+
 def _beside_name(name: str, n: int) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
@@ -654,7 +704,9 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     out = Path(out_dir)
     result = WriteResult(out_dir=out)
     manifest = read_manifest(out)
+    earlier = _earlier_names(manifest, read_manifest_texts(out), letters)
     record: dict[str, str] = {}
+    texts: dict[str, str] = {}  # file name -> text id, for the next run
     kept: set[str] = set()  # files the buyer may have edited, left where they are
 
     def put(name: str, text: str) -> str:
@@ -678,8 +730,15 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for letter in letters:
+            old = earlier.get(letter.text_id)
+            if old and old != letter.filename and _edited(out / old, manifest):
+                # the buyer edited this text under its earlier number: the new text goes
+                # beside the edited file, whatever number the plan gives it now
+                letter.filename = old
+            texts[letter.filename] = letter.text_id
             result.written.append((put(letter.filename, letter.text), letter.title))
         put(README, _readme(letters, dict(result.beside)))
+        now_named = {letter.text_id: letter.filename for letter in letters}
         for stale in sorted(set(manifest) - set(record) - kept):
             path = out / stale
             current = _on_disk(path)
@@ -687,12 +746,17 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
                 continue
             if manifest[stale] is not None and manifest[stale] == _sha256(current):
                 path.unlink(missing_ok=True)
-                result.removed.append(stale)
+                tid = next((t for t, name in earlier.items() if name == stale), None)
+                if tid in now_named:
+                    result.renamed.append((stale, now_named[tid]))
+                else:
+                    result.removed.append(stale)
             else:
                 result.kept_stale.append(stale)
         body = {
             "note": "上次生成的文件及其 SHA-256；内容不同的文件视为你改过，不会被覆盖",
             "files": record,
+            "texts": {name: tid for name, tid in texts.items() if name in record},
         }
         write_text_atomic(out / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
         (out / LEGACY_MANIFEST).unlink(missing_ok=True)
@@ -718,6 +782,12 @@ def summary_lines(result: WriteResult, letters: list[Letter]) -> list[str]:
             lines.append(f"你改过 {edited}：没有覆盖它，新生成的文字写在 {new}，请对照后自己合并。")
     for name in result.kept_stale:
         lines.append(f"{name} 已不在这次的计划里，但你改过它，所以保留没有删除。")
+    for old, new in result.renamed:
+        lines.append(f"计划的顺序变了：{old} 现在是 {new}（旧文件你没改过，已删除）。")
+    if result.removed:
+        lines.append(
+            "这次的计划不再需要、你也没改过的旧文字已删除：" + "、".join(result.removed) + "。"
+        )
     warned = [letter for letter in letters if letter.warnings]
     if warned:
         names = {letter.filename: letter.filename for letter in letters}

@@ -1332,3 +1332,50 @@ def test_refusal_named_by_nobody_asks_for_grounds_without_blaming_the_seller():
     text = L.render_letter(case, plan, "official_cs").text.replace("\n", "")
     assert "平台客服说是我自己弄坏的。请说明这样认定的依据" in text
     assert "商家说是我自己弄坏的" not in text
+
+
+def test_letters_keeps_an_edit_when_the_plan_renumbers_the_texts(runner, tmp_path):
+    # ux repro: fill in out/02-…, `log --tried contacted_seller`, `letters` again; the seller
+    # text drops out of the plan, so every later text moves up one number
+    from buyer_helper.cli import main
+
+    case_dir = _case_dir(tmp_path, copy.deepcopy(CASES["food"]))
+    out = case_dir / "out"
+    assert runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW]).exit_code == 0
+    first = sorted(p.name for p in out.glob("[0-9][0-9]-*.txt"))
+    seller, edited, third = first[0], out / first[1], first[2]
+    assert "与商家协商" in seller and edited.name.startswith("02-")
+    mine = edited.read_text(encoding="utf-8") + "我补充的话\n"
+    edited.write_text(mine, encoding="utf-8")
+    logged = runner.invoke(
+        main,
+        ["log", str(case_dir), "--tried", "contacted_seller", "联系了商家", "--now", SAMPLE_NOW],
+    )
+    assert logged.exit_code == 0, logged.output
+
+    result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert result.exit_code == 0, result.output
+    assert edited.read_text(encoding="utf-8") == mine  # kept, byte for byte
+    beside = out / edited.name.replace(".txt", "（新）.txt")
+    assert beside.exists() and "我补充的话" not in beside.read_text(encoding="utf-8")
+    assert f"你改过 {edited.name}" in result.output
+    assert "已不在这次的计划里" not in result.output  # the text is still in the plan
+    # no second copy of the same text under its new number
+    assert not (out / edited.name.replace("02-", "01-", 1)).exists()
+    # the unchanged seller text is gone, and the buyer is told so
+    assert not (out / seller).exists() and seller in result.output and "已删除" in result.output
+    # an unchanged text that moved up: told about its new name
+    moved = third.replace("03-", "02-", 1)
+    assert (out / moved).exists() and not (out / third).exists()
+    assert f"{third} 现在是 {moved}" in result.output
+
+    # a third run with nothing new: the edit is still recognised by its text id
+    again = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert again.exit_code == 0, again.output
+    assert edited.read_text(encoding="utf-8") == mine and beside.exists()
+    assert "已不在这次的计划里" not in again.output and "已删除" not in again.output
+    # once the buyer deletes the edited file, the text takes its new number again
+    edited.unlink()
+    beside.unlink()
+    runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
+    assert (out / edited.name.replace("02-", "01-", 1)).exists()
