@@ -3,9 +3,10 @@
 Modules: routing (the case's context, the ladder, route), steps (one builder per step),
 regulator (dates, time limits and the 12315 number), advice (warnings).
 
-The ladder follows 消费者权益保护法 第三十九条: negotiate with the seller (in the platform's
-after-sales procedure) → the platform → the platform's hotline → the regulator (12315) and the
-public complaint site 黑猫投诉; arbitration and court are named but out of scope.
+The ladder is the order the seeds advise (004 §⑴.4–5; 003): negotiate with the seller (in the
+platform's after-sales procedure) → the platform → the platform's hotline → the regulator (12315)
+and the public complaint site 黑猫投诉; arbitration and court are named but out of scope.
+消费者权益保护法 第三十九条 lists these routes but sets no order between them.
 Every rule cites its source (seed section, FACTS.md section or law article) beside it.
 """
 
@@ -271,8 +272,9 @@ def step_done(ctx: Ctx, rung: int, step: Step, states: set[str]) -> bool:
 def skipped_note(ctx: Ctx, rung: int, step: Step) -> str:
     """Said on an open step below one the buyer has already done."""
     note = (
-        "你还没做这一步：后面的步骤做过了，这一步仍然要做"
-        "（消保法第三十九条：先和商家协商，再找平台，然后才是投诉）。"
+        "你还没做这一步：后面的步骤做过了，这一步仍然建议做。"
+        "一般的顺序是先和商家协商，商家驳回再请平台客服介入，对平台处理不满意再向12315或"
+        "黑猫投诉（004 §⑴.4–5；003）；法律没有规定这个顺序，消保法第三十九条只列出可选的途径。"
     )
     if rung == RUNG_GOODS and ctx.pdd and step.channel in ("after_sales", "return_7day"):
         note += (

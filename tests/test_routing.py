@@ -1103,3 +1103,12 @@ def test_an_idiom_with_mei_is_not_a_negation():
     plan = plan_for(story="商家没完没了地骂我")
     assert "seller_abuse" in plan.misconduct
     assert "seller_abuse" not in plan_for(story="商家没骂我").misconduct
+
+
+def test_the_skipped_step_note_cites_the_seeds_for_the_order_not_article_39():
+    # 第三十九条 lists the routes (FACTS §5); the order is advice from 004 §⑴.4–5 and 003
+    plan = plan_for(tried=["hotline_called"])
+    note = step(plan, "return_7day").note
+    assert "004 §⑴.4–5" in note and "建议" in note
+    assert "第三十九条：先和商家协商" not in note
+    assert "没有规定这个顺序" in note
