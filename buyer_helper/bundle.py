@@ -197,7 +197,8 @@ def _channel_name(cid: str, channels: dict) -> str:
     return ch.name if ch else cid
 
 
-# The texts say their evidence list goes with the bundle; inside the bundle, say where it is.
+# A bundled text (letters.render_letter(bundled=True)) itself says where in the bundle its
+# evidence is (HERE_WORDS); BUNDLED_WORDS is what older texts said (tests/test_bundle.py).
 BUNDLED_WORDS = "以上证据见随附的证据包（PDF）"
 HERE_WORDS = "以上证据见本证据包第四部分（证据清单）和第五部分（证据附件）"
 
@@ -217,7 +218,7 @@ def _complaint(d, letter, channels: dict) -> None:
     for line in letter.text.rstrip().split("\n"):
         if "buyer-helper" in line:  # a hint to the buyer (how to log the call): not for the PDF
             continue
-        line = plain(line).replace(BUNDLED_WORDS, HERE_WORDS) if line.strip() else ""
+        line = plain(line) if line.strip() else ""
         if line.strip():
             d.para(line, "letter")
         elif not blank:
@@ -463,7 +464,7 @@ def pick_letter(
     from .letters import TEXTS, render_letter, text_for_step, unfit_reason
 
     if channel is not None:
-        return render_letter(case, plan, channel, evidence, bundled=True)
+        return render_letter(case, plan, channel, evidence, bundled=True, fit=False)
     if channels is None:
         from .channels import load_channels
 
@@ -479,7 +480,7 @@ def pick_letter(
             text_id = WRITTEN_FOR_PHONE.get(text_id)
             if text_id is None or text_id not in TEXTS or unfit_reason(case, plan, text_id):
                 continue
-        return render_letter(case, plan, text_id, evidence, bundled=True)
+        return render_letter(case, plan, text_id, evidence, bundled=True, fit=False)
     return None
 
 

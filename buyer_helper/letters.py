@@ -299,12 +299,18 @@ def render_letter(
     channel_id: str,
     evidence: list[str] | None = None,
     bundled: bool = False,
+    fit: bool | None = None,
 ) -> Letter:
     """The text for one channel (or "misconduct"), fitted to the channel's form limits.
 
     evidence: the names of the files in the case's evidence folder (relative to it, in the
     order to list them); None when the folder is not known (only evidence_notes are listed).
-    bundled: the text is handed over with the PDF evidence bundle (the list says so)."""
+    bundled: the text is printed inside the PDF evidence bundle (the evidence list points to
+    the bundle's parts).
+    fit: shorten the text to the form limits (default: yes, except for a bundled text — the PDF
+    has no form limit, so it gets the full text; a form limit it exceeds is still warned of)."""
+    if fit is None:
+        fit = not bundled
     if channel_id not in TEXTS:
         raise _unknown(channel_id)
     spec = TEXTS[channel_id]
@@ -332,19 +338,20 @@ def render_letter(
     # the fullest level that fits; a whole-text limit is fitted on the whole text.
     fields: dict[str, str] = {}
     whole_limit = None
+    levels = spec.levels if fit else 1  # level 0 is the full text
     for limit_name, field_template in spec.limits:
         limit = channel.limits.get(limit_name) if channel.limits else None
         if field_template is None:
             whole_limit = (limit_name, limit)
             continue
-        value, level = _fit(field_template, context, notes, user, limit, spec.levels)
+        value, level = _fit(field_template, context, notes, user, limit, levels)
         fields[limit_name] = value.strip()
         _limit_warnings(warnings, channel, limit_name, limit, value, level, facts)
     context["fields"] = fields
 
     if whole_limit is not None:
         name, limit = whole_limit
-        text, level = _fit(spec.template, context, notes, user, limit, spec.levels)
+        text, level = _fit(spec.template, context, notes, user, limit, levels)
         _limit_warnings(warnings, channel, name, limit, text.strip(), level, facts)
     else:
         text = finish_text(_render(spec.template, context, notes), user)

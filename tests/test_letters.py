@@ -1043,7 +1043,7 @@ def test_evidence_placeholder_only_without_evidence(tmp_path):
     assert L.case_evidence(tmp_path) == []
     assert L.case_evidence(tmp_path / "没有" / "case.yaml") is None
     text = L.render_letter(case, plan, "c12315_online", evidence=["1.png"], bundled=True).text
-    assert "- 1.png\n- 以上证据见随附的证据包（PDF）" in text
+    assert "- 1.png\n- 以上证据见本证据包第四部分（证据清单）和第五部分（证据附件）" in text
     assert "你有哪些证据" not in text
 
 
@@ -1379,3 +1379,24 @@ def test_letters_keeps_an_edit_when_the_plan_renumbers_the_texts(runner, tmp_pat
     beside.unlink()
     runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
     assert (out / edited.name.replace("02-", "01-", 1)).exists()
+
+
+def test_bundled_text_is_the_full_text_and_points_into_the_bundle():
+    # the PDF has no form limit: the text printed in it is never the shortened form version
+    case, plan = load("sample")
+    names = sorted(SAMPLE_ANSWERS["evidence_notes"])
+    form = L.render_letter(case, plan, "official_cs", names)
+    assert "证据：聊天记录截图和照片见我上传的凭证" in form.text  # the form version is shortened
+    full = L.render_letter(case, plan, "official_cs", names, fit=False)
+    bundled = L.render_letter(case, plan, "official_cs", names, bundled=True)
+    for letter in (full, bundled):
+        assert "见我上传的凭证" not in letter.text
+        for name in names:
+            assert name in letter.text
+        assert case.story.strip().splitlines()[0] in letter.text  # the buyer's whole story
+    # only the bundled one says where in the bundle the evidence is
+    here = "以上证据见本证据包第四部分（证据清单）和第五部分（证据附件）"
+    assert here in bundled.text and here not in full.text and here not in form.text
+    assert "随附的证据包" not in bundled.text
+    # a form limit the full text exceeds is still named beside it
+    assert any("偏长" in w for w in full.warnings)
