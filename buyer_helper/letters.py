@@ -409,7 +409,10 @@ def _limit_warnings(warnings, channel, name, limit, value, level, facts) -> None
 def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
     """Reminders for the buyer, shown beside the text (never inside it)."""
     out: list[str] = []
-    if text_id in ("return_7day", "after_sales", "seller") and facts["quality"]:
+    # 003 二: sellers steer a quality refund to 不想要/七天无理由; an unsigned parcel is refused
+    # and refunded as 未收到货, with no quality reason to change
+    quality = facts["quality"] and case.delivery != "not_signed"
+    if text_id in ("return_7day", "after_sales", "seller") and quality:
         out.append("商家要求把退款原因改成“不想要”“七天无理由”或“协商一致”时，不要改（003 二）。")
     if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (004 §⑴.3)
         out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")

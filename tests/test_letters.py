@@ -1400,3 +1400,19 @@ def test_bundled_text_is_the_full_text_and_points_into_the_bundle():
     assert "随附的证据包" not in bundled.text
     # a form limit the full text exceeds is still named beside it
     assert any("偏长" in w for w in full.warnings)
+
+
+def test_reminders_fit_the_delivery_state():
+    # an unsigned parcel is refused and refunded as 未收到货: no quality reason to keep
+    case, plan = load("not_signed")
+    for letter in L.letters_for_plan(case, plan):
+        said = " ".join(letter.warnings)
+        assert "不要改（003 二）" not in said, letter.text_id
+        assert "维权要求" not in said, letter.text_id
+    # a signed parcel with a quality problem: the seller may ask to change the reason
+    data = {**copy.deepcopy(CASES["not_signed"]), "delivery": "signed", "signed_on": "2026-11-20"}
+    case, plan = accept_case(data)
+    seller = L.render_letter(case, plan, "seller")
+    assert any("不要改（003 二）" in w for w in seller.warnings)
+    after = L.render_letter(case, plan, "after_sales")
+    assert any("维权要求选定后不能修改" in w for w in after.warnings)
