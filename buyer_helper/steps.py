@@ -242,12 +242,56 @@ def to_platform(ctx: Ctx, what: str) -> str:
     return f"{what}：在这笔订单的退款页面点“要求淘宝小二介入”。下一步：{cs}。"
 
 
+# Goods-step actions for after the seller agrees: still to do once the request is filed.
+FOLLOW_UP_PREFIX = "商家同意后"
+
+
+def follow_ups(goods: Step) -> list[str]:
+    """The goods step's actions that come after filing (寄回, 填快递单号), without the prefix."""
+    out = []
+    for a in goods.actions:
+        if a.startswith(FOLLOW_UP_PREFIX):
+            out.append(a[len(FOLLOW_UP_PREFIX) :].lstrip("，,："))
+    return out
+
+
+def wait_for_seller(ctx: Ctx) -> str:
+    """The buyer has filed: wait for the seller before asking the platform (004 §⑻.2, §⑴.4)."""
+    from .hours import cn_datetime
+
+    if not ctx.pdd:
+        return (
+            "你已经提交了退款申请：先等商家处理；商家拒绝或不处理时，再在退款页面申请"
+            "淘宝小二介入（002 ⑻）。"
+        )
+    clock = seller_clock(ctx)
+    until = f"，大约到 {cn_datetime(clock.due)}" if clock else ""
+    return (
+        f"你已经提交了售后申请：先等商家处理。商家一般应在约48小时内处理{until}"
+        "（约数，004 §⑻.2）。商家驳回或不处理时，再申请平台介入（004 §⑴.4）。"
+    )
+
+
 def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     actions: list[str] = []
     sources: list[str] = []
     titles: list[str] = []
+    waiting = (
+        goods is not None
+        and goods.channel != "seller"
+        and "after_sales_filed" in ctx.states
+        and not ctx.states & {"seller_rejected", "seller_no_reply"}
+        and not ctx.past_platform
+    )
+    if waiting:
+        assert goods is not None
+        titles.append("等商家处理；驳回或不处理再申请平台介入")
+        actions.append(wait_for_seller(ctx))
+        actions += [f"商家同意后：{a}" for a in follow_ups(goods)]
+        sources += ["004 §⑻.2", "004 §⑴.4"] if ctx.pdd else ["002 ⑻"]
     if goods is not None and goods.channel != "seller":
-        titles.append("申请平台介入")
+        if not waiting:
+            titles.append("申请平台介入")
         if ctx.pdd:
             actions.append(
                 "商家驳回或不处理时：打开这笔订单的退款详情页，点“申请平台介入”"

@@ -1112,3 +1112,37 @@ def test_the_skipped_step_note_cites_the_seeds_for_the_order_not_article_39():
     assert "004 §⑴.4–5" in note and "建议" in note
     assert "第三十九条：先和商家协商" not in note
     assert "没有规定这个顺序" in note
+
+
+def test_after_filing_the_platform_step_says_to_wait_for_the_seller_first():
+    plan = plan_for(
+        tried=["after_sales_filed"],
+        timeline=[{"at": "2026-11-21T09:10", "text": "申请售后", "tried": "after_sales_filed"}],
+    )
+    nxt = plan.next_step
+    assert nxt.channel == "official_cs"
+    assert nxt.title.startswith("等商家处理；驳回或不处理再申请平台介入")
+    first = nxt.actions[0]
+    assert "先等商家处理" in first and "约48小时" in first and "004 §⑻.2" in first
+    assert "11月23日" in first and "09:10" in first  # until filed + ~48h
+    assert "驳回或不处理时，再申请平台介入" in first
+    # the goods step's own remaining instruction stays visible
+    assert any("寄回" in a and "快递单号" in a for a in nxt.actions)
+
+
+def test_after_filing_without_a_time_still_waits_and_taobao_waits_too():
+    plan = plan_for(tried=["after_sales_filed"])
+    assert "先等商家处理" in plan.next_step.actions[0]
+    assert "大约到" not in plan.next_step.actions[0]
+    tb = plan_for(platform="taobao", tried=["after_sales_filed"])
+    assert tb.next_step.title.startswith("等商家处理")
+    assert "淘宝小二介入" in tb.next_step.actions[0] and "48" not in tb.next_step.actions[0]
+
+
+@pytest.mark.parametrize(
+    "tried", [["after_sales_filed", "seller_rejected"], ["after_sales_filed", "seller_no_reply"]]
+)
+def test_rejected_or_ignored_asks_for_platform_intervention_now(tried):
+    nxt = plan_for(tried=tried).next_step
+    assert "等商家处理" not in nxt.title and "申请平台介入" in nxt.title
+    assert not any("先等商家处理" in a for a in nxt.actions)
