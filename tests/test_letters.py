@@ -18,10 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from buyer_helper import letterfiles as LF
 from buyer_helper import letters as L
 from buyer_helper.case import MISCONDUCT, case_from_dict
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.hours import parse_now
+from buyer_helper.hours import display_width, parse_now
 from buyer_helper.law import REFUSALS
 from buyer_helper.letterfacts import extract_quotes
 from buyer_helper.plan import DISCLAIMER, Plan, Step
@@ -987,12 +988,12 @@ def test_letters_file_list_is_aligned_by_display_width(runner, tmp_path):
     result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
     assert result.exit_code == 0, result.output
     rows = [line for line in result.output.splitlines() if re.match(r"  \d\d-", line)]
-    titles = {x.title for x in L.letters_for_plan(*load("sample"))}
-    assert len(rows) == len(titles) or len(rows) >= 3
+    letters = L.letters_for_plan(*load("sample"))
+    assert len(letters) >= 3 and len(rows) == len(letters)  # one row per file, no more
     columns = set()
-    for row in rows:
-        title = next(t for t in titles if row.endswith(t))
-        columns.add(L.display_width(row[: -len(title)]))
+    for row, letter in zip(rows, letters, strict=True):
+        assert row.strip().startswith(letter.filename) and row.endswith(letter.title), row
+        columns.add(display_width(row[: -len(letter.title)]))
     assert len(columns) == 1, rows
 
 
@@ -1014,11 +1015,22 @@ def test_texts_list_the_evidence_folder_with_the_buyers_notes(runner, tmp_path):
 
     result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
     assert result.exit_code == 0, result.output
-    for path in (case_dir / "out").glob("[0-9][0-9]-*.txt"):
-        text = path.read_text(encoding="utf-8")
-        assert "你有哪些证据" not in text, path.name
-        if "证据" in text and "heimao" not in path.name and "黑猫" not in path.name:
-            assert "10-面料标签.jpg：标签写的是羊毛" in text, path.name
+    # the texts whose template lists the evidence (黑猫 is public: no evidence list)
+    templates = Path(L.__file__).resolve().parents[1] / "templates"
+    listing = {
+        tid
+        for tid, spec in L.TEXTS.items()
+        if "evidence_list" in (templates / spec.template).read_text(encoding="utf-8")
+    }
+    written = LF.read_manifest_texts(case_dir / "out")  # file name -> text id
+    assert {"c12315_online", "pdd_hotline"} <= set(written.values()) & listing
+    for name, tid in written.items():
+        text = (case_dir / "out" / name).read_text(encoding="utf-8")
+        assert "你有哪些证据" not in text, name
+        if tid not in listing:
+            assert "10-面料标签.jpg" not in text, name
+        else:
+            assert "10-面料标签.jpg：标签写的是羊毛" in text, name
             assert (
                 text.index("2-商品页.png")
                 < text.index("10-面料标签.jpg")
@@ -1123,7 +1135,7 @@ def test_no_internal_references_or_cli_hints_in_texts():
         assert "buyer-helper" not in letter.text, where
         assert not re.search(r"（(pdd_|c12315|official_cs|after_sales|return_7day)", letter.text)
     for name in CASES:
-        readme = L._readme(L.letters_for_plan(*load(name)))
+        readme = LF._readme(L.letters_for_plan(*load(name)))
         assert "FACTS.md" not in readme and "phonenumbers" not in readme
 
 
