@@ -15,7 +15,6 @@ evidence files could not be previewed (they are listed in the index with the rea
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,49 +49,8 @@ class BundleResult:
         return EXIT_UNPREVIEWABLE if self.unpreviewable else EXIT_OK
 
 
-# ------------------------------------------------------------- plain words
-
-# The plan's and the texts' wording is written for the buyer at a terminal. The PDF goes to a
-# platform agent or a 12315 officer: no command lines, no internal file names (FACTS.md is our
-# notes; the seeds and laws it cites are named beside it), no library names.
-_FACTS_REF = re.compile(r"[；;、，,]?\s*FACTS\.md(?:\s*§\s*[0-9A-Za-z]+(?:\.[0-9]+)*)?")
-_CLAUSE = re.compile(r'(?:“[^”]*”|"[^"]*"|[^，；。！？“"])+[，；。！？]?')
-_END = "。！？"
-
-
-def plain(text: str) -> str:
-    """`text` without "FACTS.md §…" references, "phonenumbers" or buyer-helper command hints
-    (a clause that tells the buyer to run a command is left out; "可用 buyer-helper bundle …"
-    becomes 即本证据包). Other words are kept as they are."""
-    if "FACTS.md" in text:
-        text = _FACTS_REF.sub("", text)
-        text = re.sub(r"（[；;、，,\s]+", "（", text)
-        text = re.sub(r"[；;、，,\s]+）", "）", text)
-        text = re.sub(r"^[；;、，,\s]+", "", text.replace("（）", ""))
-    text = re.sub(r"phonenumbers(?: ?地理数据)?", "号码区号数据", text)
-    if "buyer-helper" not in text:
-        return text
-    text = re.sub(r"（[^（）]*buyer-helper bundle[^（）]*）", "（即本证据包）", text)
-    text = re.sub(r"（[^（）]*buyer-helper[^（）]*）", "", text)
-    kept: list[str] = []
-    for clause in _CLAUSE.findall(text):
-        if "buyer-helper" not in clause:
-            kept.append(clause)
-            continue
-        end = clause[-1] if clause[-1] in _END else ""
-        if kept and kept[-1][-1] in "，；：":  # the sentence ends where the hint was
-            kept[-1] = kept[-1][:-1] + end
-    return "".join(kept).strip()
-
-
-def _plain_list(items) -> list[str]:
-    return [t for t in (plain(str(x)) for x in items) if t]
-
-
-def _cite(source: str) -> str:
-    """ "（source）" in plain words, or "" when nothing is left of it."""
-    source = plain(source)
-    return f"（{source}）" if source else ""
+# The PDF goes to a platform agent or a 12315 officer: the plan's steps keep terminal-only hints
+# (buyer-helper commands) in Step.hints, which the PDF never prints.
 
 
 # ------------------------------------------------------------------- content
@@ -218,7 +176,7 @@ def _complaint(d, letter, channels: dict) -> None:
     for line in letter.text.rstrip().split("\n"):
         if "buyer-helper" in line:  # a hint to the buyer (how to log the call): not for the PDF
             continue
-        line = plain(line) if line.strip() else ""
+        line = line if line.strip() else ""
         if line.strip():
             d.para(line, "letter")
         elif not blank:
@@ -231,8 +189,9 @@ def _always_open(state) -> bool:
 
 
 def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
-    from .hours import cn_datetime, now_words, state_words
+    from .hours import now_words, state_words
     from .pdf import FRAME_W, Break, Table, mm
+    from .render import deadline_line
 
     d.add(Break("page"))
     d.heading("三、维权计划与渠道开放时间")
@@ -242,7 +201,7 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
         tag = "（已做过）" if step.done else ("（下一步）" if step is nxt else "")
         block: list[object] = [
             Break("cond", 45 * mm),
-            d.text(f"第 {i} 步{tag}：{plain(step.title)}", "h2"),
+            d.text(f"第 {i} 步{tag}：{step.title}", "h2"),
         ]
         ch = channels.get(step.channel)
         rows = [["渠道", _channel_name(step.channel, channels)]]
@@ -259,30 +218,22 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
                 rows.append(
                     ["开放时间", f"今天 {state.today_hours}；现在：{status}；下次开放：{when}"]
                 )
-            for n in state.notes:
-                rows.append(["说明", n])
+            # the hours caveats (state.notes) are printed once, in 渠道一览 below
         for dl in step.deadlines:
-            approx = "（约）" if dl.approximate else ""
-            rows.append(
-                [
-                    "期限",
-                    f"{dl.label}：{cn_datetime(dl.due)}{approx}。{plain(dl.basis)}{_cite(dl.source)}",
-                ]
-            )
-        actions = _plain_list(step.actions)
-        if actions:
-            rows.append(["要做的事", "\n".join(f"{k}. {a}" for k, a in enumerate(actions, 1))])
-        if _plain_list(step.have_ready):
-            rows.append(["准备好", "；".join(_plain_list(step.have_ready))])
-        if plain(step.if_fails):
-            rows.append(["如果不行", plain(step.if_fails)])
-        if plain(step.note):
-            rows.append(["备注", plain(step.note)])
-        if _plain_list(step.sources):
-            rows.append(["依据", "；".join(_plain_list(step.sources))])
+            rows.append(["期限", deadline_line(dl, plan)])  # basis〔source〕 as in the terminal
+        if step.actions:
+            rows.append(["要做的事", "\n".join(f"{k}. {a}" for k, a in enumerate(step.actions, 1))])
+        if step.have_ready:
+            rows.append(["准备好", "；".join(step.have_ready)])
+        if step.if_fails:
+            rows.append(["如果不行", step.if_fails])
+        if step.note:
+            rows.append(["备注", step.note])
+        if step.sources:
+            rows.append(["依据", "；".join(step.sources)])
         block.append(
             Table(
-                [[d.fixed(k, "label"), d.text(plain(v), "cell")] for k, v in rows],
+                [[d.fixed(k, "label"), d.text(v, "cell")] for k, v in rows],
                 [24 * mm, FRAME_W - 24 * mm],
                 header=False,
             )
@@ -292,9 +243,9 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
     if plan.warnings:
         d.sub("注意")
         for w in plan.warnings:
-            d.para(f"• {plain(w.text)}{_cite(w.source)}")
+            d.para(f"• {w.text}〔依据：{w.source}〕")
     for note in plan.calendar_notes:
-        d.para(plain(note), "small")
+        d.para(note, "small")
     _channel_table(d, plan, channels, extra)
 
 
@@ -323,7 +274,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
         rows.append(
             [
                 d.text(ch.name, "cell"),
-                d.text(plain(reach.get(cid) or ch.reach), "cell"),
+                d.text(reach.get(cid) or ch.reach, "cell"),
                 d.text(state.today_hours, "cell"),
                 d.text(status, "cell"),
                 d.text(when, "cell"),
@@ -331,7 +282,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
         )
         if state.notes:
             r = len(rows)
-            note = d.text("说明：" + plain("".join(state.notes)), "note")
+            note = d.text("说明：" + "".join(state.notes), "note")
             rows.append([note] + [d.text("", "note")] * 4)
             style += [
                 ("SPAN", (0, r), (-1, r)),

@@ -51,6 +51,9 @@ class Step:
     note: str = ""  # extra context (why this step, conflicts)
     # why this number (the 12315 steps: the seller's city, the rule, the fallback), for texts
     reach_lines: list[str] = field(default_factory=list)
+    # for the buyer at the terminal only (buyer-helper commands, why a step was added): the text
+    # plan prints them, JSON carries them as "hints"; letters and the PDF never show them
+    hints: list[str] = field(default_factory=list)
 
 
 @dataclass

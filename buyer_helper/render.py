@@ -66,6 +66,7 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "if_fails": step.if_fails,
         "sources": list(step.sources),
         "note": step.note,
+        "hints": list(step.hints),
     }
 
 
@@ -127,7 +128,8 @@ def _state_lines(step: Step, plan: Plan) -> list[str]:
     return lines
 
 
-def _deadline_line(d: Deadline, plan: Plan) -> str:
+def deadline_line(d: Deadline, plan: Plan) -> str:
+    """'label：约 date（已过）——basis〔source〕' (terminal plan and PDF)."""
     from .hours import cn_datetime
 
     passed = "（已过）" if d.due < plan.now else ""
@@ -148,7 +150,7 @@ def _step_block(number: int, step: Step, plan: Plan) -> list[str]:
     lines += [ind + line for line in _state_lines(step, plan)]
     if step.deadlines:
         lines.append(f"{ind}截止：")
-        lines += [f"{ind}  · {_deadline_line(d, plan)}" for d in step.deadlines]
+        lines += [f"{ind}  · {deadline_line(d, plan)}" for d in step.deadlines]
     else:
         lines.append(f"{ind}截止：无固定期限")
     if step.note:
@@ -159,6 +161,7 @@ def _step_block(number: int, step: Step, plan: Plan) -> list[str]:
     lines += [f"{ind}  - {h}" for h in step.have_ready]
     lines.append(f"{ind}不行的话：{step.if_fails}")
     lines.append(f"{ind}依据：{'、'.join(step.sources)}")
+    lines += [f"{ind}提示：{h}" for h in step.hints]
     return lines
 
 
@@ -205,7 +208,7 @@ def render_plan_text(plan: Plan, case: Case) -> str:
             name = _channel_name(step.channel)
             out.append(f"  ✓ {step.title}" + ("" if name in step.title else f"｜{name}"))
             for d in step.deadlines:
-                out.append(f"      {_deadline_line(d, plan)}")
+                out.append(f"      {deadline_line(d, plan)}")
             if step.note:
                 out.append(f"      {step.note}")
         out.append("")

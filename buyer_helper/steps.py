@@ -276,6 +276,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     actions: list[str] = []
     sources: list[str] = []
     titles: list[str] = []
+    hints: list[str] = []
     waiting = (
         goods is not None
         and goods.channel != "seller"
@@ -339,7 +340,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
                 actions.append("淘宝规则对恶意骚扰每次扣12分，情节严重扣48分（查封账户）。")
             sources += ["002 ⑹", "002 ⑻"]
         if ctx.detected:
-            actions.append(
+            hints.append(
                 "这一项是根据你描述里的字眼加上的："
                 + "、".join(MISCONDUCT_LABELS[k] for k in ctx.detected)
                 + "。如果不符合实际，可以忽略。"
@@ -371,6 +372,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
         have_ready=have_ready,
         if_fails=if_fails,
         sources=dedupe([*sources, "消费者权益保护法 第三十九条", "电子商务法 第六十一条"]),
+        hints=hints,
     )
     clock = seller_clock(ctx)
     if clock and not ctx.past_platform and "seller_rejected" not in ctx.states:
@@ -395,16 +397,21 @@ def hotline_step(ctx: Ctx) -> Step:
             f"报订单号 {ctx.case.order.id}，说明已经申请售后、找过官方客服以及结果，提出你的要求："
             f"{ctx.case.demand_name}。",
             f"也可以拨打 {line400.reach}；它今天的时间：{state400.today_hours}；现在：{words}。",
-            "记下通话时间和工单号，之后用 buyer-helper log 记到案子里。",
+            "记下通话时间和工单号。",
             f"不要拨打{avoid}：那不是给消费者的。",
         ],
         have_ready=[
             *evidence(ctx),
             "售后申请、平台介入的结果截图",
-            "电话要点（可用 buyer-helper letter pdd_hotline 生成）",
+            "电话要点",
         ],
         if_fails="热线也没解决：向12315投诉（下一步），同时可以在黑猫投诉公开投诉。",
         sources=["003", "004 §⑷", "000 其他方式"],
+        hints=[
+            "电话要点可以这样生成：buyer-helper letter pdd_hotline --answers 案子文件夹",
+            '打完后记到案子里：buyer-helper log 案子文件夹 "打了热线，工单号……" '
+            "--tried hotline_called",
+        ],
     )
 
 
@@ -437,7 +444,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         f"拨打 {number.reach}。",
         *number.lines,
         content,
-        "记下受理编号，之后用 buyer-helper log --tried c12315_filed 记到案子里。",
+        "记下受理编号。",
     ]
     if fraud:
         phone_actions.append(
@@ -463,6 +470,11 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         reach=number.reach,
         reach_lines=list(number.lines),
         note="电话只在工作时间接听，各地时间不同，以当地公布为准；网上投诉随时可以。",
+        hints=[
+            "电话要点可以这样生成：buyer-helper letter c12315 --answers 案子文件夹",
+            '投诉后记到案子里：buyer-helper log 案子文件夹 "打了12315，受理编号……" '
+            "--tried c12315_filed",
+        ],
     )
     online = Step(
         channel="c12315_online",
@@ -471,12 +483,18 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
             "打开全国12315平台，注册并登录，选择“投诉”。",
             f"被投诉方填{respondent(ctx)}；没有公示地址时填平台公司（{company.name}）。",
             content,
-            "上传证据（可用 buyer-helper bundle 打包成一个 PDF），提交后记下投诉编号。",
+            "上传证据，提交后记下投诉编号。",
         ],
         have_ready=have_ready,
         if_fails=phone.if_fails,
         sources=["004 §⑷.4", "003", f"{reg.old_rules_name} 第九条{old_rule_paren}"],
         deadlines=[Deadline(d.label, d.due, d.basis, d.source, d.approximate) for d in deadlines],
+        hints=[
+            "投诉内容可以这样生成：buyer-helper letter c12315_online --answers 案子文件夹",
+            "证据可以打包成一个 PDF 上传：buyer-helper bundle 案子文件夹",
+            '提交后记到案子里：buyer-helper log 案子文件夹 "网上投诉，投诉编号……" '
+            "--tried c12315_filed",
+        ],
     )
     return [phone, online]
 
@@ -526,8 +544,11 @@ def police_step(ctx: Ctx) -> Step:
             "同时向平台举报（见平台那一步）。",
         ],
         have_ready=["威胁内容的聊天截图（显示时间和店铺名）", "收到的包裹、通话记录"],
-        if_fails="情况紧急时直接拨打110；报警回执保存好，之后用 buyer-helper log 记到案子里。",
+        if_fails="情况紧急时直接拨打110；报警回执保存好。",
         sources=["000 二", "000 三", "公开案例报道"],
+        hints=[
+            '报警后记到案子里：buyer-helper log 案子文件夹 "报警，回执……" --tried police_called'
+        ],
     )
 
 

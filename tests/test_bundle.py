@@ -653,27 +653,26 @@ def test_pdf_has_no_internal_references(tmp_path, channel):
         assert channel in message  # the terminal still names the id to type
 
 
-def test_plain_words_keep_the_sentence_and_drop_the_hints():
-    from buyer_helper.bundle import plain
+def test_pdf_plan_prints_hours_caveats_once_and_deadlines_as_in_the_terminal(sample_bundle):
+    """P5: a step's hours caveats are in 渠道一览 only (not again under the step); a deadline
+    row reads basis〔source〕 like the terminal, without brackets side by side."""
+    from buyer_helper.render import deadline_line
 
-    cases = {
-        "记下通话时间和工单号，之后用 buyer-helper log 记到案子里。": "记下通话时间和工单号。",
-        "电话要点（可用 buyer-helper letter pdd_hotline 生成）": "电话要点",
-        "上传证据（可用 buyer-helper bundle 打包成一个 PDF），提交后记下投诉编号。": (
-            "上传证据（即本证据包），提交后记下投诉编号。"
-        ),
-        "拨打110；回执保存好，之后用 buyer-helper log 记到案子里。": "拨打110；回执保存好。",
-        "（003 售后客服须知；FACTS.md §3；消费者权益保护法 第二十五条）": (
-            "（003 售后客服须知；消费者权益保护法 第二十五条）"
-        ),
-        "暂行办法 第十五条（FACTS.md §6）": "暂行办法 第十五条",
-        "（FACTS.md §4a；000 三）": "（000 三）",
-        "FACTS.md §6": "",
-        "003；phonenumbers 地理数据": "003；号码区号数据",
-        "商家说“打了12315，别找我”，我没有理会。": "商家说“打了12315，别找我”，我没有理会。",
-    }
-    for raw, want in cases.items():
-        assert plain(raw) == want
+    text = squash(pdf_text(sample_bundle["pdf"]))
+    at = text.rindex("三、维权计划与渠道开放时间")  # the section, not the contents line
+    plan_part = text[at : text.index("四、证据清单", at)]
+    now = parse_now(NOW)
+    case = load_case(sample_bundle["dir"], today=now.date())
+    plan = route(case, now)
+    notes = {n for s in plan.steps if s.state for n in s.state.notes}
+    assert notes  # the sample has unverified / conflicting hours
+    for note in notes:
+        assert plan_part.count(squash(note)) == 1, note
+    assert "）（" not in plan_part
+    lines = [deadline_line(d, plan) for s in plan.steps for d in s.deadlines]
+    assert lines
+    for line in lines:
+        assert "〔" in line and squash(line) in plan_part
 
 
 def test_cover_names_the_shop_pages_operator(sample_bundle):

@@ -1146,3 +1146,64 @@ def test_rejected_or_ignored_asks_for_platform_intervention_now(tried):
     nxt = plan_for(tried=tried).next_step
     assert "等商家处理" not in nxt.title and "申请平台介入" in nxt.title
     assert not any("先等商家处理" in a for a in nxt.actions)
+
+
+# ------------------------------------------------------------------ terminal-only hints
+
+HINT_WORDS = ("buyer-helper", "FACTS", "phonenumbers")
+
+
+def _all_scenario_plans():
+    import itertools
+
+    for platform, problem, delivery, tried, city in itertools.product(
+        ["pdd", "taobao"],
+        sorted(PROBLEMS),
+        sorted(DELIVERY),
+        [[], ["after_sales_filed"], ["seller_rejected", "platform_intervened", "hotline_called"]],
+        [None, "金华", "火星城"],
+    ):
+        data = copy.deepcopy(BASE)
+        data.update(platform=platform, problem=problem, delivery=delivery, tried=tried,
+                    story="商家骂我，说有你地址，还让我加微信")  # fmt: skip
+        if delivery == "not_signed":
+            data.pop("signed_on")
+        if city:
+            data["seller_city"] = city
+        yield route(case_from_dict(data, today=TODAY), NOW)
+
+
+def test_no_plan_text_for_letters_or_the_pdf_names_commands_or_internal_files():
+    """Step.actions/have_ready/if_fails/note/deadlines go into texts and the PDF; the
+    buyer-helper commands live in Step.hints (terminal only)."""
+    hints = []
+    for plan in _all_scenario_plans():
+        for s in plan.steps:
+            texts = [s.title, *s.actions, *s.have_ready, s.if_fails, s.note, *s.sources]
+            texts += [f"{d.label} {d.basis} {d.source}" for d in s.deadlines]
+            for text in texts:
+                assert not any(w in text for w in HINT_WORDS), (s.channel, text)
+            hints += s.hints
+        for w in plan.warnings:
+            assert not any(x in w.text + w.source for x in HINT_WORDS), w.text
+    assert any("buyer-helper log" in h for h in hints)
+    assert any("buyer-helper letter" in h for h in hints)
+    assert any("buyer-helper bundle" in h for h in hints)
+    assert any("根据你描述里的字眼" in h for h in hints)
+
+
+def test_hints_are_printed_in_the_terminal_plan_and_carried_in_json():
+    data = copy.deepcopy(BASE)
+    data["story"] = "商家让我加微信"
+    case = case_from_dict(data, today=TODAY)
+    plan = route(case, NOW)
+    text = render_plan_text(plan, case)
+    hint = "电话要点可以这样生成：buyer-helper letter pdd_hotline --answers 案子文件夹"
+    assert "提示：" + hint in text
+    assert "提示：这一项是根据你描述里的字眼加上的" in text
+    cs = step(plan, "official_cs")
+    assert not any("根据你描述里的字眼" in a for a in cs.actions)
+    as_json = plan_to_dict(plan, case)
+    hotline = next(s for s in as_json["steps"] if s["channel"] == "pdd_hotline")
+    assert any("buyer-helper log" in h for h in hotline["hints"])
+    assert not any("buyer-helper" in a for a in hotline["actions"])
