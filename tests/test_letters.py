@@ -1428,3 +1428,29 @@ def test_reminders_fit_the_delivery_state():
     assert any("不要改（003 二）" in w for w in seller.warnings)
     after = L.render_letter(case, plan, "after_sales")
     assert any("维权要求选定后不能修改" in w for w in after.warnings)
+
+
+def test_an_older_manifest_without_text_ids_still_finds_the_edited_text(tmp_path):
+    # manifests written before text ids were stored: the text is known by its name sans number
+    import json
+
+    case, plan = load("sample")
+    letters = L.letters_for_plan(case, plan)
+    out = tmp_path / "out"
+    L.write_letters(out, letters)
+    body = json.loads((out / L.MANIFEST).read_text(encoding="utf-8"))
+    del body["texts"]
+    (out / L.MANIFEST).write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    edited = out / letters[1].filename
+    edited.write_text("我改过的\n", encoding="utf-8")
+    # the plan drops the first text: the edited one would now be number 01
+    again = L.letters_for_plan(case, plan)[1:]
+    for i, letter in enumerate(again, 1):
+        letter.filename = f"{i:02d}-" + letter.filename[3:]
+    renumbered = again[0].filename
+    assert renumbered.startswith("01-") and renumbered[3:] == edited.name[3:]
+    result = L.write_letters(out, again)
+    assert edited.read_text(encoding="utf-8") == "我改过的\n"
+    assert (edited.name, edited.name.replace(".txt", "（新）.txt")) in result.beside
+    assert not (out / renumbered).exists()  # no second copy under the new number
+    assert result.kept_stale == [] and result.removed == [letters[0].filename]
