@@ -306,6 +306,8 @@ _SPEAKERS = re.compile(
     r"|(?P<seller>商家|卖家|店家|店铺|掌柜|老板|客服)"
 )
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]")
+_ADDRESSED = re.compile(r"(跟|和|对|向|给|问|告诉)$")
+_BUYER_SAYS = re.compile(r"我(说|问|讲|告诉|跟|表示|要求)")
 
 
 def refusal_speaker(text: str, start: int) -> str:
@@ -316,6 +318,9 @@ def refusal_speaker(text: str, start: int) -> str:
     for m in _SPEAKERS.finditer(text, begin, start):
         last = m
     if last is None:
+        return ""
+    # 我跟商家说… / 我问客服…: the party is spoken to, not speaking; …我说: the buyer speaks
+    if _ADDRESSED.search(text, begin, last.start()) or _BUYER_SAYS.search(text, last.end(), start):
         return ""
     return "platform" if last.group("platform") else "seller"
 

@@ -1318,6 +1318,8 @@ def test_other_usual_refusals_get_their_answer(said, key):
         ("商家客服说超过7天不管。", "商家"),
         ("卖家说过了7天。", "商家"),
         ("过了7天了，商家一直不回复。", ""),
+        ("我跟商家说过了7天也能退。", ""),  # the seller is spoken to, not speaking
+        ("商家不理我，我说虽然超过7天但是质量问题。", ""),  # the buyer speaks
     ],
 )
 def test_refusal_is_put_on_whoever_the_story_says_said_it(said, who):
