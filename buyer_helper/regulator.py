@@ -140,10 +140,13 @@ def complaint_limit(ctx: Ctx) -> Deadline:
     )
 
 
+UNKNOWN_REACH = "商家所在地区号-12315"
+
+
 @dataclass
 class RegulatorNumber:
-    reach: str  # "0579-12315", or "商家所在地区号-12315" when the code is not known
-    code: str | None  # None: the seller's city was given but its area code was not found
+    reach: str  # "0579-12315", or UNKNOWN_REACH when the code is not known
+    code: str | None  # None: no area code known (city not found, or none given after 2026-04-15)
     lines: list[str]  # why this number, which rule
     sources: list[str]
 
@@ -153,8 +156,8 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
 
     From the 2026 measures on, the bureau at the shop's publicly shown address handles it and
     the platform's domicile only when no address is shown or the shop cannot be reached; so
-    the platform's number is named first only when no city was given (or before 2026-04-15,
-    when either place could be chosen)."""
+    the platform's number is named as the number to dial only before 2026-04-15 (when either
+    place could be chosen); after that it is the fallback for a shop that shows no address."""
     from .areacode import area_code_for
     from .channels import get_company, load_data
 
@@ -191,9 +194,18 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
         else:
             lines.append(f"也可以打 {platform_number}。")
         sources.append("号码区号数据")
+    elif new_rules and not case.seller_city:
+        code = None
+        reach = UNKNOWN_REACH
+        lines.append(
+            "先看店铺页公示的经营地址，拨那个城市的“区号-12315”（你还没有填写商家所在城市）；"
+            "不查区号也可以直接在全国12315平台网上投诉。"
+        )
+        lines.append(rule)
+        lines.append(f"店铺页没有公示地址或联系不上商家时，才打 {platform_number}。")
     elif case.seller_city and new_rules:
         code = None
-        reach = "商家所在地区号-12315"
+        reach = UNKNOWN_REACH
         lines.append(
             f"没能从号码区号数据里找到“{case.seller_city}”的区号（数据只到地级市，"
             f"不含县级市和区县）。请查到{case.seller_city}的区号（例如看店铺页或当地公布的"

@@ -440,8 +440,9 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         f"(三)具体的投诉请求和纠纷事实（{reg.old_rules_name}第九条{old_rule}）。"
     )
     fraud = c.problem == "fake_goods"  # not every compensation demand is fraud
+    # with no area code known, the first line says how to find it (shop page → 区号-12315)
     phone_actions = [
-        f"拨打 {number.reach}。",
+        *([f"拨打 {number.reach}。"] if number.code else []),
         *number.lines,
         content,
         "记下受理编号。",
@@ -458,7 +459,9 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         deadlines.append(complaint_limit(ctx))
     phone = Step(
         channel="c12315",
-        title=f"向12315投诉（电话：{number.reach}）",
+        title=f"向12315投诉（电话：{number.reach}）"
+        if number.code
+        else "向12315投诉（区号+12315）",
         actions=phone_actions,
         have_ready=have_ready,
         if_fails=(

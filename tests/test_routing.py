@@ -586,10 +586,30 @@ def test_12315_number_yiwu_not_found_does_not_send_the_buyer_to_021():
     assert "没有公示地址" in fallback
 
 
-def test_12315_without_city_uses_platform_domicile():
-    assert c12315(plan_for(seller_city=None)).reach == "021-12315"
-    assert c12315(plan_for(platform="taobao", seller_city=None)).reach == "0571-12315"
+def test_12315_without_city_says_to_look_up_the_shop_address_first():
+    # FACTS §6: from 2026-04-15 the shop's shown address decides; the platform's domicile
+    # (021 拼多多 / 0571 淘宝) is the number only when no address is shown
+    for platform, code in (("pdd", "021"), ("taobao", "0571")):
+        s = c12315(plan_for(platform=platform, seller_city=None))
+        assert s.title == "向12315投诉（区号+12315）"
+        assert code not in s.reach
+        first = s.actions[0]
+        assert "店铺页" in first and "区号-12315" in first and code not in first
+        fallback = next(a for a in s.actions if f"{code}-12315" in a)
+        assert "没有公示地址" in fallback
     assert c12315(plan_for(seller_city="广州")).reach == "020-12315"
+    assert c12315(plan_for(seller_city="广州")).title == "向12315投诉（电话：020-12315）"
+
+
+def test_12315_without_city_before_2026_04_15_gives_the_platform_number():
+    now = parse_now("2026-03-02T10:00:00+08:00")
+    plan = plan_for(
+        now=now,
+        signed_on="2026-02-28",
+        order={**BASE["order"], "ordered_on": "2026-02-20"},
+        seller_city=None,
+    )
+    assert c12315(plan).reach == "021-12315"
 
 
 def test_12315_rule_before_2026_04_15_is_the_2019_rule():
