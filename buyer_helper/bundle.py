@@ -253,11 +253,11 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
     """Every channel of the plan (and the attached text's) with today's hours. As in the
     terminal `hours` table, the caveats stay with the hours: a channel whose hours are unverified
     ("以当地公布为准") or whose sources disagree gets a 说明 line right under its row."""
-    from .hours import channel_state, state_words
+    from .hours import HOURS_LEGEND, channel_state, state_words
     from .pdf import FRAME_W, NOTE_BG, Table, mm
 
     d.sub("渠道一览（开放时间按北京时间）")
-    d.para("“开放”= 所有来源都说开放；“可能开放（来源不一）”= 只有部分来源说开放。", "small")
+    d.para(HOURS_LEGEND, "small")
     states: dict[str, object] = {}
     reach: dict[str, str] = {}
     for s in plan.steps:

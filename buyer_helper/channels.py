@@ -548,8 +548,3 @@ def regulator_setting(key: str) -> Setting:
     if value is None:
         raise BuyerHelperError(f"渠道数据里没有 12315 时限设置“{key}”")
     return value
-
-
-def platform_cs(platform: str) -> Channel:
-    """The platform's own customer service channel (companies.<platform>.cs_channel)."""
-    return get_channel(get_company(platform).cs_channel)

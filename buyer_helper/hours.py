@@ -26,6 +26,11 @@ SEARCH_DAYS = 30  # how far ahead next_open looks
 MIN_YEAR, MAX_YEAR = 1970, 2999  # a --now outside this is a typo, not a plan
 
 STATUS_ZH = {"open": "开放", "maybe": "可能开放（来源不一）", "closed": "已关闭"}
+# what the status words mean: under every hours table (terminal `hours` and the PDF's 渠道一览)
+HOURS_LEGEND = (
+    f"“{STATUS_ZH['open']}”= 所有来源都说开放；“{STATUS_ZH['maybe']}”= 只有部分来源说开放；"
+    "“下次开放”= 所有来源都说开放的最早时间。"
+)
 
 
 # --------------------------------------------------------------------------- time input
@@ -511,10 +516,7 @@ def hours_command(
         [16, 20, 22, 20, 18],
     )
     lines = [f"现在：{now_words(moment)}", "", table, ""]
-    lines.append(
-        "“开放”= 所有来源都说开放；“可能开放（来源不一）”= 只有部分来源说开放；"
-        "“下次开放”= 所有来源都说开放的最早时间。"
-    )
+    lines.append(HOURS_LEGEND)
     if fallback_years:
         lines.append("注意：" + fallback_note(fallback_years))
     if footnotes:

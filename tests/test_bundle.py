@@ -703,3 +703,11 @@ def test_an_empty_evidence_folder_says_what_to_put_there(tmp_path):
     message, code, pdf = run_bundle(directory)
     assert code == 0 and pdf.exists()
     assert "文件夹是空的" in message and "放进这个文件夹" in message
+
+
+def test_hours_legend_is_the_same_in_the_pdf_and_the_terminal(sample_bundle):
+    from buyer_helper.hours import HOURS_LEGEND, hours_command
+
+    assert squash(HOURS_LEGEND) in squash(pdf_text(sample_bundle["pdf"]))
+    assert HOURS_LEGEND in hours_command(NOW, False, ())
+    assert "可能开放（来源不一）" in HOURS_LEGEND and "下次开放" in HOURS_LEGEND
