@@ -265,6 +265,12 @@ def wait_for_seller(ctx: Ctx) -> str:
             "淘宝小二介入（002 ⑻）。"
         )
     clock = seller_clock(ctx)
+    if clock and clock.due < ctx.now:
+        return (
+            f"你已经提交了售后申请，约48小时（到 {cn_datetime(clock.due)} 左右，约数，004 §⑻.2）"
+            "已经过了：商家驳回或还没处理，就申请平台介入（004 §⑴.4）；商家已同意的，按商家给的"
+            "处理继续。"
+        )
     until = f"，大约到 {cn_datetime(clock.due)}" if clock else ""
     return (
         f"你已经提交了售后申请：先等商家处理。商家一般应在约48小时内处理{until}"
@@ -354,7 +360,9 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     if not titles:
         titles.append("找平台客服")
     have_ready = evidence(ctx)
-    if goods is not None and goods.channel != "seller":
+    if waiting:
+        have_ready.append("售后申请的截图（退款详情页；商家驳回的话，驳回也截图）")
+    elif goods is not None and goods.channel != "seller":
         have_ready.append("售后申请和商家驳回的截图（退款详情页）")
     if ctx.misconduct:
         have_ready.insert(0, f"商家{misconduct_lines(ctx)}的聊天截图（要显示时间和店铺名）")

@@ -1137,17 +1137,29 @@ def test_the_skipped_step_note_cites_the_seeds_for_the_order_not_article_39():
 def test_after_filing_the_platform_step_says_to_wait_for_the_seller_first():
     plan = plan_for(
         tried=["after_sales_filed"],
-        timeline=[{"at": "2026-11-21T09:10", "text": "申请售后", "tried": "after_sales_filed"}],
+        timeline=[{"at": "2026-11-22T09:10", "text": "申请售后", "tried": "after_sales_filed"}],
     )
     nxt = plan.next_step
     assert nxt.channel == "official_cs"
     assert nxt.title.startswith("等商家处理；驳回或不处理再申请平台介入")
     first = nxt.actions[0]
     assert "先等商家处理" in first and "约48小时" in first and "004 §⑻.2" in first
-    assert "11月23日" in first and "09:10" in first  # until filed + ~48h
+    assert "11月24日" in first and "09:10" in first  # until filed + ~48h
     assert "驳回或不处理时，再申请平台介入" in first
     # the goods step's own remaining instruction stays visible
     assert any("寄回" in a and "快递单号" in a for a in nxt.actions)
+
+
+def test_after_the_sellers_48_hours_the_step_says_they_have_passed():
+    later = parse_now("2026-11-24T10:30:00+08:00")
+    plan = plan_for(
+        now=later,
+        tried=["after_sales_filed"],
+        timeline=[{"at": "2026-11-21T09:10", "text": "申请售后", "tried": "after_sales_filed"}],
+    )
+    first = plan.next_step.actions[0]
+    assert "已经过了" in first and "申请平台介入" in first
+    assert "先等商家处理" not in first
 
 
 def test_after_filing_without_a_time_still_waits_and_taobao_waits_too():
