@@ -7,6 +7,7 @@ warnings; the plan says that it read them from the buyer's words.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,8 +138,8 @@ PERSON_WORDS = (
     "人身",
     "孩子",
 )
-PERSON_REACH = 12  # characters after (or before) 威胁, within the same sentence
-SENTENCE_ENDS = "。！!？?；;\n"
+PERSON_REACH = 12  # characters after (or before) 威胁, within the same clause
+SAID = re.compile(r"^[我你他她]?(?:说|道)?[，,：:]?\s*[“\"]?")
 
 # "商家没有骂人" / "商家没让我加微信" do not count: a negation shortly before the word, in the
 # same clause.
@@ -192,17 +193,20 @@ def misconduct_in(text: str, skip: tuple[str, ...] | list[str] = ()) -> list[str
     ]
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The part of `text`'s sentence within PERSON_REACH characters of text[start:end]."""
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The words of text[start:end]'s clause within PERSON_REACH characters on either side; a
+    "说，" / "说：" right after the verb does not end the clause (what follows is what was said)."""
     a = max(0, start - PERSON_REACH)
-    b = min(len(text), end + PERSON_REACH)
-    before, after = text[a:start], text[end:b]
+    before = text[a:start]
     for i in range(len(before) - 1, -1, -1):
-        if before[i] in SENTENCE_ENDS:
+        if before[i] in CLAUSE_ENDS:
             before = before[i + 1 :]
             break
-    for i, ch in enumerate(after):
-        if ch in SENTENCE_ENDS:
+    after = text[end : end + PERSON_REACH]
+    said = SAID.match(after)
+    skip = said.end() if said else 0
+    for i in range(skip, len(after)):
+        if after[i] in CLAUSE_ENDS:
             after = after[:i]
             break
     return before + after
@@ -213,7 +217,7 @@ def _threat_to_person(text: str) -> bool:
     for verb in THREAT_VERBS:
         start = text.find(verb)
         while start >= 0:
-            near = _sentence_around(text, start, start + len(verb))
+            near = _clause_around(text, start, start + len(verb))
             if not _negated(masked, start) and any(w in near for w in PERSON_WORDS):
                 return True
             start = text.find(verb, start + 1)

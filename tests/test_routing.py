@@ -1071,6 +1071,7 @@ def test_frequent_or_late_night_contact_is_harassment(story):
         "商家说把你地址发我，给你补发",
         "商家威胁说不给退款",
         "商家威胁我要给差评就不退款",
+        "商家威胁说不给退款，家里人都很生气",
     ],
 )
 def test_reshipment_or_refund_pressure_is_not_a_police_matter(story):
@@ -1093,6 +1094,8 @@ def test_a_threat_without_person_words_is_still_harassment():
         "卖家说去你地址找你",
         "商家威胁说知道我家在哪",
         "商家威胁要上门打我",
+        "商家威胁说，知道我家在哪",
+        "商家威胁我说：“小心你家人”",
     ],
 )
 def test_threats_to_the_person_or_home_call_the_police(story):
