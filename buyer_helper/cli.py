@@ -22,6 +22,18 @@ def _as_path(ctx, param, value):
     return None if value is None else Path(value)
 
 
+def _optional_case_dir(default: str | None):
+    """The optional case-folder argument of `start`, `bundle` and `demo`."""
+    return click.argument(
+        "directory",
+        required=False,
+        type=click.Path(),
+        callback=_as_path,
+        metavar="[案子文件夹]",
+        default=default,
+    )
+
+
 NOW_HELP = "把“现在”设为这个时刻（ISO 8601，例如 2026-11-22T22:00:00+08:00），默认北京时间的现在"
 
 
@@ -178,14 +190,7 @@ def plan(answers, now, as_json):
 
 
 @main.command()
-@click.argument(
-    "directory",
-    required=False,
-    type=click.Path(),
-    callback=_as_path,
-    metavar="[案子文件夹]",
-    default="我的维权案子",
-)
+@_optional_case_dir(default="我的维权案子")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def start(directory, now):
     """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
@@ -253,9 +258,7 @@ def letters(directory, now):
 
 
 @main.command()
-@click.argument(
-    "directory", required=False, type=click.Path(), callback=_as_path, metavar="[案子文件夹]"
-)
+@_optional_case_dir(default=None)
 @click.option(
     "--answers",
     type=click.Path(),
@@ -295,14 +298,7 @@ def bundle(directory, answers, evidence, output, channel, now):
 
 
 @main.command()
-@click.argument(
-    "directory",
-    required=False,
-    type=click.Path(),
-    callback=_as_path,
-    metavar="[案子文件夹]",
-    default="buyer-helper-示例",
-)
+@_optional_case_dir(default="buyer-helper-示例")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def demo(directory, now):
     """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
