@@ -276,6 +276,13 @@ def check_phone(value: str) -> str:
             f"“{value}”位数不对（{digits} 位数字）：手机号是 11 位，固定电话请带区号，"
             "例如 13800138000 或 010-12345678"
         )
+    # a mainland mobile number written as bare digits: 1 and 10 more digits (no fixed line
+    # without an area code starts with 1)
+    if value.isdigit() and value.startswith("1") and digits != 11:
+        raise BuyerHelperError(
+            f"“{value}”是 {digits} 位数字：手机号应是 11 位，例如 13800138000；"
+            "固定电话请带区号，例如 010-12345678"
+        )
     return value
 
 

@@ -335,8 +335,9 @@ def _signed_on_help(answers: Answers, ctx: Context) -> str:
 
 
 def _demand_help(answers: Answers, ctx: Context) -> str:
-    # 拼多多 售后维权: the 维权要求 is chosen once and cannot be changed (004 §⑴.3, FACTS.md §1)
-    if answer_at(answers, "platform") == "pdd":
+    # 拼多多 售后维权: the 维权要求 is chosen once and cannot be changed (004 §⑴.3, FACTS.md §1);
+    # 售后 applies once the parcel is signed for (an unsigned parcel is refused or returned instead)
+    if answer_at(answers, "platform") == "pdd" and _signed(answers, ctx):
         return "拼多多交易完成后发起售后维权时，维权要求只能选一次、之后不能改；选你真正想要的。"
     return "选你真正想要的结果，之后的投诉文字都按它来写。"
 

@@ -442,6 +442,8 @@ def _parse(key, value, answers=None):
         ("order.id", "", "订单编号"),
         ("order.shop", "   ", "不能空着"),
         ("contact.phone", "call me", "不像电话号码"),
+        ("contact.phone", "1381234567", "手机号应是 11 位"),
+        ("contact.phone", "138001380001", "手机号应是 11 位"),
     ],
 )
 def test_bad_answers_get_a_chinese_message_without_the_file_prefix(key, value, message):
@@ -449,6 +451,19 @@ def test_bad_answers_get_a_chinese_message_without_the_file_prefix(key, value, m
         _parse(key, value)
     assert message in info.value.message
     assert not info.value.message.startswith("答案文件有误")
+
+
+def test_a_mobile_number_missing_a_digit_is_asked_again(tmp_path, capsys):
+    keys = escalated_keys()
+    at = keys.index(typed("13800138000"))
+    keys[at : at + 1] = [typed("1381234567"), retyped("13812345678")]
+    _, err = run(tmp_path, [*keys, ENTER])
+    assert err is None, err
+    assert "“1381234567”是 10 位数字：手机号应是 11 位" in capsys.readouterr().out
+    assert saved(tmp_path)["contact"]["phone"] == "13812345678"
+    # fixed lines and separated numbers are still accepted
+    for phone in ("010-12345678", "0571 87654321", "+86 138 0013 8000", "138-0013-8000"):
+        assert _parse("contact.phone", phone) == phone
 
 
 def test_signed_on_is_checked_against_the_order_date():
@@ -741,10 +756,15 @@ def test_changing_a_text_answer_in_the_review_says_how_to_keep_it(tmp_path, caps
     assert saved(tmp_path) == EXPECTED_ESCALATED
 
 
-def test_the_once_only_demand_warning_is_for_pdd_only():
+def test_the_once_only_demand_warning_is_for_pdd_after_sales_only():
     demand = qs.BY_KEY["demand"]
-    assert "只能选一次" in qs.help_for(demand, {"platform": "pdd"}, CTX)
-    assert "只能选一次" not in qs.help_for(demand, {"platform": "taobao"}, CTX)
+    for delivery in ("signed", "completed"):
+        pdd = {"platform": "pdd", "delivery": delivery}
+        assert "只能选一次" in qs.help_for(demand, pdd, CTX)
+        assert "只能选一次" not in qs.help_for(demand, {**pdd, "platform": "taobao"}, CTX)
+    # an unsigned parcel is refused or returned, not taken to 售后维权
+    unsigned = {"platform": "pdd", "delivery": "not_signed"}
+    assert "只能选一次" not in qs.help_for(demand, unsigned, CTX)
 
 
 TYPED_QUESTIONS = [q for q in qs.QUESTIONS if q.choices is None]
