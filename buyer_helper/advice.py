@@ -97,7 +97,11 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 "公开案例报道（江西高安法院，2023）",
             )
         )
-    if "refuse_delivery" in open_channels and c.problem != "not_received":
+    if (
+        "refuse_delivery" in open_channels
+        and c.problem != "not_received"
+        and "refused_delivery" not in ctx.states  # already refused: the 拒收 tip is moot
+    ):
         out.append(
             Warning(
                 "生鲜、冷冻商品拒收可能被判“报废，无法退款”：拒收前在门口拍下包裹和问题，"

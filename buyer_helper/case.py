@@ -44,6 +44,8 @@ TRIED = {
     "hotline_called": "已打消费者热线",
     "c12315_filed": "已向12315投诉",
     "police_called": "已报警",
+    # a not-signed parcel refused with the courier (拒签退回, 004 §⑴.1); offered for not_signed only
+    "refused_delivery": "已拒签退回",
 }
 DEMANDS = {
     "refund": "仅退款",

@@ -213,12 +213,15 @@ def _tried_choices(answers: Answers) -> dict[str, str]:
     """The `tried` states for this platform: the consumer hotline (hotline_called) is
     拼多多's 021-53395288 (003); 淘宝 has none in channels.yaml, so it is not offered there."""
     platform = answer_at(answers, "platform")
+    # 已拒签退回 only for a parcel not signed for (004 §⑴.1)
+    skip = set() if answer_at(answers, "delivery") == "not_signed" else {"refused_delivery"}
+    tried = {k: v for k, v in TRIED.items() if k not in skip}
     if platform == "taobao":
-        return {k: v for k, v in TRIED.items() if k != "hotline_called"}
+        return {k: v for k, v in tried.items() if k != "hotline_called"}
     if platform == "pdd":
         reach = get_channel("pdd_hotline").reach
-        return {**TRIED, "hotline_called": f"已打拼多多消费者热线（{reach}）"}
-    return dict(TRIED)
+        return {**tried, "hotline_called": f"已打拼多多消费者热线（{reach}）"}
+    return tried
 
 
 # province (optional), city, and a county-level city after it ("浙江省金华市义乌市")

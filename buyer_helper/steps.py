@@ -47,6 +47,8 @@ def goods_step(ctx: Ctx) -> Step | None:
     if path is None:
         return None
     if path == "refuse_delivery":
+        if "refused_delivery" in ctx.states:
+            return refused_step(ctx)
         if c.problem == "not_received":
             return Step(
                 channel="refuse_delivery",
@@ -228,6 +230,31 @@ def goods_step(ctx: Ctx) -> Step | None:
         if_fails=to_platform(ctx, "商家驳回或逾期不处理"),
         sources=sources,
         deadlines=deadlines,
+    )
+
+
+def refused_step(ctx: Ctx) -> Step:
+    """The parcel was already refused with the courier (拒签退回): what is left of the
+    refuse_delivery path is the app's 仅退款, reason 未收到货 (004 §⑴.1)."""
+    app = "拼多多App" if ctx.pdd else "淘宝App"
+    return Step(
+        channel="refuse_delivery",
+        title="已拒签退回：申请仅退款（未收到货）",
+        actions=[
+            f"{ctx.order_path} → 查看物流，截图保存显示拒签、退回的物流记录。",
+            f"{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，"
+            "说明里写“已拒签退回”，附上拒签照片或物流截图。",
+            *ctx.once_only("售后只能申请一次，提交后不要点“取消”。"),
+        ],
+        have_ready=[
+            "拒签时的照片或视频（如有）",
+            "物流记录截图（显示拒签、退回）",
+            *evidence(ctx),
+        ],
+        if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
+        sources=["004 §⑴.1", *(["004 §⑴.3"] if ctx.pdd else [])],
+        reach=f"{app} 申请仅退款",
+        note="你已经当面拒签、包裹退回，拒签这部分做过了，不用再拒签；还差在App里申请仅退款。",
     )
 
 

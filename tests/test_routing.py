@@ -161,6 +161,45 @@ def test_refuse_delivery_says_refuse_then_refund_not_received():
     assert "保管好" in w  # keep the goods, true reason (仅退款 path)
 
 
+@pytest.mark.parametrize("platform", ["pdd", "taobao"])
+@pytest.mark.parametrize("problem", ["quality", "not_received", "no_reason_return"])
+def test_refused_parcel_moves_on_to_the_refund_not_a_second_refusal(platform, problem):
+    """tried refused_delivery (已拒签退回): the 拒签 is done; the open first step is the app's
+    仅退款 with reason 未收到货 (004 §⑴.1), and nothing tells the buyer to refuse again."""
+    ns = dict(delivery="not_signed", signed_on=None, platform=platform, problem=problem)
+    before = plan_for(**ns)
+    plan = plan_for(tried=["refused_delivery"], **ns)
+    first = plan.steps[0]
+    assert first.channel == "refuse_delivery" and not first.done
+    assert first.title != before.steps[0].title and "已拒签" in first.title
+    text = "\n".join([first.title, first.reach, *first.actions])
+    assert "仅退款" in text and "未收到货" in text and "已拒签退回" in text
+    app = "拼多多App" if platform == "pdd" else "淘宝App"
+    assert app in first.reach
+    for refuse_again in ("快递员", "验货", "拒收", "不要签收"):
+        assert refuse_again not in text, refuse_again
+    assert "不用再拒签" in first.note
+    assert "生鲜" not in warnings_text(plan)  # the 拒收 caution is moot once refused
+    rendered = render_plan_text(plan, case_from_dict({**BASE, **ns, "tried": ["refused_delivery"]}))
+    assert "当着快递员" not in rendered and "已拒签退回" in rendered
+    # the app request filed too: the goods step is done, the platform comes next
+    filed = plan_for(tried=["refused_delivery", "after_sales_filed"], **ns)
+    assert step(filed, "refuse_delivery").done
+    assert open_channels(filed)[0] in ("official_cs", "taobao_cs")
+
+
+def test_refused_delivery_is_offered_in_the_interview_for_not_signed_only():
+    from buyer_helper import questions as qs
+
+    tried = qs.BY_KEY["tried"]
+    for platform in ("pdd", "taobao"):
+        shown = qs.choices_of(tried, {"platform": platform, "delivery": "not_signed"})
+        assert shown["refused_delivery"] == "已拒签退回"
+        for delivery in ("signed", "completed"):
+            shown = qs.choices_of(tried, {"platform": platform, "delivery": delivery})
+            assert "refused_delivery" not in shown
+
+
 def test_return_7day_window_ends_seven_days_after_the_signing_day():
     plan = plan_for(signed_on="2026-11-20")
     dl = step(plan, "return_7day").deadlines[0]
@@ -518,11 +557,18 @@ def test_2027_falls_back_to_weekdays_and_says_so():
     assert text.count("不在内置日历数据中") == 1
 
 
+GOODS_STATES = ("contacted_seller", "seller_no_reply", "after_sales_filed", "seller_rejected")
+
+
 def test_every_tried_state_changes_or_annotates_the_plan():
     base = plan_to_dict(plan_for(problem="seller_harassment", story="有你地址"))
     for state in TRIED:
         other = plan_to_dict(plan_for(problem="seller_harassment", story="有你地址", tried=[state]))
-        if state in ("contacted_seller", "seller_no_reply", "after_sales_filed", "seller_rejected"):
+        if state == "refused_delivery":  # only a not-signed parcel can be refused
+            ns = dict(delivery="not_signed", signed_on=None)
+            other = plan_to_dict(plan_for(tried=[state], **ns))
+            assert other != plan_to_dict(plan_for(**ns)), state
+        elif state in GOODS_STATES:
             other = plan_to_dict(plan_for(tried=[state]))
             base_goods = plan_to_dict(plan_for())
             assert other != base_goods, state

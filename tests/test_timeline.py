@@ -189,3 +189,25 @@ def test_an_event_before_the_order_is_refused(runner, case_dir):
     assert result.exit_code == 2
     assert "早于下单日期" in result.output
     assert read(case_dir) == before
+
+
+def test_log_refused_delivery_moves_a_not_signed_plan_on_to_the_refund(runner, case_dir):
+    data = read(case_dir)
+    data.update(delivery="not_signed", tried=[])
+    data.pop("signed_on", None)
+    (case_dir / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    now = "2026-11-23T10:30:00+08:00"
+    nxt, before = next_step(runner, case_dir, now)
+    assert nxt == "refuse_delivery" and "当面验货" in before["steps"][0]["title"]
+
+    result = log(runner, case_dir, "当着快递员拒签了", "--tried", "refused_delivery",
+                 "--now", "2026-11-23T09:00:00")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "进展：已拒签退回" in result.output
+    assert read(case_dir)["tried"] == ["refused_delivery"]
+    nxt, after = next_step(runner, case_dir, now)
+    first = after["steps"][0]
+    assert nxt == "refuse_delivery" and not first["done"]
+    assert first["title"] == "已拒签退回：申请仅退款（未收到货）"
+    actions = "\n".join(first["actions"])
+    assert "未收到货" in actions and "快递员" not in actions
