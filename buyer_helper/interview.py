@@ -55,6 +55,27 @@ class _Back(Exception):
     """Raised inside the flow when the buyer asks for the previous question."""
 
 
+DRAFTS_KEY = (
+    "drafts"  # case.yaml: question key -> text typed before Ctrl-C (case_from_dict ignores it)
+)
+
+
+class _Interrupted(KeyboardInterrupt):
+    """Ctrl-C in a text question, with the text that was in the box (kept as a draft)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+def drafts_of(answers: Answers) -> dict[str, str]:
+    """The drafts saved in the answers (question key -> unfinished text)."""
+    drafts = answers.get(DRAFTS_KEY)
+    if not isinstance(drafts, dict):
+        return {}
+    return {k: v for k, v in drafts.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def _set(answers: Answers, key: str, value: Any) -> None:
     parts = key.split(".")
     node = answers
@@ -77,6 +98,21 @@ def _delete(answers: Answers, key: str) -> None:
 
 
 # ------------------------------------------------------------- the adapter
+
+
+def _ctrl_c_key_bindings(typed: list[str]):
+    """Ctrl-C: note the text in the box (appended to `typed`), then stop like prompt_toolkit's
+    own Ctrl-C (the prompt raises KeyboardInterrupt)."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    kb = KeyBindings()
+
+    @kb.add("c-c")
+    def _(event):
+        typed.append(event.current_buffer.text)
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    return kb
 
 
 def _story_key_bindings(wants_back: Callable[[str], bool]):
@@ -151,7 +187,10 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
 
     # A refused answer is explained on the line below it and asked again, pre-filled with
     # what was typed, so the message stays next to the question.
-    draft = str(current) if current is not None else (q.suggest(answers) if q.suggest else "")
+    # prefilled: the draft left by Ctrl-C, else the saved answer, else a suggestion
+    draft = drafts_of(answers).get(q.key)
+    if draft is None:
+        draft = str(current) if current is not None else (q.suggest(answers) if q.suggest else "")
     if back == REVIEW_BACK_TITLE:
         print(f"  （直接回车保留原来的答案；输入 {BACK_TEXT} 再回车，回到核对列表）")
     while True:
@@ -164,14 +203,24 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
                 shown.strip(),
             )
 
-        extra: dict[str, Any] = {}
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        typed: list[str] = []
+        extra: dict[str, Any] = {"key_bindings": _ctrl_c_key_bindings(typed)}
         if q.kind == "story":
             extra = {
                 "multiline": True,
                 "instruction": STORY_HINT,
-                "key_bindings": _story_key_bindings(wants_back),
+                "key_bindings": merge_key_bindings(
+                    [_story_key_bindings(wants_back), extra["key_bindings"]]
+                ),
             }
-        text = questionary.text(q.prompt, default=draft, **extra).unsafe_ask()
+        try:
+            text = questionary.text(q.prompt, default=draft, **extra).unsafe_ask()
+        except KeyboardInterrupt:
+            if typed:
+                raise _Interrupted(typed[-1]) from None
+            raise
         if wants_back(text):
             if back:
                 raise _Back
@@ -204,6 +253,7 @@ class _Interview:
         self.ctx = ctx
         self.answers = answers
         self.ask = ask
+        self.drafted: str | None = None  # label of the question whose text Ctrl-C kept
 
     @property
     def case_file(self) -> Path:
@@ -223,10 +273,39 @@ class _Interview:
                 and not q.when(self.answers, self.ctx)
             ):
                 _delete(self.answers, q.key)
+        if DRAFTS_KEY in self.answers and not drafts_of(self.answers):
+            del self.answers[DRAFTS_KEY]
         try:
             write_yaml(self.case_file, self.answers)
         except OSError as e:
             raise BuyerHelperError(f"无法保存 {self.case_file}：{e.strerror or e}") from None
+
+    def ask_one(self, q: Question, back: str | None) -> Any:
+        """Ask `q`; on Ctrl-C in a text question, save what was typed as its draft first."""
+        try:
+            return self.ask(q, self.answers, self.ctx, back)
+        except _Interrupted as e:
+            self.keep_draft(q, e.text)
+            raise
+
+    def keep_draft(self, q: Question, text: str) -> None:
+        drafts = drafts_of(self.answers)
+        current = answer_at(self.answers, q.key)
+        if text.strip() and text.strip() != str(current if current is not None else "").strip():
+            drafts[q.key] = text
+            self.drafted = q.label
+        else:  # nothing typed, or the saved answer unchanged: nothing to keep
+            drafts.pop(q.key, None)
+        self.answers[DRAFTS_KEY] = drafts
+        self.save()
+
+    def answer(self, q: Question, value: Any) -> None:
+        """Store and save an answer; its draft, if any, is used up."""
+        _set(self.answers, q.key, value)
+        drafts = drafts_of(self.answers)
+        if drafts.pop(q.key, None) is not None:
+            self.answers[DRAFTS_KEY] = drafts
+        self.save()
 
     def _previous(self, index: int) -> int | None:
         for j in range(index - 1, -1, -1):
@@ -251,15 +330,14 @@ class _Interview:
                 continue
             back = BACK_TITLE if self._previous(i) is not None else None
             try:
-                value = self.ask(q, self.answers, self.ctx, back)
+                value = self.ask_one(q, back)
             except _Back:
                 prev = self._previous(i)
                 if prev is not None:
                     revisit_until = max(revisit_until, i)
                     i = prev
                 continue
-            _set(self.answers, q.key, value)
-            self.save()
+            self.answer(q, value)
             i += 1
 
     def first_unanswered(self) -> int | None:
@@ -282,12 +360,14 @@ class _Interview:
             print("\n请核对你的回答（选一项可以修改）：")
             questions = self.applicable()
             width = max(len(q.label) for q in questions)
+            drafts = drafts_of(self.answers)
             choices = [questionary.Choice(title="✓ 都对，生成维权计划", value=_CONFIRM_VALUE)]
             for q in questions:
                 label = q.label + "　" * (width - len(q.label))  # CJK labels: pad with U+3000
-                choices.append(
-                    questionary.Choice(title=f"{label}  {display(q, self.answers)}", value=q.key)
-                )
+                shown = display(q, self.answers)
+                if q.key in drafts:
+                    shown += "（有没写完的草稿，选它接着写）"
+                choices.append(questionary.Choice(title=f"{label}  {shown}", value=q.key))
             picked = questionary.select(
                 "都对吗？", choices=choices, instruction=SELECT_HINT
             ).unsafe_ask()
@@ -303,10 +383,10 @@ class _Interview:
                     ) from None
             q = BY_KEY[picked]
             try:
-                _set(self.answers, q.key, self.ask(q, self.answers, self.ctx, REVIEW_BACK_TITLE))
+                value = self.ask_one(q, REVIEW_BACK_TITLE)
             except _Back:
                 continue  # the way back in the review means: leave this answer as it was
-            self.save()
+            self.answer(q, value)
 
 
 def _stdin_is_terminal() -> bool:
@@ -365,6 +445,8 @@ def start_command(
         print(f"继续上次的案子，已回答 {done} 题。（{case_file}）")
     else:
         print(f"新建案子：{directory.resolve()}")
+    if drafted := [BY_KEY[k].label for k in drafts_of(answers) if k in BY_KEY]:
+        print(f"上次没写完的“{'”“'.join(drafted)}”存着草稿，问到时会先填好，接着写就行。")
     print(
         f"· 把截图、照片、聊天记录放进 {directory / EVIDENCE_DIR}/ 文件夹。\n"
         "· 每答一题都会马上保存；随时可按 Ctrl-C 退出，下次运行同一命令接着答。\n"
@@ -376,8 +458,9 @@ def start_command(
         case = flow.review()
     except (KeyboardInterrupt, EOFError):
         then = "接着答" if flow.first_unanswered() is not None else "回来核对、生成维权计划"
+        kept = f"你正在写的“{flow.drafted}”已存为草稿，下次接着写。\n" if flow.drafted else ""
         raise BuyerHelperError(
-            f"已中断。已回答的 {flow.answered_count()} 题都保存在 {case_file}。\n"
+            f"已中断。已回答的 {flow.answered_count()} 题都保存在 {case_file}。\n{kept}"
             f"{then}，请运行：buyer-helper start {shown_dir}",
             exit_code=EXIT_INTERRUPTED,
         ) from None

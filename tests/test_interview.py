@@ -509,6 +509,78 @@ def test_ctrl_c_keeps_the_answers_and_resume_starts_at_the_first_unanswered(tmp_
     }
 
 
+def story_keys(text):
+    return text.replace("\n", ENTER)
+
+
+BEFORE_STORY = [
+    *ORDER_KEYS,
+    pick(DELIVERY, "signed"),
+    typed("2026-11-20"),
+    tick(TRIED, ["contacted_seller"]),
+    pick(DEMANDS, "return_refund"),
+]
+
+
+def test_ctrl_c_while_writing_the_story_keeps_it_as_a_draft_for_next_time(tmp_path, capsys):
+    first, rest = STORY.split("\n")
+    _, err = run(tmp_path, [*BEFORE_STORY, story_keys(first + "\n商家说"), CTRL_C])
+    assert err.exit_code == 130
+    assert "你正在写的“经过”已存为草稿，下次接着写" in err.message
+    data = saved(tmp_path)
+    assert data["drafts"] == {"story": first + "\n商家说"}
+    assert "story" not in data
+    capsys.readouterr()
+
+    # resume: the story box starts with the draft; the buyer goes on writing after it
+    more = rest.removeprefix("商家说")
+    result, err = run(tmp_path, [story_keys(more) + ENTER + ENTER, *SKIP_12315, ENTER])
+    assert err is None, err
+    assert "上次没写完的“经过”存着草稿" in capsys.readouterr().out
+    data = saved(tmp_path)
+    assert data["story"] == STORY
+    assert "drafts" not in data  # used up once the answer is saved
+    assert result.startswith("维权计划")
+
+
+def test_ctrl_c_in_any_text_question_keeps_what_was_typed(tmp_path):
+    _, err = run(tmp_path, [*ORDER_KEYS[:3], "优品家", CTRL_C])
+    assert "你正在写的“店铺”已存为草稿" in err.message
+    assert saved(tmp_path)["drafts"] == {"order.shop": "优品家"}
+    run(tmp_path, [typed("居旗舰店"), CTRL_C])
+    data = saved(tmp_path)
+    assert data["order"]["shop"] == "优品家居旗舰店" and "drafts" not in data
+
+    # nothing typed: no draft, and the message does not claim one
+    _, err = run(tmp_path, [CTRL_C])
+    assert "草稿" not in err.message and "drafts" not in saved(tmp_path)
+
+
+def test_a_draft_made_while_changing_an_answer_in_the_review_is_shown_there(tmp_path, capsys):
+    run(tmp_path, escalated_keys())  # all answered, stops in the review (out of keys)
+    order = list(qs.BY_KEY)
+    shown = [k for k in order if qs.BY_KEY[k].when(saved(tmp_path), CTX)]
+    keys = [DOWN * (1 + shown.index("order.item")) + ENTER, "，两个", CTRL_C]
+    _, err = run(tmp_path, keys)
+    assert "你正在写的“商品”已存为草稿" in err.message
+    data = saved(tmp_path)
+    assert data["order"]["item"] == "不锈钢保温杯 500ml"  # the saved answer is unchanged
+    assert data["drafts"] == {"order.item": "不锈钢保温杯 500ml，两个"}
+    # the review marks it, and picking it goes on from the draft
+    capsys.readouterr()
+    run(tmp_path, [DOWN * (1 + shown.index("order.item")) + ENTER, typed("套"), CTRL_C])
+    data = saved(tmp_path)
+    assert data["order"]["item"] == "不锈钢保温杯 500ml，两个套" and "drafts" not in data
+
+
+def test_drafts_in_case_yaml_do_not_stop_plan_answers(tmp_path, runner, sample_answers):
+    answers = {**sample_answers, "drafts": {"story": "还没写完"}}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    res = runner.invoke(main, ["plan", "--answers", str(path), "--now", NOW])
+    assert res.exit_code == 0, res.output
+
+
 def test_resume_says_how_many_were_answered(tmp_path, capsys):
     run(tmp_path, [*ORDER_KEYS[:3], CTRL_C])
     capsys.readouterr()
