@@ -396,6 +396,10 @@ def _attachments(d, files: list[EvidenceFile]) -> None:
 
 # A phone step's written counterpart for the PDF (a phone script is read aloud, not handed over).
 WRITTEN_FOR_PHONE = {"c12315": "c12315_online"}
+# 黑猫投诉 is a public complaint site (FACTS §2): while the 全国12315平台 complaint is still open
+# in the plan, the PDF (handed to an officer) attaches that one instead. `--channel` still wins.
+PUBLIC_SITE = {"heimao"}
+OFFICER_TEXT = "c12315_online"
 
 
 def pick_letter(
@@ -420,12 +424,15 @@ def pick_letter(
         from .channels import load_channels
 
         channels = load_channels()
+    open_texts = [text_for_step(case, plan, s) for s in plan.steps if not s.done]
     for step in plan.steps:
         if step.done:
             continue
         text_id = text_for_step(case, plan, step)
         if text_id is None:
             continue
+        if text_id in PUBLIC_SITE and OFFICER_TEXT in open_texts:
+            text_id = OFFICER_TEXT  # the PDF goes to an officer, not to a public site
         ch = channels.get(text_id)
         if ch is not None and ch.kind == "phone":
             text_id = WRITTEN_FOR_PHONE.get(text_id)

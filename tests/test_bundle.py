@@ -611,6 +611,40 @@ def test_pdf_complaint_is_the_first_written_text_letters_writes(tmp_path, name):
     assert squash("\n".join(_bundled_lines(first))) in section  # the whole text, in one piece
 
 
+def test_default_text_is_the_12315_complaint_not_heimao_while_12315_is_open(tmp_path):
+    """The PDF goes to an officer: while the 全国12315平台 complaint is open in the plan, it is
+    attached rather than the 黑猫 fields (黑猫 is a public site); 黑猫 only once 12315 is done,
+    and `--channel heimao` still attaches 黑猫."""
+    from buyer_helper.bundle import pick_letter
+    from buyer_helper.plan import Plan, Step
+
+    answers = copy.deepcopy(SAMPLE_ANSWERS)
+    answers["platform"] = "taobao"
+    answers["tried"] = ["platform_intervened", "platform_unsatisfied"]
+    answers["timeline"] = [e for e in answers["timeline"] if e.get("tried") != "hotline_called"]
+    directory = make_case_dir(tmp_path / "case", answers, samples=False)
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    plan = route(case, now)
+    assert {"c12315_online", "heimao"} <= {s.channel for s in plan.steps if not s.done}
+    assert pick_letter(case, plan, None).text_id == "c12315_online"
+
+    def step(cid, done=False):
+        return Step(cid, f"步骤 {cid}", ["做"], [], "", [], done=done)
+
+    # 黑猫 ahead of an open 12315 online step: the 12315 complaint is attached
+    plan = Plan(now, [step("taobao_cs", True), step("heimao"), step("c12315_online")], [])
+    result = build_bundle(case, plan, directory / "evidence", tmp_path / "a.pdf")
+    assert result.channel == "c12315_online"
+    assert "全国12315平台" in squash(pdf_text(result.path))
+    # the 12315 complaint already filed: 黑猫 is what is left
+    plan = Plan(now, [step("heimao"), step("c12315_online", True)], [])
+    assert pick_letter(case, plan, None).text_id == "heimao"
+    # an explicit choice is kept
+    plan = Plan(now, [step("heimao"), step("c12315_online")], [])
+    assert pick_letter(case, plan, "heimao").text_id == "heimao"
+
+
 def test_pdf_complaint_skips_phone_scripts_and_lists_the_evidence(tmp_path):
     """When the next step is a phone call (消费者热线, 12315 by phone) the PDF holds the
     全国12315平台 complaint: a text to hand over, which names each evidence file with the
