@@ -141,7 +141,8 @@ def _timeline(d, case: Case) -> None:
     if "下单" not in logged_text:
         events.append((to_shanghai(case.order.ordered_on), 0, "下单（订单信息）", ""))
     if case.signed_on and "签收" not in logged_text:
-        events.append((to_shanghai(case.signed_on), 1, f"{case.delivery_name}（订单信息）", ""))
+        # signed_on is the signing day also for a completed order (no separate completion date)
+        events.append((to_shanghai(case.signed_on), 1, "签收（订单信息）", ""))
     events.sort(key=lambda e: (e[0], e[1]))
     rows = [[d.fixed(h, "th") for h in ("时间", "经过", "进展")]]
     for at, _, text, tried in events:

@@ -645,6 +645,24 @@ def test_default_text_is_the_12315_complaint_not_heimao_while_12315_is_open(tmp_
     assert pick_letter(case, plan, "heimao").text_id == "heimao"
 
 
+@pytest.mark.parametrize("delivery", ["signed", "completed"])
+def test_timeline_labels_the_signing_date_as_signing(tmp_path, delivery):
+    """The order's signing date is 签收 in the PDF timeline, also for a completed order:
+    the case has no separate completion date to label 交易完成."""
+    from buyer_helper.hours import cn_date
+
+    answers = copy.deepcopy(SAMPLE_ANSWERS)
+    answers.update(delivery=delivery, timeline=[])
+    directory = make_case_dir(tmp_path / "case", answers, samples=False)
+    now = parse_now(NOW)
+    case = load_case(directory, today=now.date())
+    result = build_bundle(case, route(case, now), directory / "evidence", tmp_path / "a.pdf")
+    text = squash(pdf_text(result.path))
+    timeline = text[text.index("一、时间线") :]
+    assert squash(f"{cn_date(case.signed_on)}签收（订单信息）") in timeline
+    assert "交易已完成（订单信息）" not in text and "已签收（订单信息）" not in text
+
+
 def test_pdf_complaint_skips_phone_scripts_and_lists_the_evidence(tmp_path):
     """When the next step is a phone call (消费者热线, 12315 by phone) the PDF holds the
     全国12315平台 complaint: a text to hand over, which names each evidence file with the
