@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .case import CASE_FILE, TRIED, load_case, read_yaml, write_yaml
+from .case import CASE_FILE, DELIVERY, TRIED, load_case, read_yaml, write_yaml
 from .errors import BuyerHelperError
 
 MAX_TEXT = 500
@@ -60,6 +60,13 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
             f"“已打消费者热线”指的是{hotline.name}，这是拼多多的号码，而这个案子是淘宝的，"
             "这次没有记录。淘宝的案子请在订单的退款页面申请淘宝小二介入；如果你打的是别的电话，"
             f'不带 --tried 记下来，例如：buyer-helper log {directory} "打了……，工单号……"'
+        )
+    if tried == "refused_delivery" and data.get("delivery") != "not_signed":
+        raise BuyerHelperError(
+            f"“{TRIED[tried]}”只用于还没签收、当面拒签的包裹，而这个案子记的是"
+            f"“{DELIVERY.get(data.get('delivery'), '没有填写签收情况')}”，"
+            f"这次没有记录。如果其实没有签收，请先把 {CASE_FILE} 里的 delivery 改成 not_signed；"
+            f'否则不带 --tried 记下来，例如：buyer-helper log {directory} "……"'
         )
     _check_not_before_order(data, moment)
     timeline = data.get("timeline")

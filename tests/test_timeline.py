@@ -211,3 +211,12 @@ def test_log_refused_delivery_moves_a_not_signed_plan_on_to_the_refund(runner, c
     assert first["title"] == "已拒签退回：申请仅退款（未收到货）"
     actions = "\n".join(first["actions"])
     assert "未收到货" in actions and "快递员" not in actions
+
+
+def test_refused_delivery_on_a_signed_case_is_refused_not_recorded(runner, case_dir):
+    before = read(case_dir)
+    assert before["delivery"] != "not_signed"
+    result = log(runner, case_dir, "拒签了", "--tried", "refused_delivery")
+    assert result.exit_code == 2
+    assert "还没签收" in result.output and "delivery" in result.output
+    assert read(case_dir) == before
