@@ -156,12 +156,6 @@ def _channel_name(cid: str, channels: dict) -> str:
     return ch.name if ch else cid
 
 
-# A bundled text (letters.render_letter(bundled=True)) itself says where in the bundle its
-# evidence is (HERE_WORDS); BUNDLED_WORDS is what older texts said (tests/test_bundle.py).
-BUNDLED_WORDS = "以上证据见随附的证据包（PDF）"
-HERE_WORDS = "以上证据见本证据包第四部分（证据清单）和第五部分（证据附件）"
-
-
 def _complaint(d, letter, channels: dict) -> None:
     from .pdf import Break, mm
 
