@@ -170,6 +170,14 @@ class Case:
     def has_tried(self, *states: str) -> bool:
         return any(s in self.tried for s in states)
 
+    @property
+    def seven_day_end(self) -> dt.date | None:
+        """The last day of the 7-day return window, counted from the day after signing
+        (网络购买商品七日无理由退货暂行办法; 004 §⑴.2), or None when not signed."""
+        if self.delivery == "not_signed" or self.signed_on is None:
+            return None
+        return self.signed_on + dt.timedelta(days=7)
+
 
 # ---------------------------------------------------------------- validation
 

@@ -10,7 +10,6 @@ timeline entries) are never changed beyond removing control characters and surpl
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -236,7 +235,7 @@ def unfit_reason(case: Case, plan: Plan, text_id: str) -> str:
                 "这个案子是商家的不当行为，不是商品问题："
                 "请用举报文字（buyer-helper letter misconduct）。"
             )
-        window_end = seven_day_end(case)
+        window_end = case.seven_day_end
         today = to_shanghai(plan.now).date()
         if window_end is not None and today > window_end:
             ended = (
@@ -255,14 +254,6 @@ def unfit_reason(case: Case, plan: Plan, text_id: str) -> str:
                     "符合解除合同条件的可以退货，消保法第二十四条）。"
                 )
     return ""
-
-
-def seven_day_end(case: Case):
-    """The last day of the 7-day return window (counted from the day after signing, 004 §⑴.2),
-    or None when the parcel has not been signed."""
-    if case.delivery == "not_signed" or case.signed_on is None:
-        return None
-    return case.signed_on + dt.timedelta(days=7)
 
 
 def available_texts(case: Case, plan: Plan) -> list[str]:

@@ -127,8 +127,8 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
     misconduct += detected
     threat = threat_in(text)
 
-    window_end = case.signed_on + dt.timedelta(days=7) if case.signed_on else None
-    in_window = case.delivery != "not_signed" and window_end is not None and today <= window_end
+    window_end = case.seven_day_end
+    in_window = window_end is not None and today <= window_end
 
     if case.problem in MISCONDUCT:
         path = None
