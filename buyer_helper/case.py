@@ -101,6 +101,17 @@ ORDER_ID_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
 PHONE_RE = re.compile(r"[0-9+\- ]{5,30}")
 
 
+def tried_fits(state: str, platform: str | None, delivery: str | None) -> bool:
+    """Whether a `tried` state can apply to a case: the consumer hotline (hotline_called) is
+    拼多多's 021-53395288 (003), so not 淘宝's; 已拒签退回 only for a parcel not signed for
+    (004 §⑴.1), so not while the delivery state is unknown."""
+    if state == "hotline_called":
+        return platform != "taobao"
+    if state == "refused_delivery":
+        return delivery == "not_signed"
+    return True
+
+
 @dataclass
 class Order:
     id: str

@@ -30,6 +30,7 @@ from .case import (
     clean_text,
     parse_amount,
     parse_date,
+    tried_fits,
 )
 from .channels import WEEKDAY_ZH, get_channel, load_data
 from .errors import BuyerHelperError
@@ -210,14 +211,10 @@ def _parse_phone(value: Any, answers: Answers, ctx: Context) -> str:
 
 
 def _tried_choices(answers: Answers) -> dict[str, str]:
-    """The `tried` states for this platform: the consumer hotline (hotline_called) is
-    拼多多's 021-53395288 (003); 淘宝 has none in channels.yaml, so it is not offered there."""
+    """The `tried` states that fit this case (case.tried_fits), the 拼多多 hotline named."""
     platform = answer_at(answers, "platform")
-    # 已拒签退回 only for a parcel not signed for (004 §⑴.1)
-    skip = set() if answer_at(answers, "delivery") == "not_signed" else {"refused_delivery"}
-    tried = {k: v for k, v in TRIED.items() if k not in skip}
-    if platform == "taobao":
-        return {k: v for k, v in tried.items() if k != "hotline_called"}
+    delivery = answer_at(answers, "delivery")
+    tried = {k: v for k, v in TRIED.items() if tried_fits(k, platform, delivery)}
     if platform == "pdd":
         reach = get_channel("pdd_hotline").reach
         return {**tried, "hotline_called": f"已打拼多多消费者热线（{reach}）"}

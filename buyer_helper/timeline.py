@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .case import CASE_FILE, DELIVERY, TRIED, load_case, read_yaml, write_yaml
+from .case import CASE_FILE, DELIVERY, TRIED, load_case, read_yaml, tried_fits, write_yaml
 from .errors import BuyerHelperError
 
 MAX_TEXT = 500
@@ -52,7 +52,8 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
         data = {}
     if not isinstance(data, dict):
         raise BuyerHelperError(f"{case_file} 的内容不是“键: 值”的格式，无法追加时间线，请先修好它")
-    if tried == "hotline_called" and data.get("platform") == "taobao":
+    unfit = tried is not None and not tried_fits(tried, data.get("platform"), data.get("delivery"))
+    if unfit and tried == "hotline_called":
         from .channels import get_channel
 
         hotline = get_channel("pdd_hotline")
@@ -61,7 +62,7 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
             "这次没有记录。淘宝的案子请在订单的退款页面申请淘宝小二介入；如果你打的是别的电话，"
             f'不带 --tried 记下来，例如：buyer-helper log {directory} "打了……，工单号……"'
         )
-    if tried == "refused_delivery" and data.get("delivery") != "not_signed":
+    if unfit and tried == "refused_delivery":
         raise BuyerHelperError(
             f"“{TRIED[tried]}”只用于还没签收、当面拒签的包裹，而这个案子记的是"
             f"“{DELIVERY.get(data.get('delivery'), '没有填写签收情况')}”，"
