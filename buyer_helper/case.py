@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import BuyerHelperError
-from .fileio import write_text_atomic
+from .fileio import read_text, write_text_atomic
 from .tz import to_shanghai
 
 T = TypeVar("T")
@@ -435,18 +435,7 @@ def read_yaml(path: Path) -> Any:
     import yaml
 
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BuyerHelperError(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise BuyerHelperError(f"{path} 是文件夹，不是文件") from None
-    except OSError as e:
-        raise BuyerHelperError(f"无法读取 {path}：{e.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BuyerHelperError(f"{path} 不是 UTF-8 编码的文本文件，请另存为 UTF-8 后再试") from None
+    text = read_text(path)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:

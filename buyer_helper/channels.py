@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuyerHelperError
+from .fileio import read_text
 
 PLATFORMS = ("pdd", "taobao", "any")
 PLATFORM_ZH = {"pdd": "拼多多", "taobao": "淘宝"}  # as case.PLATFORMS (kept apart: no import)
@@ -490,14 +491,7 @@ def parse_channels_text(text: str, path: Path) -> ChannelData:
 
 
 def _read(path: Path) -> ChannelData:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BuyerHelperError(f"找不到渠道数据文件 {path}") from None
-    except UnicodeDecodeError:
-        raise BuyerHelperError(f"渠道数据文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
-    except OSError as e:
-        raise BuyerHelperError(f"无法读取渠道数据文件 {path}（{e.strerror or e}）") from None
+    text = read_text(path, "渠道数据文件")
     return parse_channels_text(text, path)
 
 

@@ -1,4 +1,5 @@
-"""Atomic writes: a reader never sees a half-written file under its final name.
+"""Reading the buyer's text files, and atomic writes: a reader never sees a half-written file
+under its final name.
 
 The data goes to a temporary file beside the target, is flushed to disk and renamed over the
 target. The new file gets the old file's permission bits (a 0644 case.yaml stays 0644), or for a
@@ -8,8 +9,9 @@ folder itself is synced, so the new name survives a power cut (where the system 
 
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+from .errors import BuyerHelperError
 
 
 def _current_umask() -> int:
@@ -42,6 +44,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _target_mode(path)
+    import tempfile  # not at module level: `hours` reads files through here at start-up
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -61,3 +65,21 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def read_text(path: Path, what: str = "文件") -> str:
+    """A UTF-8 text file (a BOM is allowed); what goes wrong is a BuyerHelperError naming `what`
+    and the path."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BuyerHelperError(f"找不到{what}：{path}") from None
+    except IsADirectoryError:
+        raise BuyerHelperError(f"{path} 是文件夹，不是{what}") from None
+    except OSError as e:
+        raise BuyerHelperError(f"无法读取{what} {path}：{e.strerror or e}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BuyerHelperError(f"{what} {path} 不是 UTF-8 编码，请另存为 UTF-8 后再试") from None
