@@ -59,9 +59,7 @@ def parse_now(value: str | dt.datetime | None) -> dt.datetime:
                 "（不写时区时按北京时间理解）。"
             )
     try:
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            moment = moment.replace(tzinfo=SHANGHAI)
-        moment = moment.astimezone(SHANGHAI)
+        moment = to_shanghai(moment)
     except (ValueError, OverflowError):
         moment = None
     if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
