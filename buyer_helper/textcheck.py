@@ -122,15 +122,23 @@ def finish_text(text: str, user: list[str]) -> str:
         kept.append(i)
     text = "".join(text[i] for i in kept)
     check_nesting(text, user)
-    check_buyer_words(text, user)
     covered, _ = _user_spans(text, user)
-    for bad in FORBIDDEN:
-        start = text.find(bad)
-        while start >= 0:
-            if not any(covered[start : start + len(bad)]):
-                raise RuntimeError(f"generated text has {bad!r} at {start}: {text[:200]!r}")
-            start = text.find(bad, start + 1)
+    bad = _template_word(text, covered, FORBIDDEN)
+    if bad is not None:
+        raise RuntimeError(f"generated text has {bad!r}: {text[:200]!r}")
+    _check_internal(text, covered)
     return clean_block(text) + "\n"
+
+
+def _template_word(text: str, covered: list[bool], words) -> str | None:
+    """The first of `words` standing in `text` outside the buyer's own strings, or None."""
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            if not any(covered[start : start + len(word)]):
+                return word
+            start = text.find(word, start + 1)
+    return None
 
 
 # ------------------------------------------------ nesting and internal references
@@ -211,10 +219,10 @@ def check_nesting(text: str, user: list[str]) -> None:
 def check_buyer_words(text: str, user: list[str] = ()) -> None:
     """Raise RuntimeError when text a buyer or an officer reads names the team's internal
     references (the facts file, the area-code library) outside the buyer's own words."""
-    covered, _ = _user_spans(text, list(user))
-    for word in INTERNAL_WORDS:
-        start = text.find(word)
-        while start >= 0:
-            if not any(covered[start : start + len(word)]):
-                raise RuntimeError(f"generated text names {word!r}: {text[:200]!r}")
-            start = text.find(word, start + 1)
+    _check_internal(text, _user_spans(text, list(user))[0])
+
+
+def _check_internal(text: str, covered: list[bool]) -> None:
+    word = _template_word(text, covered, INTERNAL_WORDS)
+    if word is not None:
+        raise RuntimeError(f"generated text names {word!r}: {text[:200]!r}")
