@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import BuyerHelperError
 
+MAX_INT_BITS = 256  # a number longer than this is no order number (Python cannot even print 0xf…)
 MAX_SHORT = 200  # characters of a choice, date or amount written as text (the message quotes it)
 
 
@@ -78,6 +79,8 @@ class Leaf:
             raise ShapeError(where, f"应为{self.words}，这里是{type_words(value)}")
         if not isinstance(value, self.types):
             raise ShapeError(where, f"应为{self.words}，这里是{type_words(value)}")
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:  # 0xfff… (5000 f)
+            raise ShapeError(where, f"数字太长（超过 {MAX_INT_BITS} 位二进制），应为{self.words}")
         if self.max_len is not None and isinstance(value, str) and len(value) > self.max_len:
             raise ShapeError(where, f"太长了（{len(value)} 字），应为{self.words}")
 

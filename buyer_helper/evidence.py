@@ -138,7 +138,7 @@ def check_access(path: Path, root: Path, follow_outside_links: bool = False) -> 
         return Access(False, "", link, outside, folder=True, real=real)
     if not stat.S_ISREG(st.st_mode):
         return Access(False, NOT_READ_SPECIAL, link, outside, real=real)
-    if not os.access(real, os.R_OK):
+    if not os.access(real, os.R_OK, effective_ids=os.access in os.supports_effective_ids):
         return Access(False, "无法读取文件（没有读取权限）", link, outside, real=real)
     return Access(True, "", link, outside, real=real)
 
