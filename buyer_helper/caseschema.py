@@ -50,7 +50,7 @@ def type_words(value: Any) -> str:
 
 
 class ShapeError(BuyerHelperError):
-    """A value of the wrong type: `where` is the key's path ("order.id", "timeline 第 2 条.text")."""
+    """A value of the wrong type; `where`: the key's path ("order.id", "timeline 第 2 条.text")."""
 
     def __init__(self, where: str, what: str):
         from .case import FIELD_NAMES
@@ -151,9 +151,7 @@ SHAPES: dict[str, Any] = {
     "delivery": CHOICE,
     "signed_on": DATE,
     "tried": ListOf(CHOICE, single=True),
-    "order": Fields(
-        {"id": TEXT, "shop": TEXT, "item": TEXT, "amount": AMOUNT, "ordered_on": DATE}
-    ),
+    "order": Fields({"id": TEXT, "shop": TEXT, "item": TEXT, "amount": AMOUNT, "ordered_on": DATE}),
     "demand": CHOICE,
     "story": TEXT,
     "contact": Fields({"name": TEXT, "phone": TEXT, "address": TEXT}),

@@ -274,9 +274,7 @@ def letters(directory, now, follow_outside_links):
     """为案子的每一步生成文字，写入 DIR/out/。"""
     from .letters import letters_command
 
-    _echo(
-        letters_command(directory=directory, now=now, follow_outside_links=follow_outside_links)
-    )
+    _echo(letters_command(directory=directory, now=now, follow_outside_links=follow_outside_links))
 
 
 @main.command()

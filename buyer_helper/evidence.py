@@ -175,7 +175,7 @@ def evidence_entries(
                 raise BuyerHelperError(f"证据文件夹无法打开：{folder}（{e.strerror}）") from None
             found.append((directory, Access(False, f"无法打开文件夹（{e.strerror}）", folder=True)))
             return
-        for name in names:
+        for name in sorted(names, key=natural_key):  # the same link walked first every time
             if name.startswith(".") or name.lower() in SKIP_NAMES:
                 continue
             p = directory / name

@@ -293,9 +293,7 @@ def evidence_files(
     ]
 
 
-def case_evidence(
-    answers: Path, follow_outside_links: bool = False
-) -> list[EvidenceName] | None:
+def case_evidence(answers: Path, follow_outside_links: bool = False) -> list[EvidenceName] | None:
     """The evidence files of the case whose answers are at `answers` (a case folder or the
     case.yaml in one): its sibling evidence/ folder; None when it has none."""
     answers = Path(answers)
@@ -345,7 +343,8 @@ def render_letter(
     warnings: list[str] = []
     if not bundled:  # the bundle's own summary lists them
         warnings += [
-            f"证据 {e['file']}：{e['unread']}" + (f"，链接到 {e['link']}" if e["link"] else "")
+            f"证据 {e['file']}：{e['unread']}"
+            + (f"，链接到 {e['link']}" if e["link"] else "")
             + "。证据包不会读取它；确认是你的证据时，请把原文件复制进证据文件夹。"
             for e in facts["evidence"]
             if e["unread"]

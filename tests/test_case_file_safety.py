@@ -35,7 +35,7 @@ def sample_yaml(**changes) -> str:
 def alias_bomb(levels: int = 8, fan: int = 9) -> str:
     """A case file whose story is an alias `levels` deep, each level `fan` references to the
     one before (expanded: fan**levels strings)."""
-    lines = [f'a0: &a0 [{", ".join(["lol"] * fan)}]']
+    lines = [f"a0: &a0 [{', '.join(['lol'] * fan)}]"]
     for i in range(1, levels + 1):
         lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * fan)}]")
     base = sample_yaml().replace("story:", "old_story:")
@@ -285,9 +285,7 @@ TRICKS = [
     changes=st.lists(st.tuples(st.sampled_from(_paths()), _wrong_value()), max_size=3),
     trick=st.none() | st.sampled_from(TRICKS),
 )
-def test_any_case_file_gives_exit_0_or_2_with_a_chinese_message(
-    runner, tmp_path, changes, trick
-):
+def test_any_case_file_gives_exit_0_or_2_with_a_chinese_message(runner, tmp_path, changes, trick):
     data = copy.deepcopy(SAMPLE_ANSWERS)
     for path, value in changes:
         _put(data, path, value)
