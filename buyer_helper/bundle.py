@@ -15,13 +15,20 @@ evidence files could not be previewed (they are listed in the index with the rea
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, TRIED, Case, load_case
 from .errors import BuyerHelperError
-from .evidence import EvidenceFile, human_size, scan_evidence, stderr_progress
+from .evidence import (
+    FOLLOW_OPTION,
+    EvidenceFile,
+    human_size,
+    scan_evidence,
+    stderr_progress,
+)
 from .plan import DISCLAIMER, Plan
 
 EXIT_OK = 0
@@ -312,11 +319,11 @@ def _index(d, files: list[EvidenceFile]) -> None:
         rows.append(
             [
                 d.text(str(f.no), "cell8"),
-                d.text(f.name, "cell8"),
+                d.text(f"{f.name}\n→ 链接到 {f.link}" if f.link else f.name, "cell8"),
                 d.text(f.kind, "cell8"),
                 d.text(f.date_text, "cell8"),
-                d.text(human_size(f.size), "cell8"),
-                Text(sha, "hash"),
+                d.text(human_size(f.size) if f.read else "—", "cell8"),
+                Text(sha, "hash") if f.sha256 else d.fixed("—", "cell8"),
                 d.text(f.note, "cell8"),
                 d.text(f.status, "bad" if not f.previewable else "cell8"),
             ]
@@ -331,6 +338,14 @@ def _index(d, files: list[EvidenceFile]) -> None:
         d.add(Break("space", 3 * mm))
         d.para(
             f"有 {len(bad)} 个文件无法在 PDF 中显示（见上表“预览”一栏），请把原文件另行提交。",
+            "small",
+            user=False,
+        )
+    outside = [f for f in files if f.outside and not f.read]
+    if outside:
+        d.para(
+            f"其中 {len(outside)} 个是指向案子文件夹以外的链接：只列出链接指向哪里，"
+            "没有读取其内容，也没有计算指纹。",
             "small",
             user=False,
         )
@@ -402,7 +417,7 @@ def pick_letter(
     plan: Plan,
     channel: str | None,
     channels: dict | None = None,
-    evidence: list[str] | None = None,
+    evidence: list | None = None,
 ):
     """The complaint text for the bundle: for `channel` (a text id) when given, else the written
     text `letters` writes for the first step not done yet that has one
@@ -444,22 +459,36 @@ def build_bundle(
     out_path: Path,
     channel: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    root: Path | None = None,
+    follow_outside_links: bool = False,
 ) -> BundleResult:
     """Build the evidence bundle PDF at `out_path` (atomically) and describe what went in.
 
     A file that cannot be read is listed in the index with the reason; only a failed write of
-    `out_path` is reported as a write error."""
+    `out_path` is reported as a write error. root: the case folder (default: the evidence
+    folder); an evidence entry leading outside it is listed, not read, unless
+    `follow_outside_links` (evidence.check_access)."""
     from .channels import load_channels
     from .letters import evidence_files
     from .pdf import Doc, render
 
     channels = load_channels()
-    names = evidence_files(evidence_dir) if evidence_dir is not None else None
+    names = (
+        evidence_files(evidence_dir, root, follow_outside_links)
+        if evidence_dir is not None
+        else None
+    )
     # before the slow part: fail fast
     letter = pick_letter(case, plan, channel, channels, evidence=names)
     out_path = Path(out_path)
     files = (
-        scan_evidence(evidence_dir, case.evidence_notes, progress=progress)
+        scan_evidence(
+            evidence_dir,
+            case.evidence_notes,
+            progress=progress,
+            root=root,
+            follow_outside_links=follow_outside_links,
+        )
         if evidence_dir is not None
         else []
     )
@@ -509,6 +538,16 @@ def _write(out_path: Path, data: bytes) -> None:
 # -------------------------------------------------------------------- command
 
 
+def case_root(evidence: Path, answers: Path) -> Path:
+    """The case folder an evidence folder belongs to, for `evidence.check_access`: the answers
+    file's folder when the evidence folder is (by name, links not followed) inside it, else the
+    evidence folder itself."""
+    ev = Path(os.path.abspath(evidence))
+    answers = Path(os.path.abspath(answers))
+    folder = answers if answers.is_dir() else answers.parent
+    return folder if ev == folder or folder in ev.parents else ev
+
+
 def _paths(directory, answers, evidence, output) -> tuple[Path, Path | None, Path, bool]:
     """(answers, evidence dir or None, output) from the command-line combination."""
     if directory is not None:
@@ -550,13 +589,24 @@ def summary_lines(result: BundleResult) -> list[str]:
     bad = result.unpreviewable
     if bad:
         lines.append(f"PDF 已生成，但有 {len(bad)} 个文件无法预览，已列在证据清单中：")
-        lines += [f"  - {f.name}：{f.reason}" for f in bad]
+        lines += [
+            f"  - {f.name}：{f.reason}" + (f"（链接到 {f.link}）" if f.link else "") for f in bad
+        ]
         lines.append("  这些文件请另行提交原文件。")
+    if any(f.outside and not f.read for f in result.files):
+        lines.append(
+            "  指向案子文件夹以外的链接没有读取（别人给的案子文件夹里，这样的链接可能指向你电脑上"
+            "的其他文件）。确认它们是你的证据时，把原文件复制进证据文件夹，或加 "
+            f"{FOLLOW_OPTION} 重新生成。"
+        )
     return lines
 
 
-def bundle_command(directory, answers, evidence, output, channel, now) -> tuple[str, int]:
-    """`buyer-helper bundle`: (message, exit code) — 0 ok, 3 some files could not be previewed."""
+def bundle_command(
+    directory, answers, evidence, output, channel, now, follow_outside_links: bool = False
+) -> tuple[str, int]:
+    """`buyer-helper bundle`: (message, exit code) — 0 ok, 3 some files could not be previewed.
+    follow_outside_links: read evidence files that link outside the case folder too."""
     from .hours import parse_now
     from .routing import route
 
@@ -572,7 +622,14 @@ def bundle_command(directory, answers, evidence, output, channel, now) -> tuple[
         raise BuyerHelperError(f"输出文件名应以 .pdf 结尾：{output}")
     plan = route(case, moment)
     result = build_bundle(
-        case, plan, evidence_dir, output, channel=channel, progress=stderr_progress()
+        case,
+        plan,
+        evidence_dir,
+        output,
+        channel=channel,
+        progress=stderr_progress(),
+        root=case_root(evidence_dir, answers_path) if evidence_dir is not None else None,
+        follow_outside_links=follow_outside_links,
     )
     lines = summary_lines(result)
     if is_case_dir and not result.files:

@@ -313,6 +313,9 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         raise BuyerHelperError(
             "答案文件有误：文件内容应是“键: 值”的列表（YAML 映射），例如 platform: pdd"
         )
+    from .caseschema import check_shapes
+
+    check_shapes(data)  # every key's type first: a story that is a list is an error, not text
     today = today or dt.date.today()
     platform = _choice(data, "platform", PLATFORMS)
     problem = _choice(data, "problem", PROBLEMS)
@@ -423,27 +426,91 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         seller_name=_text(data, "seller_name", "seller_name", required=False, limit=100),
         seller_address=_text(data, "seller_address", "seller_address", required=False, limit=200),
         timeline=timeline,
-        evidence_notes={str(k): str(v) for k, v in notes.items()},
+        evidence_notes={str(k): "" if v is None else str(v) for k, v in notes.items()},
     )
 
 
 # ------------------------------------------------------------------- files
 
 
+MAX_CASE_BYTES = 1024 * 1024  # a real case.yaml is a few KB; its story a few thousand characters
+MAX_YAML_DEPTH = 32  # nesting of lists and mappings (a case file needs 3)
+
+
+def _tag_words(tag: str) -> str:
+    """A tag as the file writes it ("!!python/object", "!foo"), at most 60 characters."""
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+    return tag[:60]
+
+
+def _yaml_refusal(what: str, node_start) -> BuyerHelperError:
+    """Raised by the case loader on the first node a case file has no use for."""
+    where = f"第 {node_start.line + 1} 行" if node_start is not None else ""
+    return BuyerHelperError(what.replace("{where}", where))
+
+
 def read_yaml(path: Path) -> Any:
-    """Read a YAML file; a missing, non-UTF-8 or non-YAML file is a BuyerHelperError."""
+    """Read a case file (YAML); a missing, non-UTF-8 or non-YAML file is a BuyerHelperError.
+
+    A case file is plain keys, text, dates and lists, so the loader refuses, before building
+    anything, what it has no use for: anchors and aliases (&a / *a: an alias bomb expands a few
+    hundred bytes into gigabytes), explicit tags (!!python/…, !foo), nesting deeper than
+    MAX_YAML_DEPTH, and files over MAX_CASE_BYTES."""
     import yaml
 
     path = Path(path)
-    text = read_text(path)
+    text = read_text(
+        path,
+        limit=MAX_CASE_BYTES,
+        too_big="真实的案子文件只有几 KB（上限 1 MiB），这么大的文件多半是选错了，请检查。",
+    )
+
+    class _CaseLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _yaml_refusal(
+                    f"{path} {{where}}用了 YAML 锚点或别名（&名字 / *名字）：案子文件用不到它们，"
+                    "而且它们能让一个小文件展开成巨大的数据，所以不读取。请把 *名字 处改成直接"
+                    "写出内容，并删掉 &名字。",
+                    event.start_mark,
+                )
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise _yaml_refusal(
+                    f"{path} {{where}}用了 YAML 标签（{_tag_words(tag)}）：案子文件用不到标签，"
+                    "所以不读取。请删掉以 ! 开头的标签，只写值本身。",
+                    event.start_mark,
+                )
+            self.depth += 1
+            try:
+                if self.depth > MAX_YAML_DEPTH:
+                    raise _yaml_refusal(
+                        f"{path} {{where}}的列表或映射嵌套超过 {MAX_YAML_DEPTH} 层，"
+                        "不像案子文件，所以不读取。",
+                        event.start_mark,
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
     try:
-        return yaml.safe_load(text)
+        loader = _CaseLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as e:
         where = ""
         mark = getattr(e, "problem_mark", None)
         if mark is not None:
             where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列附近）"
         raise BuyerHelperError(f"{path} 不是有效的 YAML 文件{where}，请检查格式") from None
+    except (ValueError, OverflowError) as e:  # a date like 2026-13-45, a 5000-digit number
+        raise BuyerHelperError(f"{path} 里有无法读取的值（{str(e)[:100]}），请检查格式") from None
 
 
 def write_yaml(path: Path, data: Any) -> None:

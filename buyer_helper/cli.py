@@ -221,6 +221,16 @@ def log(directory, text, tried, now):
     _echo(log_command(directory=directory, text=text, tried=tried[0] if tried else None, now=now))
 
 
+def _follow_links_option(f):
+    return click.option(
+        "--follow-outside-links",
+        "follow_outside_links",
+        is_flag=True,
+        help="也读取证据文件夹里指向案子文件夹以外的链接（默认只列出、不读取；"
+        "别人给的案子文件夹不要用）",
+    )(f)
+
+
 @main.command()
 @click.argument("channel", metavar="渠道")
 @click.option(
@@ -240,21 +250,31 @@ def log(directory, text, tried, now):
     metavar="路径",
     help="写入这个文件，而不是打印",
 )
-def letter(channel, answers, now, output):
+@_follow_links_option
+def letter(channel, answers, now, output, follow_outside_links):
     """生成某个渠道的投诉文字。"""
     from .letters import letter_command
 
-    _echo(letter_command(channel=channel, answers=answers, now=now, output=output))
+    _echo(
+        letter_command(
+            channel=channel,
+            answers=answers,
+            now=now,
+            output=output,
+            follow_outside_links=follow_outside_links,
+        )
+    )
 
 
 @main.command()
 @click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
-def letters(directory, now):
+@_follow_links_option
+def letters(directory, now, follow_outside_links):
     """为案子的每一步生成文字，写入 DIR/out/。"""
     from .letters import letters_command
 
-    _echo(letters_command(directory=directory, now=now))
+    _echo(letters_command(directory=directory, now=now, follow_outside_links=follow_outside_links))
 
 
 @main.command()
@@ -278,10 +298,12 @@ def letters(directory, now):
 )
 @click.option("--channel", metavar="渠道", help="PDF 里附哪个渠道的投诉文字（默认：计划的下一步）")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
-def bundle(directory, answers, evidence, output, channel, now):
+@_follow_links_option
+def bundle(directory, answers, evidence, output, channel, now, follow_outside_links):
     """把案子和证据打包成一个 PDF。
 
-    有无法预览的证据文件时仍会生成 PDF，并以退出码 3 结束。
+    有无法预览的证据文件时仍会生成 PDF，并以退出码 3 结束。证据文件夹里指向案子文件夹以外的
+    链接只列在证据清单里、不读取，除非加 --follow-outside-links。
     """
     from .bundle import bundle_command
 
@@ -292,6 +314,7 @@ def bundle(directory, answers, evidence, output, channel, now):
         output=output,
         channel=channel,
         now=now,
+        follow_outside_links=follow_outside_links,
     )
     _echo(message)
     sys.exit(code)

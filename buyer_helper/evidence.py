@@ -5,6 +5,13 @@ fit `MAX_SIDE` pixels and re-encoded as JPEG bytes for the PDF (the index keeps 
 file's hash). Chat logs (.txt) are decoded as UTF-8, UTF-8 with BOM or GB18030. A file that
 cannot be shown is still indexed, with its hash and the reason in Chinese.
 
+A case folder may come from someone else (a zip from a relative, dozens at a consumer
+association), so what is read is decided in one place, `check_access`: an entry whose real path
+lies outside the case folder (a symbolic link to a file or a folder elsewhere), a link loop, a
+dangling link, a pipe or a device is listed with the reason and the link target, and never read,
+hashed or embedded; links that stay inside the case folder are read like files.
+`evidence_entries` walks a folder with that rule (bundle, letters and `scan` use it).
+
 Pillow is imported inside functions only.
 """
 
@@ -12,11 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import io
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +56,151 @@ KIND_PHOTO, KIND_SCREENSHOT, KIND_CHAT, KIND_VIDEO, KIND_OTHER = (
     "视频",
     "其他",
 )
+KIND_LINK = "链接"
 UNPREVIEWABLE = "无法预览"
+
+# Why an evidence entry is not read (the index's 预览 column shows these as they are).
+NOT_READ_OUTSIDE = "未读取（链接到案子文件夹以外）"
+NOT_READ_LOOP = "未读取（链接循环）"
+NOT_READ_DANGLING = "未读取（链接指向的文件不存在）"
+NOT_READ_SPECIAL = "未读取（不是普通文件，例如管道或设备）"
+NOT_READ_SEEN = "未读取（链接到的文件夹已经列过，避免重复）"
+FOLLOW_OPTION = "--follow-outside-links"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Whether one evidence entry may be opened: the answer of `check_access`.
+
+    readable: the entry is a regular file inside the case folder (or outside it, when the buyer
+    asked with --follow-outside-links) and may be opened, hashed and embedded. folder: a folder
+    (a link to one) the walk may go into when `readable_folder`. reason (Chinese, starting with
+    未读取 or 无法读取): why not. link: where a symbolic link points, as the link says (for a
+    file under a linked folder, the real path). outside: the real path lies outside the case
+    folder."""
+
+    readable: bool
+    reason: str = ""
+    link: str = ""
+    outside: bool = False
+    folder: bool = False
+    real: Path | None = None
+
+    @property
+    def readable_folder(self) -> bool:
+        return self.folder and not self.reason
+
+
+@dataclass(frozen=True)
+class EvidenceName:
+    """An evidence entry as the complaint texts list it: its name in the evidence folder, why it
+    is not read ("" when it is: a NOT_READ_* reason), and where it links to ("" when no link)."""
+
+    name: str
+    unread: str = ""
+    link: str = ""
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def check_access(path: Path, root: Path, follow_outside_links: bool = False) -> Access:
+    """May this evidence entry be read? The one rule for bundle, letters and scan.
+
+    `root` is the case folder: an entry whose real path (every link resolved) lies outside it is
+    not read unless `follow_outside_links` (the buyer's explicit option). Loops, dangling links
+    and anything but a regular file or a folder (pipes, devices, sockets: reading a pipe would
+    wait for ever) are never read. Nothing of the entry's content is opened here."""
+    path = Path(path)
+    link = ""
+    with contextlib.suppress(OSError):
+        if path.is_symlink():
+            link = os.readlink(path)
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return Access(False, NOT_READ_LOOP, link)
+        if isinstance(e, FileNotFoundError):
+            return Access(False, NOT_READ_DANGLING, link)
+        return Access(False, _read_reason(e), link)
+    outside = not _within(real, Path(os.path.realpath(root)))
+    if outside and not link:  # a linked folder above it leads out
+        link = str(real)
+    if outside and not follow_outside_links:
+        return Access(False, NOT_READ_OUTSIDE, link, outside=True, real=real)
+    try:
+        st = os.stat(real)
+    except OSError as e:
+        return Access(False, _read_reason(e), link, outside, real=real)
+    if stat.S_ISDIR(st.st_mode):
+        return Access(False, "", link, outside, folder=True, real=real)
+    if not stat.S_ISREG(st.st_mode):
+        return Access(False, NOT_READ_SPECIAL, link, outside, real=real)
+    if not os.access(real, os.R_OK, effective_ids=os.access in os.supports_effective_ids):
+        return Access(False, "无法读取文件（没有读取权限）", link, outside, real=real)
+    return Access(True, "", link, outside, real=real)
+
+
+def evidence_entries(
+    folder: Path, root: Path | None = None, follow_outside_links: bool = False
+) -> list[tuple[Path, Access]]:
+    """Every non-hidden entry under `folder` that is not a folder walked into, in natural name
+    order, with `check_access`'s answer (`root`: the case folder; default `folder` itself).
+
+    Folders inside the case folder are walked into, also through links, each real folder once; a
+    link to a folder outside (unless `follow_outside_links`), a loop, or a folder that cannot be
+    opened is one entry, listed with its reason, never dropped."""
+    folder = Path(folder)
+    if not folder.exists() and not folder.is_symlink():
+        raise BuyerHelperError(f"证据文件夹不存在：{folder}")
+    root = Path(root) if root is not None else folder
+    top = check_access(folder, root, follow_outside_links)
+    if top.outside and not top.readable_folder:
+        return [(folder, top)]  # the evidence folder itself leads out of the case folder
+    if top.reason in ("", NOT_READ_SPECIAL) and not top.folder:
+        raise BuyerHelperError(f"{folder} 不是文件夹；请给出放证据文件的文件夹")
+    if not top.readable_folder:
+        raise BuyerHelperError(f"证据文件夹无法打开：{folder}（{top.reason}）")
+    found: list[tuple[Path, Access]] = []
+    seen: set[Path] = set()
+
+    def walk(directory: Path, real: Path) -> None:
+        seen.add(real)
+        try:
+            names = os.listdir(directory)
+        except OSError as e:
+            if directory == folder:
+                raise BuyerHelperError(f"证据文件夹无法打开：{folder}（{e.strerror}）") from None
+            found.append((directory, Access(False, f"无法打开文件夹（{e.strerror}）", folder=True)))
+            return
+        for name in sorted(names, key=natural_key):  # the same link walked first every time
+            if name.startswith(".") or name.lower() in SKIP_NAMES:
+                continue
+            p = directory / name
+            access = check_access(p, root, follow_outside_links)
+            if access.readable_folder:
+                assert access.real is not None
+                if _within(real, access.real):  # a link to this folder or one above it
+                    found.append((p, Access(False, NOT_READ_LOOP, access.link, folder=True)))
+                elif access.real in seen:
+                    found.append((p, Access(False, NOT_READ_SEEN, access.link, folder=True)))
+                else:
+                    walk(p, access.real)
+            else:
+                found.append((p, access))
+
+    assert top.real is not None
+    walk(folder, top.real)
+    return sorted(found, key=lambda e: natural_key(entry_name(e[0], folder)))
+
+
+def entry_name(path: Path, folder: Path) -> str:
+    """The entry's name as listed: relative to the evidence folder ("folder/" for the folder)."""
+    if path == folder:
+        return folder.name + "/"
+    return path.relative_to(folder).as_posix()
 
 
 @dataclass
@@ -69,6 +222,9 @@ class EvidenceFile:
     shown_size: tuple[int, int] | None = None  # original_size after the EXIF orientation
     text: str | None = field(default=None, repr=False)
     encoding: str = ""
+    link: str = ""  # where a symbolic link points (shown in the index), "" when not a link
+    outside: bool = False  # the real path lies outside the case folder
+    read: bool = True  # False: never opened (check_access said no); reason says why
 
     @property
     def previewable(self) -> bool:
@@ -80,6 +236,8 @@ class EvidenceFile:
             return "已附图片"
         if self.preview == "文字":
             return "已附全文"
+        if not self.read:
+            return self.reason
         return f"{UNPREVIEWABLE}：{self.reason}"
 
     @property
@@ -97,24 +255,10 @@ def natural_key(name: str) -> list:
     ]
 
 
-def list_files(folder: Path) -> list[Path]:
-    """Every non-hidden file under `folder`, recursively, in natural name order."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise BuyerHelperError(f"证据文件夹不存在：{folder}")
-    if not folder.is_dir():
-        raise BuyerHelperError(f"{folder} 不是文件夹；请给出放证据文件的文件夹")
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for f in files:
-            if f.startswith(".") or f.lower() in SKIP_NAMES:
-                continue
-            p = Path(root, f)
-            with contextlib.suppress(OSError):  # unreadable entry: not a file we can list
-                if p.is_file():
-                    found.append(p)
-    return sorted(found, key=lambda p: natural_key(p.relative_to(folder).as_posix()))
+def list_files(folder: Path, root: Path | None = None) -> list[Path]:
+    """Every entry `evidence_entries` lists under `folder` (files, and the links and special
+    files it lists without reading), in natural name order."""
+    return [p for p, _ in evidence_entries(folder, root)]
 
 
 def sha256_file(path: Path) -> str:
@@ -358,17 +502,21 @@ def scan_evidence(
     notes: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 2,
+    root: Path | None = None,
+    follow_outside_links: bool = False,
 ) -> list[EvidenceFile]:
     """Index and prepare every file in `folder` (see the module docstring).
 
+    root: the case folder (default: `folder`); entries leading outside it are listed, not read,
+    unless `follow_outside_links` (see `check_access`).
     progress(done, total) is called after each file (total: every file in the folder); the
     images, the slow part, come last."""
     folder = Path(folder)
     notes = notes or {}
     items: list[EvidenceFile] = []
     images: list[EvidenceFile] = []
-    paths = list_files(folder)
-    total = len(paths)
+    entries = evidence_entries(folder, root, follow_outside_links)
+    total = len(entries)
     done = 0
 
     def tick() -> None:
@@ -377,15 +525,20 @@ def scan_evidence(
         if progress:
             progress(done, total)
 
-    for no, path in enumerate(paths, 1):
-        name = path.relative_to(folder).as_posix()
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        item = EvidenceFile(no=no, path=path, name=name, size=size)
+    for no, (path, access) in enumerate(entries, 1):
+        name = entry_name(path, folder)
+        item = EvidenceFile(no=no, path=path, name=name, size=0)
+        item.link, item.outside = access.link, access.outside
         item.note = notes.get(name, notes.get(path.name, ""))
         items.append(item)
+        if not access.readable:  # listed with the reason, never opened
+            item.read = False
+            item.reason = access.reason or "未读取（是文件夹）"
+            item.kind = KIND_LINK if access.link else KIND_OTHER
+            tick()
+            continue
+        with contextlib.suppress(OSError):
+            item.size = path.stat().st_size
         if _index_file(item):
             images.append(item)  # hashed and shrunk in the image pass
         else:

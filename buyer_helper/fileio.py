@@ -67,12 +67,27 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def read_text(path: Path, what: str = "文件") -> str:
+def _size_words(n: int) -> str:
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MiB"
+    return f"{n // 1024} KiB" if n % 1024 == 0 else f"{n} 字节"
+
+
+def read_text(
+    path: Path,
+    what: str = "文件",
+    limit: int | None = None,
+    too_big: str = "这么大的文件多半是选错了，请检查。",
+) -> str:
     """A UTF-8 text file (a BOM is allowed); what goes wrong is a BuyerHelperError naming `what`
-    and the path."""
+    and the path. `limit`: a file larger than this many bytes is refused (never read whole), with
+    `too_big` saying why."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read() if limit is None else fh.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            raise BuyerHelperError(f"{path} 超过 {_size_words(limit)}，不读取：{too_big}")
     except FileNotFoundError:
         raise BuyerHelperError(f"找不到{what}：{path}") from None
     except IsADirectoryError:

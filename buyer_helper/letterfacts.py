@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from .case import DEMANDS, MISCONDUCT, MISCONDUCT_LABELS, QUALITY_PROBLEMS, Case
+from .evidence import EvidenceName
 from .hours import cn_date, cn_datetime
 from .law import is_food, laws_for, refusals_said
 from .plan import Plan, Step
@@ -248,25 +249,36 @@ def _regulator(now: dt.datetime) -> dict:
     }
 
 
-def evidence_items(case: Case, files: list[str] | None) -> list[dict]:
+def evidence_items(case: Case, files: list[str | EvidenceName] | None) -> list[dict]:
     """The evidence the texts list: each file of the case's evidence folder (`files`, names
     relative to it, in the folder's order) with the buyer's note from evidence_notes when there
     is one, then notes about things not in the folder. `files` None: the folder is not known,
-    only the notes are listed."""
+    only the notes are listed. An entry the bundle does not read (evidence.check_access: a link
+    out of the case folder, …) keeps its place, with the reason in "unread"."""
     notes = {clean_inline(k): clean_inline(v) for k, v in case.evidence_notes.items()}
     notes = {k: v for k, v in notes.items() if k}
     items: list[dict] = []
     used: set[str] = set()
-    for name in files or []:
-        name = clean_inline(name)
+    for entry in files or []:
+        name = clean_inline(entry if isinstance(entry, str) else entry.name)
         if not name:
             continue
         base = name.rsplit("/", 1)[-1]
         key = name if name in notes else base if base in notes else None
         if key is not None:
             used.add(key)
-        items.append({"file": name, "note": notes.get(key, "") if key else ""})
-    items += [{"file": k, "note": v} for k, v in notes.items() if k not in used]
+        unread, link = ("", "") if isinstance(entry, str) else (entry.unread, entry.link)
+        items.append(
+            {
+                "file": name,
+                "note": notes.get(key, "") if key else "",
+                "unread": unread,
+                "link": clean_inline(link),
+            }
+        )
+    items += [
+        {"file": k, "note": v, "unread": "", "link": ""} for k, v in notes.items() if k not in used
+    ]
     return items
 
 
@@ -276,7 +288,7 @@ def build_facts(
     channel,
     purpose: str,
     step: Step | None,
-    evidence: list[str] | None = None,
+    evidence: list[str | EvidenceName] | None = None,
     bundled: bool = False,
 ) -> dict:
     """Everything a template may say, as plain strings and lists (never None).

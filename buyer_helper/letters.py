@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .case import EVIDENCE_DIR, MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
 from .errors import BuyerHelperError
+from .evidence import EvidenceName
 from .fileio import write_text_atomic
 from .hours import cn_date
 from .law import is_fresh
@@ -269,41 +270,50 @@ def available_texts(case: Case, plan: Plan) -> list[str]:
     return out
 
 
-def evidence_files(folder: Path) -> list[str] | None:
+def evidence_files(
+    folder: Path, root: Path | None = None, follow_outside_links: bool = False
+) -> list[EvidenceName] | None:
     """The files in an evidence folder as the texts list them: names relative to the folder,
-    hidden files skipped, in the same natural order as the PDF bundle (evidence.list_files).
-    None when there is no such folder."""
-    from .evidence import list_files
+    hidden files skipped, in the same natural order as the PDF bundle
+    (evidence.evidence_entries, with `root` the case folder). An entry the bundle does not read
+    (a link out of the case folder, a loop, a pipe) carries the reason. None when there is no
+    such folder."""
+    from .evidence import entry_name, evidence_entries
 
     folder = Path(folder)
     if not folder.is_dir():
         return None
     try:
-        return [p.relative_to(folder).as_posix() for p in list_files(folder)]
+        entries = evidence_entries(folder, root, follow_outside_links)
     except (OSError, BuyerHelperError):
         return None
+    return [
+        EvidenceName(entry_name(p, folder), "" if a.readable else a.reason, a.link)
+        for p, a in entries
+    ]
 
 
-def case_evidence(answers: Path) -> list[str] | None:
+def case_evidence(answers: Path, follow_outside_links: bool = False) -> list[EvidenceName] | None:
     """The evidence files of the case whose answers are at `answers` (a case folder or the
     case.yaml in one): its sibling evidence/ folder; None when it has none."""
     answers = Path(answers)
     folder = answers if answers.is_dir() else answers.parent
-    return evidence_files(folder / EVIDENCE_DIR)
+    return evidence_files(folder / EVIDENCE_DIR, folder, follow_outside_links)
 
 
 def render_letter(
     case: Case,
     plan: Plan,
     channel_id: str,
-    evidence: list[str] | None = None,
+    evidence: list[str | EvidenceName] | None = None,
     bundled: bool = False,
     fit: bool | None = None,
 ) -> Letter:
     """The text for one channel (or "misconduct"), fitted to the channel's form limits.
 
     evidence: the names of the files in the case's evidence folder (relative to it, in the
-    order to list them); None when the folder is not known (only evidence_notes are listed).
+    order to list them; an EvidenceName tells why a file is not read); None when the folder is
+    not known (only evidence_notes are listed).
     bundled: the text is printed inside the PDF evidence bundle (the evidence list points to
     the bundle's parts).
     fit: shorten the text to the form limits (default: yes, except for a bundled text — the PDF
@@ -331,6 +341,14 @@ def render_letter(
     user = user_strings(facts)
     notes: list[str] = []
     warnings: list[str] = []
+    if not bundled:  # the bundle's own summary lists them
+        warnings += [
+            f"证据 {e['file']}：{e['unread']}"
+            + (f"，链接到 {e['link']}" if e["link"] else "")
+            + "。证据包不会读取它；确认是你的证据时，请把原文件复制进证据文件夹。"
+            for e in facts["evidence"]
+            if e["unread"]
+        ]
     context = {"c": facts, "text_id": channel_id, "fields": {}, "level": 0}
 
     # Fields with their own limit (黑猫 title, 12315 description) are rendered first, each at
@@ -489,7 +507,7 @@ def text_for_step(case: Case, plan: Plan, step: Step) -> str | None:
 
 
 def letters_for_plan(
-    case: Case, plan: Plan, evidence: list[str] | None = None, bundled: bool = False
+    case: Case, plan: Plan, evidence: list[str | EvidenceName] | None = None, bundled: bool = False
 ) -> list[Letter]:
     """One text per step that still needs one, in plan order, plus the first message to the
     seller (while nothing has been tried yet) and the misconduct report (right after the
@@ -542,10 +560,18 @@ def _footer(letter: Letter) -> list[str]:
     return lines
 
 
-def letter_command(channel: str, answers: Path, now: str | None, output: Path | None) -> str:
-    """`buyer-helper letter CHANNEL`: print one text, or write it to a file with -o."""
+def letter_command(
+    channel: str,
+    answers: Path,
+    now: str | None,
+    output: Path | None,
+    follow_outside_links: bool = False,
+) -> str:
+    """`buyer-helper letter CHANNEL`: print one text, or write it to a file with -o.
+    follow_outside_links: list evidence links out of the case folder as ordinary files."""
     case, plan = _load(answers, now)
-    letter = render_letter(case, plan, channel, evidence=case_evidence(answers))
+    evidence = case_evidence(answers, follow_outside_links)
+    letter = render_letter(case, plan, channel, evidence=evidence)
     if output is not None:
         output = Path(output)
         if output.is_dir():
@@ -566,12 +592,14 @@ def letter_command(channel: str, answers: Path, now: str | None, output: Path | 
     )
 
 
-def letters_command(directory: Path, now: str | None) -> str:
-    """`buyer-helper letters DIR`: write every text of the case's plan into DIR/out/."""
+def letters_command(directory: Path, now: str | None, follow_outside_links: bool = False) -> str:
+    """`buyer-helper letters DIR`: write every text of the case's plan into DIR/out/.
+    follow_outside_links: list evidence links out of the case folder as ordinary files."""
     directory = Path(directory)
     if not directory.is_dir():
         raise BuyerHelperError(f"找不到案子文件夹：{directory}")
     case, plan = _load(directory, now)
-    letters = letters_for_plan(case, plan, evidence=case_evidence(directory))
+    evidence = case_evidence(directory, follow_outside_links)
+    letters = letters_for_plan(case, plan, evidence=evidence)
     result = write_letters(directory / OUT_DIR, letters)
     return "\n".join([*summary_lines(result, letters), DISCLAIMER])

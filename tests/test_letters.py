@@ -1010,7 +1010,9 @@ def test_texts_list_the_evidence_folder_with_the_buyers_notes(runner, tmp_path):
     (ev / "聊天").mkdir(parents=True)
     for name in ("10-面料标签.jpg", "2-商品页.png", ".DS_Store", "聊天/1.png"):
         (ev / name).write_bytes(b"x")
-    assert L.case_evidence(case_dir) == ["2-商品页.png", "10-面料标签.jpg", "聊天/1.png"]
+    names = [e.name for e in L.case_evidence(case_dir)]
+    assert names == ["2-商品页.png", "10-面料标签.jpg", "聊天/1.png"]
+    assert not any(e.unread for e in L.case_evidence(case_dir))
     assert L.case_evidence(case_dir / "case.yaml") == L.case_evidence(case_dir)
 
     result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])

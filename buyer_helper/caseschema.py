@@ -1,0 +1,173 @@
+"""The shape of every case.yaml key, as a table: key -> what YAML may give for it.
+
+`check_shapes` runs before any other validation, so a story, note or name that is a list, a
+mapping or a yes/no is an error naming the key (exit 2), not text made of its repr. Only the
+types are checked here; values (choices, dates, amounts, limits) are `case.case_from_dict`'s.
+A key not in the table is not checked (the interview keeps its own keys). A new key is one line
+in SHAPES, for example:
+
+    "goods_kind": CHOICE,
+    "promises": ListOf(Fields({"text": TEXT, "where": CHOICE})),
+    "paid_off_platform": Fields({"amount": AMOUNT, "how": TEXT, "on": DATE}),
+
+Missing and empty (null) values pass: whether a key is required is case_from_dict's rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import BuyerHelperError
+
+MAX_INT_BITS = 256  # a number longer than this is no order number (Python cannot even print 0xf…)
+MAX_SHORT = 200  # characters of a choice, date or amount written as text (the message quotes it)
+
+
+def type_words(value: Any) -> str:
+    """What a YAML value is, in the buyer's words."""
+    if isinstance(value, bool):
+        return "是/否（true/false）"
+    if isinstance(value, (int, float)):
+        return "数字"
+    if isinstance(value, dt.datetime):
+        return "日期时间"
+    if isinstance(value, dt.date):
+        return "日期"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, dict):
+        return "“键: 值”映射"
+    if isinstance(value, (bytes, bytearray)):
+        return "二进制数据"
+    if isinstance(value, (set, frozenset)):
+        return "集合"
+    return type(value).__name__
+
+
+class ShapeError(BuyerHelperError):
+    """A value of the wrong type; `where`: the key's path ("order.id", "timeline 第 2 条.text")."""
+
+    def __init__(self, where: str, what: str):
+        from .case import FIELD_NAMES
+
+        self.where = where
+        top = re.split(r"[. （]", where, maxsplit=1)[0]
+        if where in FIELD_NAMES:
+            named = FIELD_NAMES[where]
+        elif top in FIELD_NAMES:
+            named = FIELD_NAMES[top].removesuffix(top) + where
+        else:
+            named = where
+        super().__init__(f"答案文件有误：{named}：{what}")
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A single value: the Python types YAML may give for it, named `words` in a message."""
+
+    types: tuple[type, ...]
+    words: str
+    max_len: int | None = None  # for a str
+
+    def check(self, value: Any, where: str) -> None:
+        if isinstance(value, bool) and bool not in self.types:
+            raise ShapeError(where, f"应为{self.words}，这里是{type_words(value)}")
+        if not isinstance(value, self.types):
+            raise ShapeError(where, f"应为{self.words}，这里是{type_words(value)}")
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:  # 0xfff… (5000 f)
+            raise ShapeError(where, f"数字太长（超过 {MAX_INT_BITS} 位二进制），应为{self.words}")
+        if self.max_len is not None and isinstance(value, str) and len(value) > self.max_len:
+            raise ShapeError(where, f"太长了（{len(value)} 字），应为{self.words}")
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list of `item`s; `single`: one item written without the list is also accepted."""
+
+    item: Any
+    single: bool = False
+
+    def check(self, value: Any, where: str) -> None:
+        if self.single and not isinstance(value, (list, dict)):
+            self.item.check(value, where)
+            return
+        if not isinstance(value, list):
+            raise ShapeError(where, f"应为列表，这里是{type_words(value)}")
+        for i, v in enumerate(value, 1):
+            if v is not None:
+                self.item.check(v, f"{where} 第 {i} 条")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A mapping with known keys, each with its shape (other keys are not checked)."""
+
+    fields: dict[str, Any]
+
+    def check(self, value: Any, where: str) -> None:
+        if not isinstance(value, dict):
+            raise ShapeError(
+                where,
+                f"应为“键: 值”映射（{'、'.join(self.fields)}），这里是{type_words(value)}",
+            )
+        for key, shape in self.fields.items():
+            v = value.get(key)
+            if v is not None:
+                shape.check(v, f"{where}.{key}")
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A mapping whose keys and values each have one shape (file name -> note)."""
+
+    key: Any
+    value: Any
+
+    def check(self, value: Any, where: str) -> None:
+        if not isinstance(value, dict):
+            raise ShapeError(where, f"应为“名称: 说明”映射，这里是{type_words(value)}")
+        for k, v in value.items():
+            self.key.check(k, f"{where} 的键")
+            if v is not None:
+                self.value.check(v, f"{where}（{str(k)[:MAX_SHORT]}）")
+
+
+# Leaves. Numbers count as text (an order number or a shop called 1688 is read as a number).
+TEXT = Leaf((str, int, float), "文字")
+CHOICE = Leaf((str, int, float, bool), "一个可选值", MAX_SHORT)
+DATE = Leaf((str, dt.date), "日期（例如 2026-11-20）", MAX_SHORT)
+DATETIME = Leaf((str, dt.date), "时间（例如 2026-11-20 14:30）", MAX_SHORT)
+AMOUNT = Leaf((str, int, float), "金额（例如 89.90）", MAX_SHORT)
+
+# Every key of case.yaml (DESIGN.md "answers/case file keys", case.py, the interview's drafts).
+SHAPES: dict[str, Any] = {
+    "platform": CHOICE,
+    "problem": CHOICE,
+    "delivery": CHOICE,
+    "signed_on": DATE,
+    "tried": ListOf(CHOICE, single=True),
+    "order": Fields({"id": TEXT, "shop": TEXT, "item": TEXT, "amount": AMOUNT, "ordered_on": DATE}),
+    "demand": CHOICE,
+    "story": TEXT,
+    "contact": Fields({"name": TEXT, "phone": TEXT, "address": TEXT}),
+    "seller_city": TEXT,
+    "seller_name": TEXT,
+    "seller_address": TEXT,
+    "timeline": ListOf(Fields({"at": DATETIME, "text": TEXT, "tried": CHOICE})),
+    "evidence_notes": MapOf(TEXT, TEXT),
+    "drafts": MapOf(TEXT, TEXT),
+}
+
+
+def check_shapes(data: dict) -> None:
+    """Raise a ShapeError (a BuyerHelperError, exit 2) naming the first key of `data` whose value
+    has the wrong type."""
+    for key, shape in SHAPES.items():
+        value = data.get(key)
+        if value is not None:
+            shape.check(value, key)
