@@ -16,7 +16,7 @@ from .hours import display_width
 from .plan import DISCLAIMER
 
 if TYPE_CHECKING:
-    from .letters import Letter
+    from .letter import Letter
 
 
 # what `letters` wrote last time: file name -> SHA-256 ("files"), file name -> text id ("texts")
