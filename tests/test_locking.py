@@ -24,7 +24,8 @@ while not os.path.exists(go):
     time.sleep(0.005)
 for i in range(calls):
     try:
-        main(args=["log", folder, f"事件 {who}-{i}", "--now", sys.argv[5]], prog_name="buyer-helper")
+        args = ["log", folder, f"事件 {who}-{i}", "--now", sys.argv[5]]
+        main(args=args, prog_name="buyer-helper")
     except SystemExit as e:
         if e.code:
             sys.exit(f"log {who}-{i} exited {e.code}")
@@ -107,3 +108,27 @@ def test_the_lock_is_reentrant_and_serialises_threads(tmp_path):
     for t in threads:
         t.join(timeout=30)
     assert order in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])
+
+
+def test_an_interview_save_keeps_what_log_wrote_meanwhile(tmp_path, sample_answers):
+    # the buyer answers questions in one terminal and logs a call in another
+    import copy
+    import datetime as dt
+
+    from buyer_helper import interview as iv
+    from buyer_helper import questions as qs
+    from buyer_helper.cli import main
+
+    answers = copy.deepcopy(sample_answers)
+    answers.pop("timeline", None)
+    now = dt.datetime.fromisoformat(NOW)
+    flow = iv._Interview(tmp_path, qs.Context(today=now.date(), now=now), answers, ask=None)
+    flow.save()
+    with pytest.raises(SystemExit) as e:
+        main(args=["log", str(tmp_path), "打了热线，工单号 77", "--now", NOW], prog_name="bh")
+    assert e.value.code in (0, None)
+    flow.answers["story"] = "改过的经过"  # the interview goes on with its own copy
+    flow.save()
+    saved = read_yaml(tmp_path / "case.yaml")
+    assert saved["story"] == "改过的经过"
+    assert [ev["text"] for ev in saved["timeline"]] == ["打了热线，工单号 77"]
