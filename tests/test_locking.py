@@ -132,3 +132,23 @@ def test_an_interview_save_keeps_what_log_wrote_meanwhile(tmp_path, sample_answe
     saved = read_yaml(tmp_path / "case.yaml")
     assert saved["story"] == "改过的经过"
     assert [ev["text"] for ev in saved["timeline"]] == ["打了热线，工单号 77"]
+
+
+def test_letters_wait_for_the_case_lock_before_reading_the_manifest(tmp_path):
+    from buyer_helper.letter import Letter
+    from buyer_helper.letterfiles import MANIFEST, write_letters
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path), "1.5"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        start = time.monotonic()
+        letter = Letter(channel="seller", title="给商家", text="你好", filename="01-给商家.txt")
+        write_letters(tmp_path / "out", [letter])
+        waited = time.monotonic() - start
+    finally:
+        holder.wait(timeout=30)
+    assert waited >= 1.0  # it waited for the other process's lock on the case folder
+    assert (tmp_path / "out" / "01-给商家.txt").read_text(encoding="utf-8") == "你好"
+    assert (tmp_path / "out" / MANIFEST).exists()
