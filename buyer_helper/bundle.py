@@ -450,6 +450,7 @@ def build_bundle(
     A file that cannot be read is listed in the index with the reason; only a failed write of
     `out_path` is reported as a write error."""
     from .channels import load_channels
+    from .fonts import preload_font
     from .letters import evidence_files
     from .pdf import Doc, render
 
@@ -459,7 +460,7 @@ def build_bundle(
     letter = pick_letter(case, plan, channel, channels, evidence=names)
     out_path = Path(out_path)
     files = (
-        scan_evidence(evidence_dir, case.evidence_notes, progress=progress)
+        scan_evidence(evidence_dir, case.evidence_notes, progress=progress, while_busy=preload_font)
         if evidence_dir is not None
         else []
     )

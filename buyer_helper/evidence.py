@@ -371,11 +371,13 @@ def scan_evidence(
     notes: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 2,
+    while_busy: Callable[[], None] | None = None,
 ) -> list[EvidenceFile]:
     """Index and prepare every file in `folder` (see the module docstring).
 
     progress(done, total) is called after each file (total: every file in the folder); the
-    images, the slow part, come last."""
+    images, the slow part, come last. while_busy() is called once in this process while the
+    image workers run (work of the caller's that can overlap them); its errors are ignored."""
     folder = Path(folder)
     notes = notes or {}
     items: list[EvidenceFile] = []
@@ -403,7 +405,7 @@ def scan_evidence(
             images.append(item)  # hashed and shrunk in the image pass
         else:
             tick()
-    _process_images(images, tick, workers)
+    _process_images(images, tick, workers, while_busy)
     return items
 
 
@@ -472,7 +474,12 @@ def _image_job(path: str) -> tuple[str, dict]:
     return digest, process_image(path)
 
 
-def _process_images(images: list[EvidenceFile], tick: Callable[[], None], workers: int) -> None:
+def _process_images(
+    images: list[EvidenceFile],
+    tick: Callable[[], None],
+    workers: int,
+    while_busy: Callable[[], None] | None = None,
+) -> None:
     total = len(images)
     done = 0
 
@@ -488,9 +495,11 @@ def _process_images(images: list[EvidenceFile], tick: Callable[[], None], worker
 
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for item, result in zip(
-                    images, pool.map(_image_job, [str(i.path) for i in images]), strict=False
-                ):
+                results = pool.map(_image_job, [str(i.path) for i in images])  # all submitted
+                if while_busy is not None:
+                    with contextlib.suppress(Exception):
+                        while_busy()
+                for item, result in zip(images, results, strict=False):
                     finish(item, result)
         except (OSError, BrokenProcessPool):  # no worker processes here: carry on in this one
             pass
