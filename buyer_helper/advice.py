@@ -8,7 +8,7 @@ from .hours import cn_date
 from .plan import Step, Warning
 
 if TYPE_CHECKING:
-    from .routing import Ctx
+    from .context import Ctx
 
 
 def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:

@@ -469,6 +469,7 @@ def build_bundle(
     folder); an evidence entry leading outside it is listed, not read, unless
     `follow_outside_links` (evidence.check_access)."""
     from .channels import load_channels
+    from .fonts import preload_font
     from .letters import evidence_files
     from .pdf import Doc, render
 
@@ -488,6 +489,7 @@ def build_bundle(
             progress=progress,
             root=root,
             follow_outside_links=follow_outside_links,
+            while_busy=preload_font,
         )
         if evidence_dir is not None
         else []

@@ -49,12 +49,37 @@ def type_words(value: Any) -> str:
     return type(value).__name__
 
 
+# how each key is named to the buyer in error messages
+FIELD_NAMES = {
+    "platform": "平台 platform",
+    "problem": "问题类型 problem",
+    "delivery": "收货状态 delivery",
+    "signed_on": "签收日期 signed_on",
+    "tried": "已做过的事 tried",
+    "order": "订单 order",
+    "order.id": "订单号 order.id",
+    "order.shop": "店铺名 order.shop",
+    "order.item": "商品 order.item",
+    "order.amount": "金额 order.amount",
+    "order.ordered_on": "下单日期 order.ordered_on",
+    "demand": "诉求 demand",
+    "story": "经过 story",
+    "contact": "联系方式 contact",
+    "contact.name": "姓名 contact.name",
+    "contact.phone": "电话 contact.phone",
+    "contact.address": "地址 contact.address",
+    "seller_city": "商家所在城市 seller_city",
+    "seller_name": "经营者名称 seller_name",
+    "seller_address": "经营地址 seller_address",
+    "timeline": "时间线 timeline",
+    "evidence_notes": "证据说明 evidence_notes",
+}
+
+
 class ShapeError(BuyerHelperError):
     """A value of the wrong type; `where`: the key's path ("order.id", "timeline 第 2 条.text")."""
 
     def __init__(self, where: str, what: str):
-        from .case import FIELD_NAMES
-
         self.where = where
         top = re.split(r"[. （]", where, maxsplit=1)[0]
         if where in FIELD_NAMES:

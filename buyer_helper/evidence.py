@@ -1,7 +1,8 @@
 """The evidence folder: index every file (kind, date, size, SHA-256, note) and prepare previews.
 
 Images (JPEG, PNG, WebP, HEIC, …) are opened with Pillow, EXIF orientation applied, shrunk to
-fit `MAX_SIDE` pixels and re-encoded as JPEG bytes for the PDF (the index keeps the original
+fit `MAX_SIDE` pixels (a large JPEG photo: decoded at 1/2, 1/4 … scale and kept at that size,
+see DRAFT_KEEP) and re-encoded as JPEG bytes for the PDF (the index keeps the original
 file's hash). Chat logs (.txt) are decoded as UTF-8, UTF-8 with BOM or GB18030. A file that
 cannot be shown is still indexed, with its hash and the reason in Chinese.
 
@@ -39,6 +40,10 @@ TALL_RATIO = 2.4  # taller than this (height / width): a scrolling screenshot, c
 SLICE_WIDTH = 1080  # pixels, width of the parts of a tall screenshot
 SLICE_RATIO = 1.3  # height / width of each part (about the free space on an A4 page)
 JPEG_QUALITY = 85
+# A JPEG photo decoded at reduced scale (1/2, 1/4 …) to at most DRAFT_KEEP × MAX_SIDE pixels
+# goes in at that size, without a resize step, at DRAFT_QUALITY (a 4000×3000 photo: 2000×1500).
+DRAFT_KEEP = 1.3
+DRAFT_QUALITY = 72
 MAX_TEXT_BYTES = 30 * 1024 * 1024  # a chat log larger than this is listed, not printed
 PARALLEL_FROM = 5  # use two worker processes from this many images on
 PROGRESS_FROM = 5  # print progress from this many evidence files on
@@ -386,14 +391,14 @@ def process_image(path: str) -> dict:
                 with open(path, "rb") as fh:
                     data = fh.read()
                 return _ok([(data, original)], original, date, camera, False, original)
+            drafted = False
             if fmt == "JPEG" and not tall and max(original) > MAX_SIDE:
                 # Decode at 1/2, 1/4 … scale (libjpeg's DCT scaling): the smallest that still
                 # gives at least MAX_SIDE, so nothing the page can show is lost; a 4000×3000
-                # photo decodes at 2000×1500, then a bilinear step down to 1600×1200. (A box
-                # filter for that step saves ~5 ms a photo but makes the page JPEGs ~35 %
-                # larger on noisy photos: bench/bundle_images.py.)
+                # phone photo decodes at 2000×1500.
                 scale = MAX_SIDE / max(original)
                 im.draft("RGB", (math.ceil(original[0] * scale), math.ceil(original[1] * scale)))
+                drafted = max(im.size) < max(original)  # libjpeg does decode at a smaller scale
             im.load()
             im = _flatten(im)  # before resizing: a palette image would be resized nearest-pixel
             turn = getattr(Image.Transpose, turn_name) if turn_name else None
@@ -401,18 +406,26 @@ def process_image(path: str) -> dict:
                 if turn is not None:
                     im = im.transpose(turn)
                 return _ok(_slices(im), original, date, camera, turn is not None, (w, h))
-            if max(im.size) > MAX_SIDE:  # shrink first: turning the smaller image is cheaper
+            quality = JPEG_QUALITY
+            if drafted and max(im.size) <= DRAFT_KEEP * MAX_SIDE:
+                # Goes in at the decoded size: resizing 2000×1500 to 1600×1200 would cost as
+                # about as much as decoding the photo (bench/bundle_images.py: ~35 of ~130 ms);
+                # at DRAFT_QUALITY the page JPEG is ~10 % larger than 1600 px at JPEG_QUALITY
+                # was, with 1.56 × the pixels to print.
+                quality = DRAFT_QUALITY
+            elif max(im.size) > MAX_SIDE:  # shrink first: turning the smaller image is cheaper
                 im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
             if turn is not None:
                 im = im.transpose(turn)
-            return _ok([(_encode(im), im.size)], original, date, camera, turn is not None, (w, h))
+            parts = [(_encode(im, quality), im.size)]
+            return _ok(parts, original, date, camera, turn is not None, (w, h))
     except Exception as exc:  # every failure becomes a reason shown in the index
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
 
 
-def _encode(im) -> bytes:
+def _encode(im, quality: int = JPEG_QUALITY) -> bytes:
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=JPEG_QUALITY)
+    im.save(buf, "JPEG", quality=quality)
     return buf.getvalue()
 
 
@@ -504,13 +517,15 @@ def scan_evidence(
     workers: int = 2,
     root: Path | None = None,
     follow_outside_links: bool = False,
+    while_busy: Callable[[], None] | None = None,
 ) -> list[EvidenceFile]:
     """Index and prepare every file in `folder` (see the module docstring).
 
     root: the case folder (default: `folder`); entries leading outside it are listed, not read,
     unless `follow_outside_links` (see `check_access`).
     progress(done, total) is called after each file (total: every file in the folder); the
-    images, the slow part, come last."""
+    images, the slow part, come last. while_busy() is called once in this process while the
+    image workers run (work of the caller's that can overlap them); its errors are ignored."""
     folder = Path(folder)
     notes = notes or {}
     items: list[EvidenceFile] = []
@@ -543,7 +558,7 @@ def scan_evidence(
             images.append(item)  # hashed and shrunk in the image pass
         else:
             tick()
-    _process_images(images, tick, workers)
+    _process_images(images, tick, workers, while_busy)
     return items
 
 
@@ -612,7 +627,12 @@ def _image_job(path: str) -> tuple[str, dict]:
     return digest, process_image(path)
 
 
-def _process_images(images: list[EvidenceFile], tick: Callable[[], None], workers: int) -> None:
+def _process_images(
+    images: list[EvidenceFile],
+    tick: Callable[[], None],
+    workers: int,
+    while_busy: Callable[[], None] | None = None,
+) -> None:
     total = len(images)
     done = 0
 
@@ -628,9 +648,11 @@ def _process_images(images: list[EvidenceFile], tick: Callable[[], None], worker
 
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for item, result in zip(
-                    images, pool.map(_image_job, [str(i.path) for i in images]), strict=False
-                ):
+                results = pool.map(_image_job, [str(i.path) for i in images])  # all submitted
+                if while_busy is not None:
+                    with contextlib.suppress(Exception):
+                        while_busy()
+                for item, result in zip(images, results, strict=False):
                     finish(item, result)
         except (OSError, BrokenProcessPool):  # no worker processes here: carry on in this one
             pass

@@ -1,5 +1,5 @@
-"""Reading the buyer's text files, and atomic writes: a reader never sees a half-written file
-under its final name.
+"""Reading the buyer's text files, atomic writes (a reader never sees a half-written file
+under its final name), and the case folder's lock (`locked`).
 
 The data goes to a temporary file beside the target, is flushed to disk and renamed over the
 target. The new file gets the old file's permission bits (a 0644 case.yaml stays 0644), or for a
@@ -9,6 +9,8 @@ folder itself is synced, so the new name survives a power cut (where the system 
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import BuyerHelperError
@@ -98,3 +100,44 @@ def read_text(
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BuyerHelperError(f"{what} {path} 不是 UTF-8 编码，请另存为 UTF-8 后再试") from None
+
+
+# ------------------------------------------------------------------------ the case lock
+
+LOCK_FILE = ".buyer-helper.lock"  # in the case folder; the file stays, the lock is on it
+LOCK_TIMEOUT = 60.0  # seconds to wait for another buyer-helper working on the same case
+_locks: dict[str, object] = {}
+
+
+@contextmanager
+def locked(case_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the case folder's lock: every read-modify-write of the case folder (case.yaml,
+    out/ and its manifest) runs inside `with locked(case_dir):`, so two buyer-helper
+    processes at once never lose each other's writes.
+
+    An operating-system file lock (the `filelock` library: flock on Unix, msvcrt on Windows)
+    on `case_dir/.buyer-helper.lock`; it is released when the process ends, however it ends.
+    Re-entrant in one thread (a locked function may call another). Waiting longer than
+    `timeout` (default LOCK_TIMEOUT) is a BuyerHelperError; the folder is created if missing."""
+    from filelock import FileLock, Timeout
+
+    folder = Path(case_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.path.abspath(folder / LOCK_FILE)
+    lock = _locks.get(path)
+    if lock is None:
+        lock = _locks[path] = FileLock(path, poll_interval=0.01)
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT if timeout is None else timeout)
+    except Timeout:
+        raise BuyerHelperError(
+            f"案子文件夹 {folder} 正被另一个 buyer-helper 使用（等了 "
+            f"{LOCK_TIMEOUT if timeout is None else timeout:g} 秒）。请等它结束后再试；"
+            "什么都没有改动。"
+        ) from None
+    except OSError as e:
+        raise BuyerHelperError(f"无法锁定案子文件夹 {folder}：{e.strerror or e}") from None
+    try:
+        yield
+    finally:
+        lock.release()

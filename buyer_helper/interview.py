@@ -12,6 +12,7 @@ the functions that prompt.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import shlex
@@ -22,6 +23,7 @@ from typing import Any
 
 from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, case_from_dict, read_yaml, write_yaml
 from .errors import BuyerHelperError
+from .fileio import locked
 from .questions import (
     BY_KEY,
     NOTHING_TRIED,
@@ -254,6 +256,7 @@ class _Interview:
         self.answers = answers
         self.ask = ask
         self.drafted: str | None = None  # label of the question whose text Ctrl-C kept
+        self.saved = copy.deepcopy(answers)  # case.yaml as this interview last read or wrote it
 
     @property
     def case_file(self) -> Path:
@@ -276,9 +279,33 @@ class _Interview:
         if DRAFTS_KEY in self.answers and not drafts_of(self.answers):
             del self.answers[DRAFTS_KEY]
         try:
-            write_yaml(self.case_file, self.answers)
+            with locked(self.directory):  # another command (`log`) may have written meanwhile
+                self.take_others_changes()
+                write_yaml(self.case_file, self.answers)
+            self.saved = copy.deepcopy(self.answers)
         except OSError as e:
             raise BuyerHelperError(f"无法保存 {self.case_file}：{e.strerror or e}") from None
+
+    def take_others_changes(self) -> None:
+        """Keep what another command wrote to case.yaml since this interview last saved (e.g.
+        `log` added to the timeline): a key changed there and not here takes the file's value;
+        a list changed on both sides keeps this interview's list plus the file's new items."""
+        try:
+            on_disk = read_yaml(self.case_file) if self.case_file.exists() else None
+        except BuyerHelperError:  # a broken file: the interview's answers are written as before
+            return
+        if not isinstance(on_disk, dict):
+            return
+        for key, theirs in on_disk.items():
+            before = self.saved.get(key)
+            if theirs == before:
+                continue
+            mine = self.answers.get(key)
+            if mine == before:
+                self.answers[key] = theirs
+            elif isinstance(mine, list) and isinstance(theirs, list):
+                old = before if isinstance(before, list) else []
+                mine += [item for item in theirs if item not in old and item not in mine]
 
     def ask_one(self, q: Question, back: str | None) -> Any:
         """Ask `q`; on Ctrl-C in a text question, save what was typed as its draft first."""

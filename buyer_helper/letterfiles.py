@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BuyerHelperError
-from .fileio import write_text_atomic
+from .fileio import locked, write_text_atomic
 from .hours import display_width
 from .plan import DISCLAIMER
 
 if TYPE_CHECKING:
-    from .letters import Letter
+    from .letter import Letter
 
 
 # what `letters` wrote last time: file name -> SHA-256 ("files"), file name -> text id ("texts")
@@ -161,6 +161,11 @@ def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     the manifest `.letters-manifest.json`). A file the buyer changed is kept and the new text
     goes beside it ("01-…（新）.txt"). Texts of earlier runs that the plan no longer needs are
     deleted only when unchanged. Raises BuyerHelperError when out/ cannot be written."""
+    with locked(Path(out_dir).parent):  # the case folder: the manifest is read, then rewritten
+        return _write_letters(out_dir, letters)
+
+
+def _write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     import json
 
     out = Path(out_dir)

@@ -11,7 +11,7 @@ timeline entries) are never changed beyond removing control characters and surpl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .evidence import EvidenceName
 from .fileio import write_text_atomic
 from .hours import cn_date
 from .law import is_fresh
+from .letter import Letter
 from .letterfacts import build_facts, user_strings
 from .letterfiles import (  # noqa: F401  (re-exported: demo, tests)
     MANIFEST,
@@ -101,16 +102,6 @@ TEXTS: dict[str, TextSpec] = {
     ),
 }
 MISCONDUCT_TEXT = "misconduct"
-
-
-@dataclass
-class Letter:
-    channel: str  # the channel the text goes to (a channel id from channels.yaml)
-    title: str  # Chinese title for the buyer ("请平台官方客服介入的消息")
-    text: str  # the text itself: paste it or say it; nothing else inside
-    warnings: list[str] = field(default_factory=list)  # shown to the buyer, not part of the text
-    filename: str = ""  # suggested file name ("平台官方客服.txt"; numbered by letters_for_plan)
-    text_id: str = ""  # the key in TEXTS ("misconduct" for the misconduct report)
 
 
 # ---------------------------------------------------------------- jinja2

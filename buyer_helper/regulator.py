@@ -14,7 +14,7 @@ from .plan import Deadline
 from .tz import SHANGHAI
 
 if TYPE_CHECKING:
-    from .routing import Ctx
+    from .context import Ctx
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

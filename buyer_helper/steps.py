@@ -19,7 +19,7 @@ from .regulator import (
 )
 
 if TYPE_CHECKING:
-    from .routing import Ctx
+    from .context import Ctx
 
 
 def evidence(ctx: Ctx) -> list[str]:

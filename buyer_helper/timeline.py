@@ -1,7 +1,8 @@
 """`buyer-helper log DIR "text" [--tried STATE]`: add a dated event to the case's timeline.
 
 The case file is read as raw YAML and only `timeline` (and `tried`) are touched, so a
-half-finished interview stays as it was; the write is atomic.
+half-finished interview stays as it was; the write is atomic, and the read, the append and the
+write happen under the case folder's lock (`fileio.locked`), so concurrent `log` calls all land.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from .case import CASE_FILE, DELIVERY, TRIED, load_case, read_yaml, tried_fits, write_yaml
 from .errors import BuyerHelperError
+from .fileio import locked
 
 MAX_TEXT = 500
 
@@ -47,6 +49,19 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
         raise BuyerHelperError(f"--tried “{tried}”不是可选的进展。可选：{_tried_choices()}")
     moment = parse_now(now)
 
+    with locked(directory):  # read, append, write: no other process in between
+        _append_event(directory, case_file, text, tried, moment)
+
+    lines = [f"已记到时间线（北京时间 {cn_datetime(moment)}）：{text}"]
+    if tried:
+        lines.append(f"进展：{TRIED[tried]}")
+    lines.append(_next_step_words(directory, moment))
+    return "\n".join(lines)
+
+
+def _append_event(directory: Path, case_file: Path, text: str, tried: str | None, moment) -> None:
+    """Read case.yaml, append the event (and the `tried` state), write it back; the caller
+    holds the case folder's lock."""
     data = read_yaml(case_file)
     if data is None:
         data = {}
@@ -90,12 +105,6 @@ def log_command(directory: Path, text: str, tried: str | None, now: str | None) 
             states.append(tried)
         data["tried"] = states
     write_yaml(case_file, data)
-
-    lines = [f"已记到时间线（北京时间 {cn_datetime(moment)}）：{text}"]
-    if tried:
-        lines.append(f"进展：{TRIED[tried]}")
-    lines.append(_next_step_words(directory, moment))
-    return "\n".join(lines)
 
 
 def _check_not_before_order(data: dict, moment) -> None:

@@ -321,7 +321,8 @@ def test_every_exif_orientation_shows_the_photo_upright(tmp_path, orientation, s
     ((data, px),) = result["parts"]
     want = ImageOps.exif_transpose(Image.open(path))
     assert result["shown"] == want.size  # the original's size as the viewer shows it
-    want.thumbnail((1600, 1600))
+    # a 4000×3000 JPEG decodes at half scale and goes in at that size (evidence.DRAFT_KEEP)
+    want.thumbnail((2000, 2000))
     got = Image.open(io.BytesIO(data))
     assert px == got.size == want.size
     assert result["rotated"] is (orientation != 1)
@@ -329,3 +330,24 @@ def test_every_exif_orientation_shows_the_photo_upright(tmp_path, orientation, s
     for x, y in ((gw // 4, gh // 4), (3 * gw // 4, gh // 4), (gw // 4, 3 * gh // 4)):
         pairs = zip(got.getpixel((x, y)), want.getpixel((x, y)), strict=True)
         assert max(abs(a - b) for a, b in pairs) < 40
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        ((4000, 3000), (2000, 1500)),  # half scale fits DRAFT_KEEP × MAX_SIDE: no resize step
+        ((3264, 2448), (1632, 1224)),
+        ((5000, 3750), (1600, 1200)),  # half scale is 2500: resized down to MAX_SIDE
+        ((1800, 1350), (1600, 1200)),  # half scale would be below MAX_SIDE: full decode, resize
+    ],
+)
+def test_large_jpeg_photos_go_in_at_the_decoded_scale_or_max_side(tmp_path, size, shown):
+    from PIL import Image
+
+    from buyer_helper.evidence import DRAFT_KEEP, MAX_SIDE
+
+    path = tmp_path / "p.jpg"
+    Image.linear_gradient("L").convert("RGB").resize(size).save(path, "JPEG", quality=90)
+    ((data, px),) = process_image(str(path))["parts"]
+    assert px == Image.open(io.BytesIO(data)).size == shown
+    assert MAX_SIDE <= max(px) <= DRAFT_KEEP * MAX_SIDE

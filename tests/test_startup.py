@@ -1,6 +1,7 @@
 """`buyer-helper --help` and `hours` stay light: no PDF, prompt or template libraries."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -90,3 +91,35 @@ def test_hours_does_not_load_routing_letters_or_bundle():
         "buyer_helper.bundle",
         "buyer_helper.areacode",
     }, loaded
+
+
+def test_help_loads_only_the_cli_and_no_terminal_size_helpers():
+    # `--help` imports click and the CLI module, nothing else of ours; the help's width comes
+    # from cli._terminal_columns, not shutil (which drags in bz2, lzma and zlib)
+    code = (
+        "import sys, io, contextlib\n"
+        "from buyer_helper.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(args=['--help'], prog_name='buyer-helper')\n"
+        "    except SystemExit: pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    ours = {m for m in out if m.startswith("buyer_helper")}
+    assert ours == {"buyer_helper", "buyer_helper.cli", "buyer_helper.errors"}, ours
+    assert not {"shutil", "bz2", "lzma", "importlib.metadata"} & set(out)
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+def test_help_fits_the_terminal_width_as_click_would(columns):
+    env = {**os.environ, "COLUMNS": columns}
+    code = "from buyer_helper.cli import main\nmain(args=['log', '--help'], prog_name='bh')"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    ).stdout
+    widest = max(len(line) for line in out.splitlines())
+    # click's rule: min(columns, 80) - 2, at least 50 (CJK text is wrapped by characters)
+    assert widest <= max(min(int(columns), 80) - 2, 50)
+    assert "--tried" in out
