@@ -42,6 +42,12 @@ def deadline_to_dict(d: Deadline) -> dict[str, Any]:
         "basis": d.basis,
         "source": d.source,
         "approximate": d.approximate,
+        # working-day deadlines: "official" | "estimated" (null for others); with unpublished
+        # 调休 days crossed, the earliest and latest possible day (`due` is the latest)
+        "calendar": d.calendar,
+        "estimated": d.estimated,
+        "earliest": d.earliest.isoformat() if d.earliest else None,
+        "latest": d.latest.isoformat() if d.latest else None,
     }
 
 

@@ -25,6 +25,7 @@ of the usual arrangement and are left out.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -379,7 +380,9 @@ def parse_calendar_text(text: str, path: Path) -> dict[int, OfficialYear]:
         both = sorted(off & work)
         if both:
             raise _fail(path, line, f"{cn(both[0])} 同时写在 days_off 和 workdays 里")
-        out[year] = OfficialYear(year, src.value.strip(), frozenset(off), frozenset(work), str(path))
+        out[year] = OfficialYear(
+            year, src.value.strip(), frozenset(off), frozenset(work), str(path)
+        )
     return out
 
 
@@ -406,10 +409,8 @@ def calendar_files() -> tuple[Path, ...]:
     from .resources import data_path
 
     files = []
-    try:
+    with contextlib.suppress(FileNotFoundError):
         files.append(data_path("calendar.yaml"))
-    except FileNotFoundError:
-        pass
     user = _user_file or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
     if user is not None:
         files.append(user)
