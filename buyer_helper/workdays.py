@@ -395,13 +395,13 @@ def _read_calendar(path: Path) -> dict[int, OfficialYear]:
 _user_file: Path | None = None  # --calendar FILE (the CLI sets it)
 
 
-def use_calendar_file(path: str | Path | None) -> None:
-    """Use the buyer's calendar file (besides the shipped one); checked now, so a broken file
-    is reported before anything else is done."""
+def use_calendar_file(path: str | Path | None, check: bool = True) -> None:
+    """Use the buyer's calendar file (besides the shipped one; None: the environment variable's,
+    if any); checked now, so a broken file is reported before anything else is done."""
     global _user_file
     _user_file = Path(path) if path else None
-    official_years.cache_clear()
-    official_years()
+    if check:
+        official_years()
 
 
 def calendar_files() -> tuple[Path, ...]:
@@ -425,7 +425,6 @@ def _official_from(files: tuple[Path, ...]) -> dict[int, OfficialYear]:
     return merged
 
 
-@functools.lru_cache(maxsize=1)
 def official_years() -> dict[int, OfficialYear]:
     """Official schedules from the calendar files, by year."""
     return _official_from(calendar_files())
