@@ -52,11 +52,11 @@ def working_deadline(
 
     if wd.estimated:
         basis += (
-            f"（跨过调休尚未公布的日子，{ESTIMATE_NOTE}：最早 {cn_date(wd.earliest)}，"
-            f"最晚 {cn_date(wd.due)}）"
+            f"；跨过调休尚未公布的日子，是估算（以国务院公布为准）：最早 {cn_date(wd.earliest)}，"
+            f"最晚 {cn_date(wd.due)}"
         )
     elif wd.calendar == "estimated":
-        basis += f"（法定节假日按法律推算，{ESTIMATE_NOTE}）"
+        basis += f"；法定节假日按法律推算，{ESTIMATE_NOTE}"
     return Deadline(
         label=label,
         due=end_of_day(wd.due),

@@ -138,9 +138,15 @@ def deadline_line(d: Deadline, plan: Plan) -> str:
     """'label：约 date（已过）——basis〔source〕' (terminal plan and PDF)."""
     from .hours import cn_datetime
 
+    from .hours import CALENDAR_ZH, cn_date
+
     passed = "（已过）" if d.due < plan.now else ""
     about = "约 " if d.approximate else ""
-    return f"{d.label}：{about}{cn_datetime(d.due)}{passed}——{d.basis}〔{d.source}〕"
+    when = f"{about}{cn_datetime(d.due)}"
+    if d.estimated and d.earliest is not None:
+        when = f"估算：最早 {cn_date(d.earliest)}，最晚 {cn_datetime(d.due)}"
+    calendar = f"；日历：{CALENDAR_ZH[d.calendar]}" if d.calendar else ""
+    return f"{d.label}：{when}{passed}——{d.basis}〔{d.source}{calendar}〕"
 
 
 def _channel_name(channel_id: str) -> str:
