@@ -51,10 +51,7 @@ def working_deadline(
     from .workdays import ESTIMATE_NOTE
 
     if wd.estimated:
-        basis += (
-            f"；跨过调休尚未公布的日子，是估算（以国务院公布为准）：最早 {cn_date(wd.earliest)}，"
-            f"最晚 {cn_date(wd.due)}"
-        )
+        basis += "；跨过调休尚未公布的日子，日期是估算，以国务院公布为准"
     elif wd.calendar == "estimated":
         basis += f"；法定节假日按法律推算，{ESTIMATE_NOTE}"
     return Deadline(

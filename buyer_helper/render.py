@@ -136,9 +136,7 @@ def _state_lines(step: Step, plan: Plan) -> list[str]:
 
 def deadline_line(d: Deadline, plan: Plan) -> str:
     """'label：约 date（已过）——basis〔source〕' (terminal plan and PDF)."""
-    from .hours import cn_datetime
-
-    from .hours import CALENDAR_ZH, cn_date
+    from .hours import CALENDAR_ZH, cn_date, cn_datetime
 
     passed = "（已过）" if d.due < plan.now else ""
     about = "约 " if d.approximate else ""
