@@ -66,6 +66,8 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "next_open": _iso(state.next_open) if state else None,
         "today_hours": state.today_hours if state else None,
         "hours_notes": list(state.notes) if state else [],
+        # which calendar the hours used: "official" | "estimated" | null (ignores holidays)
+        "calendar": state.calendar if state else None,
         "actions": list(step.actions),
         "have_ready": list(step.have_ready),
         "deadlines": [deadline_to_dict(d) for d in step.deadlines],

@@ -90,16 +90,26 @@ class DayInfo:
 # --------------------------------------------------------------------------- the law
 
 
+@functools.lru_cache(maxsize=1)
+def _law_table():
+    """One `holidays` China table for every year asked (one table is ~25 times faster than one
+    per year: its set-up, not the computing of a year, is what costs)."""
+    import holidays
+    from holidays.constants import PUBLIC
+
+    return holidays.China(observed=False, categories=(PUBLIC,), language="zh_CN")
+
+
 @functools.lru_cache(maxsize=256)
 def statutory_days(year: int) -> dict[dt.date, tuple[str, ...]]:
     """The statutory holidays of `year` by the law in force that year: date → holiday keys.
     Substituted days off (调休) and one-off holidays of the package are left out."""
-    import holidays
-    from holidays.constants import PUBLIC
-
-    table = holidays.China(years=year, observed=False, categories=(PUBLIC,), language="zh_CN")
+    table = _law_table()
+    table.get(dt.date(year, 1, 1))  # computes the year (the table grows one year at a time)
     out: dict[dt.date, tuple[str, ...]] = {}
     for day, names in table.items():
+        if day.year != year:
+            continue
         keys = []
         for name in str(names).split("; "):
             key = _LAW_NAMES.get(name.replace("（推定）", "").strip())
@@ -209,8 +219,7 @@ def changed_days(year: int) -> list[tuple[dt.date, str, str, int]]:
     (an extra day off) or "work" (a make-up working day); offset as in `_offset`."""
     law = statutory_days(year)
     out = []
-    day = dt.date(year, 1, 1)
-    while day.year == year:
+    for day in sorted(_cc_listed(year) | set(law)):
         detail = _cc_detail(day)
         if detail is not None:
             off, name = detail
@@ -221,8 +230,21 @@ def changed_days(year: int) -> list[tuple[dt.date, str, str, int]]:
                 offset = _nearest_offset(day, key, kind)
                 if offset:
                     out.append((day, key, kind, offset))
-        day += dt.timedelta(days=1)
     return out
+
+
+def _cc_listed(year: int) -> set[dt.date]:
+    """The days of `year` chinesecalendar lists (holidays and make-up days); every other day it
+    answers by the weekday. Read from its tables when they are there (fast), else every day."""
+    try:
+        from chinese_calendar.constants import holidays, workdays
+
+        return {d for d in (*holidays, *workdays) if d.year == year}
+    except (ImportError, TypeError, AttributeError):
+        start = dt.date(year, 1, 1)
+        return {
+            start + dt.timedelta(days=n) for n in range((start.replace(year=year + 1) - start).days)
+        }
 
 
 Zone = tuple[tuple[str, str, int, int], ...]  # (holiday, kind, lo, hi)

@@ -378,7 +378,10 @@ def test_12315_deadline_across_spring_festival_2027_is_an_estimated_range(
     sample_answers["tried"] = ["c12315_filed"]
     path = write_answers(sample_answers)
     args = ["plan", "--answers", str(path), "--now", "2027-02-01T10:00"]
-    accept, mediate = deadlines(runner.invoke(main, [*args, "--json"]))
+    result = runner.invoke(main, [*args, "--json"])
+    accept, mediate = deadlines(result)
+    step = next(s for s in json.loads(result.stdout)["steps"] if s["channel"] == "c12315")
+    assert step["calendar"] == "estimated"
     # 7 working days from Mon 1 Feb: earliest counts every unknown day as worked
     # (2, 3, 4, 9, 10, 11, 12 Feb), latest none of them (2, 3, 15–19 Feb)
     assert accept["estimated"] is True and accept["calendar"] == "estimated"
