@@ -2,7 +2,7 @@
 a year estimated by law (2027, which derives the unknown 调休 zone from every official year
 chinesecalendar holds), as subprocesses; and, in-process, the leave-one-out replay 2015–2026.
 
-Usage: python bench/calendar.py [--runs N]   (default 5; prints medians in milliseconds)
+Usage: python bench/workdays.py [--runs N]   (default 5; prints medians in milliseconds)
 """
 
 from __future__ import annotations
