@@ -251,6 +251,17 @@ def _plan(d, plan: Plan, channels: dict, extra: str | None) -> None:
     _channel_table(d, plan, channels, extra)
 
 
+def _hours_cell(state) -> str:
+    """Today's hours, and for a channel that keeps working days which calendar said so."""
+    from .hours import CALENDAR_ZH, calendar_source_words
+
+    calendar = getattr(state, "calendar", None)
+    if not calendar:
+        return state.today_hours
+    sources = "；".join(calendar_source_words(c) for c in state.calendar_sources)
+    return f"{state.today_hours}\n日历：{sources or CALENDAR_ZH[calendar]}"
+
+
 def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
     """Every channel of the plan (and the attached text's) with today's hours. As in the
     terminal `hours` table, the caveats stay with the hours: a channel whose hours are unverified
@@ -277,7 +288,7 @@ def _channel_table(d, plan: Plan, channels: dict, extra: str | None) -> None:
             [
                 d.text(ch.name, "cell"),
                 d.text(reach.get(cid) or ch.reach, "cell"),
-                d.text(state.today_hours, "cell"),
+                d.text(_hours_cell(state), "cell"),
                 d.text(status, "cell"),
                 d.text(when, "cell"),
             ]

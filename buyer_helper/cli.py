@@ -34,6 +34,29 @@ def _optional_case_dir(default: str | None):
     )
 
 
+def _use_calendar(ctx, param, value):
+    """Option callback: the buyer's calendar file (else BUYER_HELPER_CALENDAR), checked now."""
+    from .workdays import ENV_VAR, use_calendar_file
+
+    if value is not None or os.environ.get(ENV_VAR):
+        use_calendar_file(value)
+    else:
+        use_calendar_file(None, check=False)
+    return value
+
+
+def calendar_option(command):
+    """`--calendar FILE`: an official holiday schedule (放假安排) to use besides the shipped one."""
+    return click.option(
+        "--calendar",
+        metavar="文件",
+        expose_value=False,
+        callback=_use_calendar,
+        help="放假安排文件（国务院公布的某年放假和调休上班日，格式见 README）；"
+        "也可以用环境变量 BUYER_HELPER_CALENDAR",
+    )(command)
+
+
 NOW_HELP = "把“现在”设为这个时刻（ISO 8601，例如 2026-11-22T22:00:00+08:00），默认北京时间的现在"
 
 
@@ -187,6 +210,7 @@ def _echo(text: str | None) -> None:
 
 @main.command()
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@calendar_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
 @click.option("--channel", "channels", multiple=True, metavar="渠道", help="只看这个渠道（可重复）")
 def hours(now, as_json, channels):
@@ -205,6 +229,7 @@ def hours(now, as_json, channels):
     help="答案文件（case.yaml）或案子文件夹",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@calendar_option
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
 def plan(answers, now, as_json):
     """根据答案文件给出维权步骤。"""
@@ -216,6 +241,7 @@ def plan(answers, now, as_json):
 @main.command()
 @_optional_case_dir(default="我的维权案子")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@calendar_option
 def start(directory, now):
     """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
     from .interview import start_command
@@ -233,6 +259,7 @@ def start(directory, now):
     help="同时记下进展，例如 hotline_called（可选值见下；一次记一个）",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@calendar_option
 def log(directory, text, tried, now):
     """在案子的时间线上记一笔（例如“打了021-53395288，工单号 123”）。"""
     from .timeline import log_command
@@ -266,6 +293,7 @@ def _follow_links_option(f):
     help="答案文件或案子文件夹",
 )
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@calendar_option
 @click.option(
     "-o",
     "--output",
@@ -294,6 +322,7 @@ def letter(channel, answers, now, output, follow_outside_links):
 @click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 @_follow_links_option
+@calendar_option
 def letters(directory, now, follow_outside_links):
     """为案子的每一步生成文字，写入 DIR/out/。"""
     from .letters import letters_command
@@ -323,6 +352,7 @@ def letters(directory, now, follow_outside_links):
 @click.option("--channel", metavar="渠道", help="PDF 里附哪个渠道的投诉文字（默认：计划的下一步）")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 @_follow_links_option
+@calendar_option
 def bundle(directory, answers, evidence, output, channel, now, follow_outside_links):
     """把案子和证据打包成一个 PDF。
 
@@ -347,6 +377,7 @@ def bundle(directory, answers, evidence, output, channel, now, follow_outside_li
 @main.command()
 @_optional_case_dir(default="buyer-helper-示例")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
+@calendar_option
 def demo(directory, now):
     """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
     from .demo import demo_command

@@ -12,7 +12,6 @@ Where sources give different hours, a channel is `open` only when every source s
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -26,10 +25,12 @@ SEARCH_DAYS = 30  # how far ahead next_open looks
 MIN_YEAR, MAX_YEAR = 1970, 2999  # a --now outside this is a typo, not a plan
 
 STATUS_ZH = {"open": "开放", "maybe": "可能开放（来源不一）", "closed": "已关闭"}
+MAYBE_CALENDAR_ZH = "可能开放（调休未公布）"  # `maybe` because today's 调休 is not published
 # what the status words mean: under every hours table (terminal `hours` and the PDF's 渠道一览)
 HOURS_LEGEND = (
     f"“{STATUS_ZH['open']}”= 所有来源都说开放；“{STATUS_ZH['maybe']}”= 只有部分来源说开放；"
-    "“下次开放”= 所有来源都说开放的最早时间。"
+    f"“{MAYBE_CALENDAR_ZH}”= 今天可能因调休放假（估算，以国务院公布为准）；"
+    "“下次开放”= 所有来源都说开放的最早时间（只算确定上班的日子）。"
 )
 
 
@@ -70,65 +71,60 @@ def parse_now(value: str | dt.datetime | None) -> dt.datetime:
 
 
 # --------------------------------------------------------------------------- calendar
+# Which days are working days, and which calendar said so: see workdays.py.
+
+CALENDAR_ZH = {"official": "官方放假安排", "estimated": "按法律估算"}
 
 
-@functools.lru_cache(maxsize=4096)
 def is_workday(day: dt.date) -> tuple[bool, bool]:
-    """(is it a Chinese working day?, was the Monday–Friday fallback used?)."""
-    import chinese_calendar
+    """(is it a Chinese working day?, was it estimated rather than officially published?).
+    A day the unknown 调休 could change counts Monday–Friday here; see workdays.day_info."""
+    from .workdays import day_info
 
-    try:
-        return bool(chinese_calendar.is_workday(day)), False
-    except NotImplementedError:
-        return day.weekday() < 5, True
+    info = day_info(day)
+    return info.workday_guess, not info.official
 
 
 def working_days_after(start: dt.date, n: int) -> tuple[dt.date, frozenset[int]]:
-    """The n-th Chinese working day after `start` (n=0 gives `start`), and the years for which
-    the Monday–Friday fallback was used for a day counted (empty when none)."""
-    if n < 0:
-        raise ValueError("n must be >= 0")
-    day, fallback_years, counted = start, set(), 0
-    while counted < n:
-        day += dt.timedelta(days=1)
-        work, fb = is_workday(day)
-        if fb:
-            fallback_years.add(day.year)
-        if work:
-            counted += 1
-    return day, frozenset(fallback_years)
+    """The n-th Chinese working day after `start` (n=0 gives `start`; unknown 调休 days counted
+    Monday–Friday), and the years for which the estimate by law was used (empty when none)."""
+    from .workdays import working_day_range
+
+    guess, _earliest, _latest, years = working_day_range(start, n)
+    return guess, frozenset(years)
 
 
 def add_working_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
-    """As working_days_after, with only whether the fallback was used."""
+    """As working_days_after, with only whether the estimate was used."""
     day, years = working_days_after(start, n)
     return day, bool(years)
 
 
 def fallback_note(years: set[int] | list[int] | tuple[int, ...]) -> str:
+    from .workdays import ESTIMATE_NOTE
+
     ys = "、".join(f"{y}年" for y in sorted(set(years)))
     return (
-        f"{ys}的法定节假日和调休安排不在内置日历数据中，已按周一至周五为工作日估算，"
-        "请以国务院公布的放假安排为准。"
+        f"{ys}的法定节假日和调休安排不在内置日历数据中（国务院的放假安排尚未收录）："
+        "法定节假日按《全国年节及纪念日放假办法》推算，一定放假；节前节后可能调休的日子"
+        "算作“不确定”；其余日子按周一至周五为工作日估算"
+        f"（{ESTIMATE_NOTE}）。"
     )
 
 
-def _day_label(day: dt.date) -> str:
-    """'国庆节' / '调休上班日' / '周末' / '' for a date (only where the calendar has data)."""
-    import chinese_calendar
+def calendar_source_words(source: str) -> str:
+    """'官方放假安排：chinesecalendar 1.11.0' / '按法律估算：《全国年节及纪念日放假办法》…'."""
+    from .workdays import LAW_SOURCE
 
-    try:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return ""
-    zh = {h.value: h.chinese for h in chinese_calendar.Holiday}
-    if is_holiday and name:
-        return f"{zh.get(name, name)}假期"
-    if not is_holiday and name:
-        return f"{zh.get(name, name)}调休上班日"
-    if is_holiday:
-        return "周末"
-    return ""
+    kind = "estimated" if source == LAW_SOURCE else "official"
+    return f"{CALENDAR_ZH[kind]}：{source}"
+
+
+def _day_label(day: dt.date) -> str:
+    """'国庆节假期' / '国庆节调休上班日' / '周末' / '春节前后可能调休' / '' for a date."""
+    from .workdays import day_info
+
+    return day_info(day).label
 
 
 # --------------------------------------------------------------------------- engine
@@ -136,26 +132,51 @@ def _day_label(day: dt.date) -> str:
 
 @dataclass
 class _Ctx:
-    """Collects the years for which the fallback calendar was consulted."""
+    """Collects the days whose calendar was consulted (for working-day schedules)."""
 
     fallback_years: set[int] = field(default_factory=set)
+    sources: dict[str, None] = field(default_factory=dict)
+    official: bool = True
+    consulted: bool = False
+
+    def info(self, day: dt.date):
+        from .workdays import day_info
+
+        info = day_info(day)
+        self.consulted = True
+        self.sources[info.source] = None
+        if not info.official:
+            self.fallback_years.add(day.year)
+            self.official = False
+        return info
 
     def workday(self, day: dt.date) -> bool:
-        work, fb = is_workday(day)
-        if fb:
-            self.fallback_years.add(day.year)
-        return work
+        return self.info(day).workday_guess
 
 
-def _windows_on(schedule: Schedule, day: dt.date, ctx: _Ctx):
-    if schedule.calendar == "cn_workdays" and not ctx.workday(day):
-        return ()
-    return schedule.week[day.weekday()]
+def _windows_on(schedule: Schedule, day: dt.date, ctx: _Ctx) -> tuple[tuple, bool]:
+    """(the windows of `day` by this source, are they certain?). A working-day schedule on a
+    day the unpublished 调休 could change has its usual windows, not certain."""
+    if schedule.calendar != "cn_workdays":
+        return schedule.week[day.weekday()], True
+    info = ctx.info(day)
+    if info.kind == "off":
+        return (), True
+    return schedule.week[day.weekday()], info.kind == "work"
+
+
+def _source_state(schedule: Schedule, moment: dt.datetime, ctx: _Ctx) -> str:
+    """'open', 'maybe' (open only if the day turns out a working day) or 'closed'."""
+    minute = moment.hour * 60 + moment.minute + (moment.second + moment.microsecond / 1e6) / 60
+    windows, certain = _windows_on(schedule, moment.date(), ctx)
+    if not any(w.contains(minute) for w in windows):
+        return "closed"
+    return "open" if certain else "maybe"
 
 
 def _source_open(schedule: Schedule, moment: dt.datetime, ctx: _Ctx) -> bool:
-    minute = moment.hour * 60 + moment.minute + (moment.second + moment.microsecond / 1e6) / 60
-    return any(w.contains(minute) for w in _windows_on(schedule, moment.date(), ctx))
+    """Certainly open at `moment` by this source."""
+    return _source_state(schedule, moment, ctx) == "open"
 
 
 def _at(day: dt.date, minute: int) -> dt.datetime:
@@ -163,14 +184,14 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
 
 
 def _next_all_open(channel: Channel, now: dt.datetime, ctx: _Ctx) -> dt.datetime | None:
-    """Earliest moment >= now at which every source says open (within SEARCH_DAYS)."""
+    """Earliest moment >= now at which every source certainly says open (within SEARCH_DAYS)."""
     if all(_source_open(s, now, ctx) for s in channel.schedules):
         return now
     start = now.date()
     for offset in range(SEARCH_DAYS + 1):
         day = start + dt.timedelta(days=offset)
         candidates = sorted(
-            {_at(day, w.start) for s in channel.schedules for w in _windows_on(s, day, ctx)}
+            {_at(day, w.start) for s in channel.schedules for w in _windows_on(s, day, ctx)[0]}
         )
         for moment in candidates:
             if moment >= now and all(_source_open(s, moment, ctx) for s in channel.schedules):
@@ -191,6 +212,11 @@ class Evaluation:
     closed_sources: tuple[str, ...]
     notes: tuple[str, ...]
     fallback_years: tuple[int, ...]
+    # which calendar the answer used: "official" (chinesecalendar or a calendar file),
+    # "estimated" (by law, 调休 unknown), None for a channel that ignores holidays
+    calendar: str | None = None
+    calendar_sources: tuple[str, ...] = ()
+    calendar_unknown: bool = False  # `maybe` because today's 调休 is not published
 
     @property
     def open_now(self) -> bool:
@@ -204,35 +230,67 @@ class Evaluation:
             today_hours=self.today_hours,
             notes=list(self.notes),
             fallback_years=self.fallback_years,
+            calendar=self.calendar,
+            calendar_sources=self.calendar_sources,
+            calendar_unknown=self.calendar_unknown,
         )
 
     @property
     def calendar_note(self) -> str:
-        """The fallback-calendar note when it was used (kept apart from `notes`)."""
+        """The estimated-calendar note when it was used (kept apart from `notes`)."""
         return fallback_note(self.fallback_years) if self.fallback_years else ""
 
 
 def _today_text(schedule: Schedule, day: dt.date, ctx: _Ctx) -> str:
     """Today's hours by one source, with what qualifies them and the source in ONE bracket:
     "14:00–17:30（今天是国庆节调休上班日，003）"."""
-    windows = _windows_on(schedule, day, ctx)
+    from .workdays import ESTIMATE_NOTE
+
+    windows, _certain = _windows_on(schedule, day, ctx)
     extra: list[str] = []
+    info = ctx.info(day) if schedule.calendar == "cn_workdays" else None
     if windows:
         text = "、".join(w.text() for w in windows)
-        if schedule.calendar == "cn_workdays" and day.weekday() >= 5:
-            extra.append(f"今天是{_day_label(day) or '工作日'}")
-        if schedule.calendar == "cn_workdays" and is_workday(day)[1]:
+        if info is not None and info.kind == "unknown":
+            extra.append(f"今天{info.label}，可能不上班，{ESTIMATE_NOTE}")
+        elif info is not None and day.weekday() >= 5:
+            extra.append(f"今天是{info.label or '工作日'}")
+        elif info is not None and not info.official:
             extra.append("工作日按周一至周五估算")
-    elif schedule.calendar == "cn_workdays":
-        label = _day_label(day)
-        if not label:
-            label = "周末" if day.weekday() >= 5 else "非工作日"
+    elif info is not None:
+        label = info.label or ("周末" if day.weekday() >= 5 else "非工作日")
         text = f"{label}不开放"
-        if is_workday(day)[1]:
-            extra.append("按周一至周五估算")
+        if not info.official:
+            extra.append("法定节假日" if info.holiday else "按周一至周五估算")
     else:
         text = "今天不开放"
     return f"{text}（{'，'.join([*extra, schedule.source_text])}）"
+
+
+def _unknown_days_note(channel: Channel, now: dt.datetime, until: dt.datetime | None) -> str:
+    """Days from today up to the next certain opening that the unpublished 调休 could make
+    working days (or days off), in words; '' when none."""
+    from .workdays import ESTIMATE_NOTE, day_info
+
+    if not any(s.calendar == "cn_workdays" for s in channel.schedules):
+        return ""
+    last = (until or now + dt.timedelta(days=SEARCH_DAYS)).date()
+    day, unknown = now.date(), []
+    while day <= last:
+        info = day_info(day)
+        if info.kind == "unknown":
+            unknown.append(info)
+        day += dt.timedelta(days=1)
+    if not unknown:
+        return ""
+    years = sorted({i.day.year for i in unknown})
+    days = "、".join(f"{i.day.month}月{i.day.day}日" for i in unknown[:8])
+    more = "等" if len(unknown) > 8 else ""
+    holidays = "、".join(dict.fromkeys(i.holiday for i in unknown))
+    return (
+        f"{'、'.join(f'{y}年' for y in years)}的调休安排尚未公布：{days}{more}在{holidays}前后，"
+        f"可能放假也可能调休上班（{ESTIMATE_NOTE}）。“下次开放”只算确定上班的日子。"
+    )
 
 
 def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluation:
@@ -251,13 +309,14 @@ def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluati
             notes=(),
             fallback_years=(),
         )
-    opens = [_source_open(s, now, ctx) for s in channel.schedules]
-    if all(opens):
+    states = [_source_state(s, now, ctx) for s in channel.schedules]
+    if all(st == "open" for st in states):
         status = "open"
-    elif any(opens):
+    elif any(st != "closed" for st in states):
         status = "maybe"
     else:
         status = "closed"
+    opens = [st != "closed" for st in states]
     next_open = _next_all_open(channel, now, ctx)
     today = now.date()
     parts = [_today_text(s, today, ctx) for s in channel.schedules]
@@ -266,14 +325,18 @@ def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluati
     closed_src = tuple(
         s.source_text for s, o in zip(channel.schedules, opens, strict=True) if not o
     )
+    calendar_unknown = "maybe" in states
     if channel.conflicting:
         said = "；".join(f"{s.source_text} 说{_week_words(s)}" for s in channel.schedules)
         notes.append(f"来源不一：{said}。只有各来源都说开放时才算“开放”。")
-        if status == "maybe":
+        if status == "maybe" and closed_src:
             notes.append(
                 f"现在 {'、'.join(open_src)} 说开放，{'、'.join(closed_src)} 说已关闭，"
                 + ("打过去可能无人接听。" if channel.kind == "phone" else "可能无人回复。")
             )
+    unknown_note = _unknown_days_note(channel, now, next_open)
+    if unknown_note:
+        notes.append(unknown_note)
     for s in channel.schedules:
         if not s.verified:
             notes.append(f"时间未核实，以当地公布为准（来源：{s.source_text}）。")
@@ -289,6 +352,9 @@ def evaluate(channel: Channel, now: dt.datetime | str | None = None) -> Evaluati
         closed_sources=closed_src,
         notes=tuple(notes),
         fallback_years=tuple(sorted(ctx.fallback_years)),
+        calendar=("official" if ctx.official else "estimated") if ctx.consulted else None,
+        calendar_sources=tuple(ctx.sources),
+        calendar_unknown=calendar_unknown,
     )
 
 
@@ -369,13 +435,16 @@ def state_words(state: ChannelState, now: dt.datetime) -> tuple[str, str]:
     if state.status == "open" and state.next_open is None:
         return ALWAYS_OPEN_ZH, "随时"
     status = STATUS_ZH.get(state.status, state.status)
+    if state.status == "maybe" and state.calendar_unknown:
+        status = MAYBE_CALENDAR_ZH
     if state.status == "open":
         return status, "现在就开放"
     if state.next_open is None:
         return status, f"未来{SEARCH_DAYS}天内找不到各来源都说开放的时段"
     nxt = when_words(state.next_open, now)
     if state.status == "maybe":  # one bracket: "周一 09:00（明天，11月23日，各来源都说开放）"
-        nxt = nxt[:-1] + "，各来源都说开放）" if nxt.endswith("）") else nxt + "（各来源都说开放）"
+        sure = "确定上班" if state.calendar_unknown else "各来源都说开放"
+        nxt = nxt[:-1] + f"，{sure}）" if nxt.endswith("）") else nxt + f"（{sure}）"
     return status, nxt
 
 
@@ -488,6 +557,9 @@ def hours_command(
                 "sources": list(ev.channel.sources),
                 "verified": ev.channel.verified and ev.channel.hours_verified,
                 "calendar_fallback": bool(ev.fallback_years),
+                # "official" (chinesecalendar / calendar file) | "estimated" | null (no holidays)
+                "calendar": ev.calendar,
+                "calendar_sources": list(ev.calendar_sources),
                 "notes": [*ev.notes, *([ev.calendar_note] if ev.calendar_note else [])],
             }
             for ev in evals
@@ -497,6 +569,7 @@ def hours_command(
     rows = []
     footnotes: list[str] = []
     fallback_years: set[int] = set()
+    calendars: dict[str, None] = {}
     for ev in evals:
         fallback_years.update(ev.fallback_years)
         name = ev.channel.name
@@ -507,6 +580,9 @@ def hours_command(
             today = "全天"
         else:
             today = "\n".join(f"{s.strip()}" for s in ev.today_hours.split("；"))
+        if ev.calendar:
+            today += f"\n〔日历：{CALENDAR_ZH[ev.calendar]}〕"
+            calendars.update(dict.fromkeys(ev.calendar_sources))
         rows.append([name, ev.channel.reach, today, *_state_cells(ev)])
     table = render_table(
         ["渠道", "怎么联系", "今天的时间（出处）", "现在", "下次开放"],
@@ -515,6 +591,8 @@ def hours_command(
     )
     lines = [f"现在：{now_words(moment)}", "", table, ""]
     lines.append(HOURS_LEGEND)
+    if calendars:
+        lines.append("日历：" + "；".join(calendar_source_words(c) for c in calendars) + "。")
     if fallback_years:
         lines.append("注意：" + fallback_note(fallback_years))
     if footnotes:

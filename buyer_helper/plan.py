@@ -20,6 +20,13 @@ class Deadline:
     basis: str  # e.g. "签收次日起算7天（网络购买商品七日无理由退货暂行办法）"
     source: str  # seed section or law article
     approximate: bool = False  # computed with a fallback calendar, or "about" (seller ~48h)
+    # working-day deadlines: which calendar counted them ("official" | "estimated", None for
+    # other deadlines); `estimated` when the count crossed days whose 调休 is not published,
+    # with the earliest and latest possible date (`due` is then the latest)
+    calendar: str | None = None
+    estimated: bool = False
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
 
 
 @dataclass
@@ -34,6 +41,11 @@ class ChannelState:
     # years whose holidays are not in the calendar data (Monday–Friday assumed); the note
     # saying so is the plan's calendar_notes, not repeated here
     fallback_years: tuple[int, ...] = ()
+    # which calendar: "official" (chinesecalendar or a calendar file) | "estimated" (by law,
+    # 调休 unknown) | None (the channel ignores holidays); the calendars' names
+    calendar: str | None = None
+    calendar_sources: tuple[str, ...] = ()
+    calendar_unknown: bool = False  # `maybe` because today's 调休 is not published
 
 
 @dataclass

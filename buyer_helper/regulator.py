@@ -21,12 +21,50 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
 
 
-def working_days(ctx: Ctx, start: dt.date, n: int) -> tuple[dt.date, bool]:
-    from .hours import working_days_after
+@dataclass(frozen=True)
+class WorkingDays:
+    """A count of Chinese working days: the date (the latest possible one when unpublished 调休
+    days were crossed), the earliest possible date, and which calendar counted it."""
 
-    due, fallback_years = working_days_after(start, n)
-    ctx.fallback_years.update(fallback_years)  # only the years the fallback was used for
-    return due, bool(fallback_years)
+    due: dt.date
+    earliest: dt.date
+    calendar: str  # official | estimated
+
+    @property
+    def estimated(self) -> bool:
+        return self.earliest != self.due
+
+
+def working_days(ctx: Ctx, start: dt.date, n: int) -> WorkingDays:
+    from .workdays import working_day_range
+
+    _guess, earliest, latest, years = working_day_range(start, n)
+    ctx.fallback_years.update(years)  # only the years the estimate was used for
+    return WorkingDays(latest, earliest, "estimated" if years else "official")
+
+
+def working_deadline(
+    label: str, wd: WorkingDays, basis: str, source: str, approximate: bool = False
+) -> Deadline:
+    """A deadline counted in working days; when it crossed unpublished 调休 days it says it is
+    estimated and gives the earliest and latest date."""
+    from .workdays import ESTIMATE_NOTE
+
+    if wd.estimated:
+        basis += "；跨过调休尚未公布的日子，日期是估算，以国务院公布为准"
+    elif wd.calendar == "estimated":
+        basis += f"；法定节假日按法律推算，{ESTIMATE_NOTE}"
+    return Deadline(
+        label=label,
+        due=end_of_day(wd.due),
+        basis=basis,
+        source=source,
+        approximate=approximate or wd.calendar == "estimated",
+        calendar=wd.calendar,
+        estimated=wd.estimated,
+        earliest=wd.earliest if wd.estimated else None,
+        latest=wd.due if wd.estimated else None,
+    )
 
 
 def window_deadline(ctx: Ctx, no_reason: bool) -> Deadline:
@@ -79,19 +117,15 @@ def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
     accept_n, accept_src, accept_label = reg.accept.value, reg.accept.source, reg.accept.label
     mediate_n, mediate_src = reg.mediation.value, reg.mediation.source
     mediate_label = reg.mediation.label
-    accept_due, fb1 = working_days(ctx, filed, accept_n)
-    guess = "（节假日数据缺失，按周一至周五估算）"
+    accept = working_days(ctx, filed, accept_n)
     since = "投诉当天" if filed_at else "今天（时间线里没有投诉日期）"
     out = [
-        Deadline(
-            label="12315 决定是否受理",
-            due=end_of_day(accept_due),
-            basis=(
-                f"从{since} {cn_date(filed)} 起 {accept_n} 个工作日（跳过法定节假日，"
-                f"调休上班日照算）；{accept_label}" + (guess if fb1 else "")
-            ),
-            source=accept_src,
-            approximate=fb1,
+        working_deadline(
+            "12315 决定是否受理",
+            accept,
+            f"从{since} {cn_date(filed)} 起 {accept_n} 个工作日（跳过法定节假日，"
+            f"调休上班日照算）；{accept_label}",
+            accept_src,
         )
     ]
     # Mediation runs from acceptance: use an event that says 受理 if the buyer logged one,
@@ -104,16 +138,18 @@ def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
     if accepted:
         start, how, approx = min(accepted), "受理之日", False
     else:
-        start, how, approx = accept_due, "受理期限的最后一天（实际受理日以通知为准）", True
-    mediate_due, fb2 = working_days(ctx, start, mediate_n)
+        start, how, approx = accept.due, "受理期限的最后一天（实际受理日以通知为准）", True
+    mediate = working_days(ctx, start, mediate_n)
+    if not accepted and accept.estimated:  # the earliest acceptance gives the earliest end
+        early = working_days(ctx, accept.earliest, mediate_n)
+        mediate = WorkingDays(mediate.due, early.earliest, mediate.calendar)
     out.append(
-        Deadline(
-            label="12315 调解期限（调不成即终止调解）",
-            due=end_of_day(mediate_due),
-            basis=f"从{how} {cn_date(start)} 起 {mediate_n} 个工作日；{mediate_label}"
-            + (guess if fb2 else ""),
-            source=mediate_src,
-            approximate=approx or fb2,
+        working_deadline(
+            "12315 调解期限（调不成即终止调解）",
+            mediate,
+            f"从{how} {cn_date(start)} 起 {mediate_n} 个工作日；{mediate_label}",
+            mediate_src,
+            approximate=approx,
         )
     )
     return out

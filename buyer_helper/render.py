@@ -42,6 +42,12 @@ def deadline_to_dict(d: Deadline) -> dict[str, Any]:
         "basis": d.basis,
         "source": d.source,
         "approximate": d.approximate,
+        # working-day deadlines: "official" | "estimated" (null for others); with unpublished
+        # 调休 days crossed, the earliest and latest possible day (`due` is the latest)
+        "calendar": d.calendar,
+        "estimated": d.estimated,
+        "earliest": d.earliest.isoformat() if d.earliest else None,
+        "latest": d.latest.isoformat() if d.latest else None,
     }
 
 
@@ -60,6 +66,8 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "next_open": _iso(state.next_open) if state else None,
         "today_hours": state.today_hours if state else None,
         "hours_notes": list(state.notes) if state else [],
+        # which calendar the hours used: "official" | "estimated" | null (ignores holidays)
+        "calendar": state.calendar if state else None,
         "actions": list(step.actions),
         "have_ready": list(step.have_ready),
         "deadlines": [deadline_to_dict(d) for d in step.deadlines],
@@ -130,11 +138,15 @@ def _state_lines(step: Step, plan: Plan) -> list[str]:
 
 def deadline_line(d: Deadline, plan: Plan) -> str:
     """'label：约 date（已过）——basis〔source〕' (terminal plan and PDF)."""
-    from .hours import cn_datetime
+    from .hours import CALENDAR_ZH, cn_date, cn_datetime
 
     passed = "（已过）" if d.due < plan.now else ""
     about = "约 " if d.approximate else ""
-    return f"{d.label}：{about}{cn_datetime(d.due)}{passed}——{d.basis}〔{d.source}〕"
+    when = f"{about}{cn_datetime(d.due)}"
+    if d.estimated and d.earliest is not None:
+        when = f"估算：最早 {cn_date(d.earliest)}，最晚 {cn_datetime(d.due)}"
+    calendar = f"；日历：{CALENDAR_ZH[d.calendar]}" if d.calendar else ""
+    return f"{d.label}：{when}{passed}——{d.basis}〔{d.source}{calendar}〕"
 
 
 def _channel_name(channel_id: str) -> str:

@@ -742,6 +742,28 @@ def test_calendar_fallback_note_is_printed_once(tmp_path):
         assert text.count(squash(note)) == 1 + in_warnings
 
 
+def test_pdf_channel_table_says_which_calendar_it_used(tmp_path, sample_bundle):
+    """Issue 8: the 渠道一览 names the calendar for channels that keep working days: the official
+    one in 2026, the estimate by law (调休 unknown, a range for 12315's deadlines) in 2027."""
+    from buyer_helper.sample import sample_answers
+
+    official = squash(pdf_text(sample_bundle["pdf"]))
+    assert squash("日历：官方放假安排：chinesecalendar") in official
+    assert "按法律估算" not in official
+
+    now = parse_now("2027-02-09T10:00:00+08:00")  # Tuesday after 春节 2027: 调休 unknown
+    answers = sample_answers(now.date())
+    answers["tried"] = ["after_sales_filed", "platform_intervened", "platform_unsatisfied"]
+    directory = make_case_dir(tmp_path / "case", answers, samples=False)
+    case = load_case(directory, today=now.date())
+    plan = route(case, now)
+    result = build_bundle(case, plan, directory / "evidence", tmp_path / "a.pdf", channel="c12315")
+    text = squash(pdf_text(result.path))
+    assert squash("日历：按法律估算：《全国年节及纪念日放假办法》") in text
+    assert squash("可能开放（调休未公布）") in text
+    assert squash("估算，以国务院公布为准") in text
+
+
 def test_an_empty_evidence_folder_says_what_to_put_there(tmp_path):
     directory = make_case_dir(tmp_path / "case", samples=False)
     message, code, pdf = run_bundle(directory)

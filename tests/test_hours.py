@@ -122,8 +122,9 @@ def test_2027_falls_back_to_monday_to_friday_and_says_so():
     assert ev.fallback_years == (2027,)
     assert "按周一至周五" in ev.calendar_note
     assert not any("按周一至周五" in n for n in ev.notes)  # kept apart, said once
-    # the deadline helper reports the fallback as well
-    assert add_working_days(dt.date(2026, 12, 30), 3) == (dt.date(2027, 1, 4), True)
+    # the deadline helper reports the fallback as well; 元旦 2027 (a Friday) is a statutory
+    # holiday by law, not a working day: 31 Dec, 4 Jan, 5 Jan
+    assert add_working_days(dt.date(2026, 12, 30), 3) == (dt.date(2027, 1, 5), True)
     out = hours_command(now="2027-03-06T10:00:00+08:00")
     assert out.count("2027年的法定节假日和调休安排不在内置日历数据中") == 1
     data = json.loads(hours_command(now="2027-03-06T10:00:00+08:00", as_json=True))
@@ -135,7 +136,9 @@ def test_2027_falls_back_to_monday_to_friday_and_says_so():
 
 def test_next_open_search_crossing_into_2027_reports_the_fallback():
     ev = evaluate(get_channel("c12315"), at("2026-12-31T18:00"))
-    assert ev.next_open == at("2027-01-01T08:30")  # fallback: a Friday counts as a workday
+    # 元旦 (Fri) is a statutory holiday; 2–3 Jan may be make-up days (调休 unpublished):
+    # the first certain opening is Monday 4 Jan
+    assert ev.next_open == at("2027-01-04T08:30")
     assert 2027 in ev.fallback_years
 
 

@@ -50,6 +50,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contains_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "buyer_helper/_data/channels.yaml" in names
+    assert "buyer_helper/_data/calendar.yaml" in names  # official schedules as data (issue 8)
     assert any(n.startswith("buyer_helper/_data/templates/") for n in names)
     shipped = zipfile.ZipFile(wheel).read("buyer_helper/_data/channels.yaml")
     assert shipped == (ROOT / "channels.yaml").read_bytes()
