@@ -331,7 +331,7 @@ def build_facts(
     ]
     amount = case.order.amount
     contact = case.contact
-    reach = step.reach if step and step.reach else channel.reach_for(case.platform)
+    reach = step.reach if step and step.reach else channel.reach_for(case.app)
     reach_lines: list[str] = list(step.reach_lines) if step else []
     if channel.id == "c12315" and not (step and step.reach):
         # no 12315 step in the plan (a text asked for by name): work the number out here

@@ -262,7 +262,7 @@ def available_texts(case: Case, plan: Plan) -> list[str]:
     out = []
     for tid in TEXTS:
         target = channels.get(_target_channel(case, tid))
-        if target is None or target.platform not in ("any", case.platform):
+        if target is None or target.platform not in ("any", case.app):
             continue
         if not unfit_reason(case, plan, tid):
             out.append(tid)
@@ -318,7 +318,7 @@ def render_letter(
     channel = channels.get(target)
     if channel is None:
         raise BuyerHelperError(f"channels.yaml 里没有渠道 {target}", exit_code=70)
-    if channel.platform not in ("any", case.platform):
+    if channel.platform not in ("any", case.app):
         raise BuyerHelperError(
             f"{channel.name} 是{PLATFORMS.get(channel.platform, channel.platform)}的渠道，"
             f"这个案子是{case.platform_name}订单，不能用。"

@@ -328,9 +328,18 @@ def test_seller_no_reply_after_filing_mentions_automatic_refund():
 
 
 def test_seller_rejected_moves_to_platform_intervention():
-    plan = plan_for(tried=["seller_rejected"])
+    plan = plan_for(tried=["after_sales_filed", "seller_rejected"])
     assert open_channels(plan)[0] == "official_cs"
     assert step(plan, "return_7day").done
+
+
+def test_a_refusal_in_chat_leaves_the_request_to_file_first():
+    """seller_rejected without after_sales_filed: the seller refused in chat (DESIGN.md)."""
+    plan = plan_for(tried=["contacted_seller", "seller_rejected"])
+    assert open_channels(plan)[:2] == ["return_7day", "official_cs"]
+    assert not step(plan, "return_7day").done
+    assert "只是在聊天里拒绝" in step(plan, "return_7day").note
+    assert step(plan, "return_7day").deadlines  # the window is still open and shown
 
 
 def test_platform_intervened_moves_to_hotline():
@@ -375,7 +384,7 @@ IMPLIED = {
     "contacted_seller": set(),
     "seller_no_reply": set(),
     "after_sales_filed": {"goods"},
-    "seller_rejected": {"goods"},
+    "seller_rejected": set(),  # alone: refused in chat, no request filed (issue 9)
     "platform_intervened": {"goods", "platform"},
     "platform_unsatisfied": {"goods", "platform"},
     "hotline_called": {"hotline"},
@@ -484,9 +493,9 @@ def test_ux_u1_repro_hotline_logged_after_seller_silence(runner, tmp_path):
     assert js["next_step"] == "after_sales"
 
 
-def test_seller_rejected_alone_counts_as_filed_but_says_so():
+def test_seller_rejected_alone_is_a_refusal_in_chat_and_says_so():
     plan = plan_for(tried=["seller_rejected"])
-    assert step(plan, "return_7day").done
+    assert not step(plan, "return_7day").done
     assert "只是在聊天里拒绝" in step(plan, "return_7day").note
     plan = plan_for(tried=["seller_rejected", "after_sales_filed"])
     assert "只是在聊天里拒绝" not in step(plan, "return_7day").note
