@@ -190,7 +190,8 @@ def laws_for(case, purpose: str) -> list[Law]:
         and case.problem in QUALITY_PROBLEMS
     ):
         keys.append("cpl_24")
-    if case.problem == "no_reason_return":
+    # 七天无理由 does not cover custom, perishable and opened digital goods (第二十五条)
+    if case.problem == "no_reason_return" and not case.no_reason_excluded:
         keys += ["cpl_25", "rule_7day_start"]
         if purpose in ("seller", "platform"):
             keys.append("impl_19")

@@ -352,7 +352,10 @@ def build_facts(
         "problem": case.problem,
         "problem_name": _problem_name(case, threat),
         "demand": case.demand,
-        "demand_name": DEMANDS[case.demand],
+        # goods already sent back: the buyer asks for the refund, not 仅退款 (issue 9)
+        "demand_name": "退款"
+        if case.goods_back and case.demand in ("refund", "return_refund")
+        else DEMANDS[case.demand],
         "story": story,
         "story_first": _first_sentence(story),
         "quotes": quotes[:10],
@@ -397,6 +400,40 @@ def build_facts(
         "channel_name": channel.name,
         "reach": reach,
         "reach_lines": reach_lines,
+        **real_case_facts(case),
+    }
+
+
+def real_case_facts(case: Case) -> dict:
+    """The deciding facts of the real cases (issue 9) as the texts state them."""
+    from .case import GOODS_KINDS, PROMISE_WHERE
+
+    r = case.returned
+    paid = case.paid_off_platform
+    return {
+        "app": case.app,
+        "goods_back": case.goods_back,
+        "returned": {
+            "tracking": clean_inline(r.tracking) if r else "",
+            "shipped_on": cn_date(r.shipped_on) if r and r.shipped_on else "",
+            "received": "return_received" in case.tried,
+        },
+        "paid_off": {
+            "amount": money(paid.amount),
+            "how": clean_inline(paid.how),
+            "on": cn_date(paid.on) if paid.on else "",
+        }
+        if paid
+        else None,
+        "promises": [
+            {"text": clean_inline(p.text), "where": PROMISE_WHERE.get(p.where, "")}
+            for p in case.promises
+        ],
+        "goods_kind": case.goods_kind,
+        "goods_kind_name": GOODS_KINDS[case.goods_kind],
+        "no_reason_excluded": case.no_reason_excluded,
+        "against_platform": case.against_platform,
+        "rejected_in_chat": case.rejected_in_chat,
     }
 
 
@@ -416,4 +453,7 @@ def user_strings(facts: dict) -> list[str]:
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
     out += list(facts["contact"].values())
+    out += [p["text"] for p in facts["promises"]] + [facts["returned"]["tracking"]]
+    if facts["paid_off"]:
+        out.append(facts["paid_off"]["how"])
     return [s for s in out if s]

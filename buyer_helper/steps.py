@@ -524,6 +524,8 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     have_ready = evidence(ctx)
     if waiting:
         have_ready.append("售后申请的截图（退款详情页；商家驳回的话，驳回也截图）")
+    elif goods_back:
+        have_ready.append("退货申请的截图（退款详情页）")
     elif goods is not None and goods.channel != "seller":
         have_ready.append("售后申请和商家驳回的截图（退款详情页）")
     if ctx.misconduct:

@@ -118,6 +118,10 @@ OFFER_WORDS = (
     "退钱",
     "退你",
     "返你",
+    "返我",
+    "返给",
+    "退我",
+    "赔我",
     "给你钱",
     "赔你",
     "礼品",
@@ -186,7 +190,7 @@ PERSON_WORDS = (
     "账号",
     "删评",
     "删差评",
-    "差评",
+    "删除差评",
 )
 PERSON_REACH = 12  # characters after (or before) 威胁, within the same clause
 SAID = re.compile(r"^[我你他她]?(?:说|道)?[，,：:]?\s*[“\"]?")

@@ -1023,7 +1023,7 @@ def test_u5_story_reports_diversion_and_cash_for_a_good_review():
     [
         ("商家说给你返现10元，把差评删了", "bribe_for_review"),
         ("卖家让我改好评，答应返现", "bribe_for_review"),
-        ("商家要我删差评", "bribe_for_review"),
+        ("商家说删了差评就给我退款，要我删差评", "bribe_for_review"),
         ("客服说好评返现5元", "bribe_for_review"),
         ("商家说加V聊", "off_platform"),
         ("商家让我加我微信发视频", "off_platform"),
@@ -1035,6 +1035,37 @@ def test_u5_story_reports_diversion_and_cash_for_a_good_review():
 )
 def test_misconduct_words_from_the_seeds_are_read(story, kind):
     assert kind in plan_for(story=story).misconduct
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家要我删差评",  # nothing offered: not 利诱删评 (001 场景四; FACTS.md §4a)
+        "商家说不删差评就把你个人信息卖到网站上",
+        "商家威胁我删差评，否则后果自负",
+    ],
+)
+def test_a_demand_to_delete_a_review_without_an_offer_is_no_bribe(story):
+    assert "bribe_for_review" not in plan_for(story=story).misconduct
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家说要把你个人信息卖到黑产网站",
+        "客服说给你手机植入病毒",
+        "商家让我删差评，否则后果自负",
+        "商家威胁我删差评",
+    ],
+)
+def test_threats_beyond_the_address_get_the_police_and_a_platform_report(story):
+    """FACTS.md §4a: exposing personal information, attacking the phone, 后果自负 over a review."""
+    plan = plan_for(story=story)
+    assert plan.threat
+    assert open_channels(plan)[0] == "police"
+    assert "official_cs" in open_channels(plan)
+    assert "seller_harassment" in plan.misconduct
+    assert "bribe_for_review" not in plan.misconduct
 
 
 @pytest.mark.parametrize(
