@@ -97,6 +97,8 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
 # A demand about a review: a bribe only with an offer in the same sentence and no threat there
 # (FACTS.md §4a last bullet); under a threat it is a threat (THREAT_WORDS).
 REVIEW_WORDS = (
+    "删了差评",
+    "删了评价",
     "给好评",
     "改好评",
     "改成好评",
