@@ -404,8 +404,10 @@ def check_tracking(value: str) -> str:
 
 def _mapping(data: dict, key: str, what: str) -> dict | None:
     raw = data.get(key)
-    if raw is None or raw == {}:
+    if raw is None or raw == {} or raw == "":
         return None
+    if isinstance(raw, dict) and all(v in (None, "") for v in raw.values()):
+        return None  # every part left blank in the interview
     if not isinstance(raw, dict):
         raise _err(key, f"格式不对：应包含 {what}")
     return raw
