@@ -67,7 +67,7 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
     rows = [
         ("平台", case.platform_name),
         ("订单号", o.id),
-        ("店铺", o.shop),
+        ("店铺", o.shop or "（投诉的是平台本身）"),
         ("商品", o.item),
         ("实付金额", f"{o.amount} 元"),
         ("下单日期", cn_date(o.ordered_on)),

@@ -182,7 +182,8 @@ def render_plan_text(plan: Plan, case: Case) -> str:
 
     order = case.order
     head = [
-        f"维权计划：{case.platform_name}｜{order.shop}｜{order.item}（订单号 {order.id}，"
+        f"维权计划：{case.platform_name}｜{order.shop or '投诉平台本身'}｜{order.item}"
+        f"（订单号 {order.id}，"
         f"实付 {order.amount} 元）",
         f"情况：{case.problem_name}；{case.delivery_name}"
         + (f"（{cn_date(case.signed_on)}）" if case.signed_on else "")

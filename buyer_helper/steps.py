@@ -38,7 +38,10 @@ def evidence(ctx: Ctx) -> list[str]:
         items.append("商品页面截图（宣传的品牌、正品承诺）和你判断是假货的依据")
     if c.problem in ("not_received",):
         items.append("物流记录截图（显示的签收或停滞情况）")
-    items.append("与商家的完整聊天记录截图（平台内聊天）")
+    if c.against_platform:
+        items.append("活动页面和规则的截图、与平台客服的聊天记录、平台的处理结果截图")
+    else:
+        items.append("与商家的完整聊天记录截图（平台内聊天）")
     if c.evidence_notes:
         items.append("已整理的证据：" + "、".join(c.evidence_notes))
     return items
@@ -656,7 +659,9 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         title="在全国12315平台网上投诉（随时可以提交）",
         actions=[
             "打开全国12315平台，注册并登录，选择“投诉”。",
-            f"被投诉方填{respondent(ctx)}；没有公示地址时填平台公司（{company.name}）。",
+            f"被投诉方填{respondent(ctx)}。"
+            if c.against_platform
+            else f"被投诉方填{respondent(ctx)}；没有公示地址时填平台公司（{company.name}）。",
             content,
             "上传证据，提交后记下投诉编号。",
         ],
@@ -678,6 +683,10 @@ def respondent(ctx: Ctx) -> str:
     """The merchant as the 12315 complaint names it: the 经营者名称 and address from its shop
     page when the buyer gave them (case.seller_name / seller_address), else where to find them."""
     c = ctx.case
+    if c.against_platform:
+        from .channels import get_company
+
+        return f"平台经营者{get_company(c.platform).name}（投诉的是平台本身）"
     shop = f"店铺“{c.order.shop}”"
     if c.seller_name and c.seller_address:
         return f"“{c.seller_name}”（{shop}），地址：{c.seller_address}"
@@ -695,7 +704,9 @@ def heimao_step(ctx: Ctx) -> Step:
         title="在黑猫投诉公开投诉（可与12315同时进行）",
         actions=[
             "搜索“黑猫投诉” → 点“我要投诉” → 登录或注册。",
-            f"按页面提示如实填写：投诉对象（{c.platform_name}，店铺“{c.order.shop}”）、投诉问题、"
+            "按页面提示如实填写：投诉对象（"
+            + (f"{c.platform_name}，店铺“{c.order.shop}”" if c.order.shop else c.platform_name)
+            + "）、投诉问题、"
             f"投诉要求（{c.demand_name}）、涉诉金额（{c.order.amount} 元），标题和描述。",
             "提交后状态会经过“待分配 / 处理中 / 已回复 / 已完成”；完成后可以评价。",
             "黑猫投诉是公开的投诉平台。",
