@@ -181,8 +181,11 @@ def misconduct_accounts(text: str, kinds: list[str], threat: bool, quoted: list[
     return out
 
 
-def _problem_name(case: Case, threat: bool) -> str:
-    """The problem as the texts name it: a harassment case says 威胁 only when there is one."""
+def _problem_name(case: Case, threat: bool, kinds: list[str] | None = None) -> str:
+    """The problem as the texts name it: a harassment case says 威胁 only when there is one; a
+    review's deletion demanded under a threat is no 利诱 (the plan's kinds say so)."""
+    if case.problem == "bribe_for_review" and kinds is not None and case.problem not in kinds:
+        return "商家威胁我删改评价"
     if case.problem == "seller_harassment":
         return "商家" + "、".join(misconduct_labels([case.problem], threat))
     return case.problem_name
@@ -350,7 +353,7 @@ def build_facts(
         "signed_on": cn_date(case.signed_on),
         "delivery": case.delivery,
         "problem": case.problem,
-        "problem_name": _problem_name(case, threat),
+        "problem_name": _problem_name(case, threat, kinds),
         "demand": case.demand,
         # goods already sent back: the buyer asks for the refund, not 仅退款 (issue 9)
         "demand_name": "退款"

@@ -124,6 +124,10 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
     misconduct: list[str] = []
     if case.problem in MISCONDUCT:
         misconduct.append(case.problem)
+    if case.problem == "bribe_for_review" and threat_in(text) and not misconduct_in(text):
+        # a review's deletion demanded under a threat, nothing offered: a threat, not 利诱删评
+        # (FACTS.md §4a last bullet; 001 场景四)
+        misconduct = ["seller_harassment"]
     if case.paid_off_platform is not None and "off_platform" not in misconduct:
         misconduct.append("off_platform")  # paying outside the platform is 导流 (001 第一部分 2)
     detected = misconduct_in(text, skip=misconduct)

@@ -398,3 +398,16 @@ def test_the_old_keys_keep_working():
         None,
     )
     assert case.promises == [] and isinstance(case.order.ordered_on, dt.date)
+
+
+def test_a_review_deletion_under_threat_chosen_as_a_bribe_is_read_as_a_threat():
+    _, plan, texts = plan_and_texts(
+        problem="bribe_for_review",
+        demand="apology_and_penalty",
+        story="给了差评后商家说“不删差评就把你个人信息卖到网站上”。",
+    )
+    assert plan.threat and plan.next_step.channel == "police"
+    assert plan.misconduct == ["seller_harassment"]
+    for tid, text in texts.items():
+        assert "返现" not in text and "利诱" not in text, tid
+    assert "商家威胁我删改评价" in texts["heimao"]
