@@ -92,6 +92,25 @@ def case_summary(case: Case) -> dict[str, Any]:
             "amount": str(case.order.amount),
             "ordered_on": case.order.ordered_on.isoformat(),
         },
+        # the keys added for real cases (DESIGN.md)
+        "respondent": case.respondent,
+        "goods_kind": case.goods_kind,
+        "return": {
+            "tracking": case.returned.tracking,
+            "shipped_on": case.returned.shipped_on.isoformat()
+            if case.returned.shipped_on
+            else None,
+        }
+        if case.returned
+        else None,
+        "paid_off_platform": {
+            "amount": str(case.paid_off_platform.amount),
+            "how": case.paid_off_platform.how,
+            "on": case.paid_off_platform.on.isoformat() if case.paid_off_platform.on else None,
+        }
+        if case.paid_off_platform
+        else None,
+        "promises": [{"text": p.text, "where": p.where} for p in case.promises],
     }
 
 

@@ -141,6 +141,10 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
 
     if case.problem in MISCONDUCT or case.against_platform:
         path = None  # no goods step: misconduct, or no shop to ask (the platform is the respondent)
+    elif case.paid_off_platform is not None and case.problem == "not_received":
+        # paid outside the platform for goods that never came: no order of the platform's to
+        # refund (001 第一部分 2, 场景二); the police and a report to the platform instead
+        path = None
     elif case.problem == "no_reason_return" and case.no_reason_excluded:
         path = "excluded"  # 七天无理由 does not cover these goods (消保法 第二十五条)
     elif case.problem == "not_received":
