@@ -141,7 +141,9 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
 
     if case.problem in MISCONDUCT or case.against_platform:
         path = None  # no goods step: misconduct, or no shop to ask (the platform is the respondent)
-    elif case.paid_off_platform is not None and case.problem == "not_received":
+    elif case.paid_off_platform is not None and (
+        case.problem == "not_received" or case.paid_off_platform.amount >= case.order.amount
+    ):
         # paid outside the platform for goods that never came: no order of the platform's to
         # refund (001 第一部分 2, 场景二); the police and a report to the platform instead
         path = None

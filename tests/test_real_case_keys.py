@@ -411,3 +411,44 @@ def test_a_review_deletion_under_threat_chosen_as_a_bribe_is_read_as_a_threat():
     for tid, text in texts.items():
         assert "返现" not in text and "利诱" not in text, tid
     assert "商家威胁我删改评价" in texts["heimao"]
+
+
+VARIANTS = {
+    "platform": dict(respondent="platform", order={"shop": None}),
+    "returned": dict(tried=["return_shipped"], **{"return": {"tracking": "SF123456"}}),
+    "paid": dict(paid_off_platform={"amount": "500"}),
+    "custom": dict(goods_kind="custom"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("platform", ["pdd", "tmall"])
+def test_every_problem_and_delivery_with_the_new_keys_writes_sound_texts(platform, variant):
+    """No empty shop name, no 仅退款 once the goods are back, no refund asked of the platform for
+    an off-platform payment, no 七天无理由 for excluded goods; never an exception."""
+    from buyer_helper.case import DELIVERY, PROBLEMS
+
+    for problem in PROBLEMS:
+        for delivery in DELIVERY:
+            if variant == "returned" and delivery == "not_signed":
+                continue
+            signed = {"signed_on": None} if delivery == "not_signed" else {}
+            case, _, texts = plan_and_texts(
+                platform=platform,
+                problem=problem,
+                delivery=delivery,
+                demand="refund",
+                story="商家说“你自己弄坏的”",
+                **signed,
+                **VARIANTS[variant],
+            )
+            banned = ["店铺“”"]
+            if case.goods_back:
+                banned.append("（仅退款）")
+            if case.paid_off_platform:
+                banned.append("退还货款")
+            if case.no_reason_excluded and problem == "no_reason_return":
+                banned.append("七天无理由")
+            for tid, text in texts.items():
+                for word in banned:
+                    assert word not in text, (problem, delivery, tid, word)
