@@ -489,7 +489,12 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
     raw_order = data.get("order")
     if not isinstance(raw_order, dict):
         raise _err("order", "缺少这一项，或格式不对：应包含 id、shop、item、amount、ordered_on")
-    order_id = _at("order.id", check_order_id, _text(raw_order, "id", "order.id", limit=40))
+    against_platform = data.get("respondent") == "platform"
+    order_id = _text(raw_order, "id", "order.id", limit=40)
+    # a platform's own activity (砍价免费拿) or money paid outside the platform may have no
+    # order number: what the buyer wrote is kept as it is
+    if not against_platform and not data.get("paid_off_platform"):
+        order_id = _at("order.id", check_order_id, order_id)
     if "ordered_on" not in raw_order or raw_order["ordered_on"] in (None, ""):
         raise _err("order.ordered_on", "缺少这一项")
     ordered_on = _at("order.ordered_on", parse_date, raw_order["ordered_on"])
@@ -497,12 +502,16 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         raise _err("order.ordered_on", f"{ordered_on} 在今天之后")
     if "amount" not in raw_order:
         raise _err("order.amount", "缺少这一项")
-    against_platform = data.get("respondent") == "platform"
+    amount_raw = raw_order["amount"]
+    if against_platform and amount_raw in (0, "0", "0.00"):
+        amount = Decimal("0.00")  # a free activity of the platform's (砍价免费拿)
+    else:
+        amount = _at("order.amount", parse_amount, amount_raw)
     order = Order(
         id=order_id,
         shop=_text(raw_order, "shop", "order.shop", required=not against_platform, limit=100),
         item=_text(raw_order, "item", "order.item", limit=200),
-        amount=_at("order.amount", parse_amount, raw_order["amount"]),
+        amount=amount,
         ordered_on=ordered_on,
     )
 

@@ -15,7 +15,14 @@ from .case import DEMANDS, MISCONDUCT, MISCONDUCT_LABELS, QUALITY_PROBLEMS, Case
 from .hours import cn_date, cn_datetime
 from .law import is_food, laws_for, refusals_said
 from .plan import Plan, Step
-from .storywords import MISCONDUCT_WORDS, mentions_any, misconduct_in, threat_in
+from .storywords import (
+    MISCONDUCT_WORDS,
+    case_words,
+    mentions_any,
+    misconduct_in,
+    review_threat_in,
+    threat_in,
+)
 from .textcheck import clean_block, clean_inline
 from .tz import to_shanghai
 
@@ -322,6 +329,9 @@ def build_facts(
         }
         for r, who in refusals_said(case, [story, *(clean_inline(e.text) for e in case.timeline)])
     ]
+    refusals_any = refusals_said(
+        case, [story, *(clean_inline(e.text) for e in case.timeline)], goods=True
+    )
     timeline = []
     for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)
         text = clean_inline(e.text)
@@ -358,6 +368,8 @@ def build_facts(
         # goods already sent back: the buyer asks for the refund, not 仅退款 (issue 9)
         "demand_name": "退款"
         if case.goods_back and case.demand in ("refund", "return_refund")
+        else "道歉并依规处理"
+        if case.against_platform and case.demand == "apology_and_penalty"
         else DEMANDS[case.demand],
         "story": story,
         "story_first": _first_sentence(story),
@@ -380,6 +392,9 @@ def build_facts(
         "contact_where": contact_where([story, *(t["text"] for t in timeline)]),
         "tried": list(case.tried),
         "refusals": refusals,
+        # the seller's refusals the buyer reports, whatever the problem (the misconduct report
+        # names what started it: "商家说只能换，不能退")
+        "refusals_said": [r.reason for r, who in refusals_any if who == "seller"],
         "evidence": evidence_items(case, evidence),
         "evidence_bundled": bundled,
         "contact": {
@@ -437,6 +452,8 @@ def real_case_facts(case: Case) -> dict:
         "no_reason_excluded": case.no_reason_excluded,
         "against_platform": case.against_platform,
         "rejected_in_chat": case.rejected_in_chat,
+        # a review's deletion demanded under a threat (FACTS.md §4a): said in every text
+        "review_threat": review_threat_in(case_words(case)),
     }
 
 

@@ -194,7 +194,9 @@ def route(case: Case, now: dt.datetime) -> Plan:
     goods = goods_step(ctx)
     if goods is not None:
         ladder.append((RUNG_GOODS, goods))
-    if not (ctx.path in ("expired", "excluded") and not ctx.misconduct):
+    # past the no-reason window or excluded goods: only the seller, unless there is misconduct
+    # or a promise the seller made before the sale to hold it to (FACTS.md §4a)
+    if not (ctx.path in ("expired", "excluded") and not ctx.misconduct and not case.promises):
         ladder.append((RUNG_PLATFORM, platform_step(ctx, goods)))
         if ctx.pdd:
             ladder.append((RUNG_HOTLINE, hotline_step(ctx)))

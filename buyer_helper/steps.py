@@ -425,6 +425,14 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
             )
             sources.append("消费者权益保护法 第二十五条")
         sources += ["004 §⑴.4", "000 第三步"] if ctx.pdd else ["002 ⑻"]
+    if c.promises and (goods is None or goods.channel == "seller" or ctx.path == "excluded"):
+        titles.append("要求商家兑现购买前的承诺")
+        actions += [
+            f"{promise_where(p)}承诺过“{p.text}”，事后不认：把承诺的截图（直播的找回放或录屏）"
+            "和商家拒绝的记录发给平台客服，要求平台按承诺处理。"
+            for p in c.promises
+        ]
+        sources.append("公开案例报道")
     if c.against_platform:
         from .channels import get_company
 

@@ -71,7 +71,6 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
         "加我V",
         "加QQ",
         "加qq",
-        "QQ号",
         "支付宝转",
         "微信转",
         "私下转账",
@@ -111,6 +110,8 @@ REVIEW_WORDS = (
     "删除差评",
     "删除评价",
     "撤销差评",
+    "撤差评",
+    "撤掉差评",
 )
 OFFER_WORDS = (
     "返现",
@@ -156,6 +157,20 @@ THREAT_WORDS = (
     "盗你号",
     "盗你账号",
     "后果自负",
+    "给你个教训",
+    "给我个教训",
+    "给你点教训",
+    "给我点教训",
+    "给你教训",
+    "给我教训",
+    "给她教训",
+    "给他教训",
+    "教训教训你",
+    "让你好看",
+    "有你好看",
+    "走着瞧",
+    "你等着瞧",
+    "差评师曝光",
     "有你地址",
     "知道你地址",
     "知道你的地址",
@@ -256,6 +271,13 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split("[" + SENTENCE_ENDS + "]", text) if s.strip()]
 
 
+def review_threat_in(text: str) -> bool:
+    """A demand to delete or change a review in a sentence that names a threat."""
+    return any(mentions_any(s, REVIEW_WORDS) and threat_in(s) for s in _sentences(text)) or (
+        threat_in(text) and mentions_any(text, ("删差评", "删评", "撤销差评", "删除差评"))
+    )
+
+
 def review_bribe_in(text: str) -> bool:
     """A demand to delete or change a review with something offered for it in the same sentence
     (money, a refund, a gift) and no threat there: 利诱删评 (001 场景四)."""
@@ -294,12 +316,41 @@ def _threat_to_person(text: str) -> bool:
         start = text.find(verb)
         while start >= 0:
             near = _clause_around(text, start, start + len(verb))
-            if not _negated(masked, start) and any(w in near for w in PERSON_WORDS):
+            # a threat to force a review's deletion is a threat too (FACTS.md §4a)
+            if not _negated(masked, start) and any(
+                w in near for w in (*PERSON_WORDS, *REVIEW_WORDS)
+            ):
                 return True
             start = text.find(verb, start + 1)
     return False
 
 
+# The buyer's personal information put online (or threatened to be): a sentence naming the
+# information and a way of exposing it (FACTS.md §4a: threats to expose personal information)
+INFO_WORDS = ("名字", "姓名", "手机号", "电话号", "住址", "地址", "身份证", "个人信息", "隐私")
+EXPOSE_WORDS = (
+    "被放到",
+    "被挂",
+    "挂到",
+    "挂在",
+    "放到网上",
+    "发到网上",
+    "发到网站",
+    "曝光",
+    "公开",
+    "卖到",
+    "卖给",
+    "泄露",
+)
+
+
+def _exposure(text: str) -> bool:
+    return any(
+        any(w in s for w in INFO_WORDS) and mentions_any(s, EXPOSE_WORDS) for s in _sentences(text)
+    )
+
+
 def threat_in(text: str) -> bool:
-    """A threat to the person or home: THREAT_WORDS, or 威胁 with a person/home word nearby."""
-    return mentions_any(text, THREAT_WORDS) or _threat_to_person(text)
+    """A threat to the person or home (THREAT_WORDS, or 威胁 with a person/home or review word
+    nearby), or the buyer's personal information exposed online."""
+    return mentions_any(text, THREAT_WORDS) or _threat_to_person(text) or _exposure(text)
