@@ -510,7 +510,8 @@ QUESTIONS: list[Question] = [
         "select",
         _select(PLATFORMS),
         label="平台",
-        choices=PLATFORMS,
+        # 天猫 stores are bought in the 淘宝 app: said so where the buyer chooses
+        choices={**PLATFORMS, "tmall": "天猫（淘宝App里的天猫店铺）"},
     ),
     Question(
         "problem",
