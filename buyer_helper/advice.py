@@ -26,8 +26,8 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
             )
         elif ctx.threat:
             text = (
-                "你描述里提到商家威胁你的人身或住址（或邮寄冥币、寿衣）：除了向平台举报，"
-                "还要拨打110报警，并保存好证据。"
+                "你描述里提到商家威胁你（人身、住址、个人信息、手机或账号，或邮寄冥币、寿衣）："
+                "除了向平台举报，还要拨打110报警，并保存好证据。"
             )
         else:
             # 深夜 contact is harassment (000 二), not the 特别严重 of 000 三: no 110 by itself
@@ -57,6 +57,31 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
             Warning(
                 "售后只能申请一次，维权要求选定后不能修改；提交后如果点了“取消”，就不能再申请。",
                 "004 §⑴.3",
+            )
+        )
+    if c.paid_off_platform is not None:
+        out.append(
+            Warning(
+                f"你在平台外付的 {c.paid_off_platform.amount} 元不在平台的订单担保和售后保障里，"
+                "平台退不了：先带转账记录报警（110），再向平台举报店铺；不要再付任何钱，"
+                "也不要相信“交钱解冻”“再付保证金就退”之类的说法。",
+                "001 第一部分 2、场景二；公开案例报道",
+            )
+        )
+    if c.goods_back:
+        out.append(
+            Warning(
+                "商品已经退回商家：保存好寄件凭证、快递单号和显示商家签收的物流记录，这是要回货款的"
+                "关键证据；不要因为商家拖延就取消退款申请。",
+                "004 §⑴.4；公开案例报道",
+            )
+        )
+    if c.promises:
+        out.append(
+            Warning(
+                "商家购买前的承诺（商品页、聊天、直播间）事后反悔不算数：趁页面还在，马上截图保存，"
+                "直播的承诺尽量找到回放或录屏。",
+                "公开案例报道",
             )
         )
     if c.problem == "off_platform" or "off_platform" in ctx.misconduct:
@@ -98,7 +123,7 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
             )
         )
     if (
-        "refuse_delivery" in open_channels
+        ("refuse_delivery" in open_channels or c.goods_kind == "perishable")
         and c.problem != "not_received"
         and "refused_delivery" not in ctx.states  # already refused: the 拒收 tip is moot
     ):
@@ -109,7 +134,17 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 "公开案例报道",
             )
         )
-    if c.problem == "no_reason_return":
+    if c.problem == "no_reason_return" and c.no_reason_excluded:
+        from .case import GOODS_KINDS
+
+        out.append(
+            Warning(
+                f"这件商品属于{GOODS_KINDS[c.goods_kind]}，不适用七天无理由退货（消保法第二十五条）："
+                "只能和商家协商；如果其实有质量问题，按质量问题处理，不受这个限制。",
+                "消费者权益保护法 第二十五条",
+            )
+        )
+    elif c.problem == "no_reason_return":
         out.append(
             Warning(
                 "七天无理由退货：退货运费一般由你承担（另有约定除外）；定制、鲜活易腐、拆封的音像制品"

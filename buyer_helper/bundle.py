@@ -74,7 +74,7 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
     rows = [
         ("平台", case.platform_name),
         ("订单号", o.id),
-        ("店铺", o.shop),
+        ("店铺", o.shop or "（投诉的是平台本身）"),
         ("商品", o.item),
         ("实付金额", f"{o.amount} 元"),
         ("下单日期", cn_date(o.ordered_on)),
@@ -85,6 +85,32 @@ def _cover(d, case: Case, plan: Plan, files: list[EvidenceFile]) -> None:
     rows += [("问题", case.problem_name), ("诉求", case.demand_name)]
     if case.tried:
         rows.append(("已做过的事", "、".join(TRIED[t] for t in case.tried)))
+    if case.returned is not None:  # the deciding facts of real cases (issue 9)
+        r = case.returned
+        rows.append(
+            (
+                "退货",
+                "  ".join(
+                    x
+                    for x in (
+                        f"快递单号 {r.tracking}" if r.tracking else "",
+                        f"{cn_date(r.shipped_on)}寄出" if r.shipped_on else "",
+                    )
+                    if x
+                )
+                or "已寄回商家",
+            )
+        )
+    if case.paid_off_platform is not None:
+        p = case.paid_off_platform
+        rows.append(
+            (
+                "平台外付款",
+                "  ".join(x for x in (f"{p.amount} 元", p.how, cn_date(p.on) if p.on else "") if x),
+            )
+        )
+    for promise in case.promises:
+        rows.append(("商家的承诺", f"“{promise.text}”"))
     if case.seller_name:
         rows.append(("经营者名称", case.seller_name))
     if case.seller_address:

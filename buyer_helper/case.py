@@ -21,7 +21,9 @@ from .tz import to_shanghai
 
 T = TypeVar("T")
 
-PLATFORMS = {"pdd": "拼多多", "taobao": "淘宝"}
+PLATFORMS = {"pdd": "拼多多", "taobao": "淘宝", "tmall": "天猫"}
+# 天猫 stores are bought in the 淘宝 app: the app's ways and channels are 淘宝's (FACTS.md §7)
+APP_OF = {"pdd": "pdd", "taobao": "taobao", "tmall": "taobao"}
 PROBLEMS = {
     "quality": "质量问题",
     "damaged": "商品破损",
@@ -47,7 +49,22 @@ TRIED = {
     "police_called": "已报警",
     # a not-signed parcel refused with the courier (拒签退回, 004 §⑴.1); offered for not_signed only
     "refused_delivery": "已拒签退回",
+    # the goods went back to the seller (退货); offered once the parcel was signed for
+    "return_shipped": "已把商品寄回商家（退货已寄出）",
+    "return_received": "商家已签收退回的商品",
 }
+# states that say the goods are on their way back or with the seller
+RETURN_STATES = frozenset({"return_shipped", "return_received"})
+GOODS_KINDS = {
+    "ordinary": "普通商品",
+    "perishable": "生鲜、易腐商品",
+    "custom": "定制商品",
+    "digital": "拆封的音像制品、软件等数字商品",
+}
+# goods 七天无理由退货 does not cover (消费者权益保护法 第二十五条)
+NO_REASON_EXCLUDED = frozenset({"perishable", "custom", "digital"})
+PROMISE_WHERE = {"product_page": "商品页面", "chat": "聊天", "live_stream": "直播间"}
+RESPONDENTS = {"seller": "店铺（商家）", "platform": "平台本身（平台的活动规则、客服或处理决定）"}
 DEMANDS = {
     "refund": "仅退款",
     "return_refund": "退货退款",
@@ -76,6 +93,7 @@ OUT_DIR = "out"
 
 ORDER_ID_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
 PHONE_RE = re.compile(r"[0-9+\- ]{5,30}")
+TRACKING_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
 
 
 def tried_fits(state: str, platform: str | None, delivery: str | None) -> bool:
@@ -83,9 +101,11 @@ def tried_fits(state: str, platform: str | None, delivery: str | None) -> bool:
     拼多多's 021-53395288 (003), so not 淘宝's; 已拒签退回 only for a parcel not signed for
     (004 §⑴.1), so not while the delivery state is unknown."""
     if state == "hotline_called":
-        return platform != "taobao"
+        return APP_OF.get(platform or "", platform) != "taobao"
     if state == "refused_delivery":
         return delivery == "not_signed"
+    if state in RETURN_STATES:
+        return delivery in ("signed", "completed")
     return True
 
 
@@ -96,6 +116,31 @@ class Order:
     item: str
     amount: Decimal
     ordered_on: dt.date
+
+
+@dataclass
+class ReturnShipment:
+    """The goods sent back to the seller (退货): the courier's tracking number and the day."""
+
+    tracking: str = ""
+    shipped_on: dt.date | None = None
+
+
+@dataclass
+class OffPlatformPayment:
+    """Money paid outside the platform (bank transfer, WeChat, a QR code): 001 第一部分 2."""
+
+    amount: Decimal
+    how: str = ""
+    on: dt.date | None = None
+
+
+@dataclass
+class Promise:
+    """What the seller promised before the sale, word for word, and where (FACTS.md §4a)."""
+
+    text: str
+    where: str  # PROMISE_WHERE key, "" when not said
 
 
 @dataclass
@@ -134,10 +179,42 @@ class Case:
     seller_address: str = ""
     timeline: list[Event] = field(default_factory=list)
     evidence_notes: dict[str, str] = field(default_factory=dict)
+    # added for real cases (DESIGN.md "Added for real cases")
+    goods_kind: str = "ordinary"
+    respondent: str = "seller"
+    returned: ReturnShipment | None = None  # the answers' `return`
+    paid_off_platform: OffPlatformPayment | None = None
+    promises: list[Promise] = field(default_factory=list)
 
     @property
     def platform_name(self) -> str:
         return PLATFORMS[self.platform]
+
+    @property
+    def app(self) -> str:
+        """The app the order was made in, whose channels apply: 天猫 is bought in 淘宝's."""
+        return APP_OF[self.platform]
+
+    @property
+    def against_platform(self) -> bool:
+        """The complaint is about the platform itself (its rules, service or decision)."""
+        return self.respondent == "platform"
+
+    @property
+    def goods_back(self) -> bool:
+        """The goods were sent back to the seller (退货已寄出 or signed for by the seller)."""
+        return bool(RETURN_STATES & set(self.tried))
+
+    @property
+    def no_reason_excluded(self) -> bool:
+        """七天无理由退货 does not cover these goods (消保法 第二十五条)."""
+        return self.goods_kind in NO_REASON_EXCLUDED
+
+    @property
+    def rejected_in_chat(self) -> bool:
+        """商家拒绝 with no request filed on the platform: a refusal in chat (DESIGN.md)."""
+        filed = {"after_sales_filed", "platform_intervened", "platform_unsatisfied"}
+        return "seller_rejected" in self.tried and not (filed | RETURN_STATES) & set(self.tried)
 
     @property
     def problem_name(self) -> str:
@@ -284,6 +361,86 @@ def check_phone(value: str) -> str:
     return value
 
 
+def check_tracking(value: str) -> str:
+    """Loose check: a courier's tracking number is letters, digits and dashes (SF1234567890)."""
+    value = re.sub(r"\s+", "", value)
+    if not TRACKING_RE.match(value):
+        raise BuyerHelperError(f"“{value}”不像快递单号：应为 6–40 位数字、字母或“-”")
+    return value
+
+
+def _mapping(data: dict, key: str, what: str) -> dict | None:
+    raw = data.get(key)
+    if raw is None or raw == {} or raw == "":
+        return None
+    if isinstance(raw, dict) and all(v in (None, "") for v in raw.values()):
+        return None  # every part left blank in the interview
+    if not isinstance(raw, dict):
+        raise _err(key, f"格式不对：应包含 {what}")
+    return raw
+
+
+def _day(raw: dict, key: str, name: str, today: dt.date, after: dt.date | None) -> dt.date | None:
+    if raw.get(name) in (None, ""):
+        return None
+    day = _at(key, parse_date, raw[name])
+    if day > today:
+        raise _err(key, f"{day} 在今天之后")
+    if after is not None and day < after:
+        raise _err(key, f"{day} 早于下单日期 {after}")
+    return day
+
+
+def real_case_fields(data: dict, today: dt.date, ordered_on: dt.date, tried: list[str]) -> dict:
+    """The keys added for real cases (DESIGN.md), validated: Case keyword arguments."""
+    out: dict[str, Any] = {
+        "goods_kind": _choice(data, "goods_kind", GOODS_KINDS, required=False) or "ordinary",
+        "respondent": _choice(data, "respondent", RESPONDENTS, required=False) or "seller",
+    }
+    ret = _mapping(data, "return", "tracking（快递单号）、shipped_on（寄出日期）")
+    if ret is not None:
+        tracking = _text(ret, "tracking", "return.tracking", required=False, limit=60)
+        out["returned"] = ReturnShipment(
+            tracking=_at("return.tracking", check_tracking, tracking) if tracking else "",
+            shipped_on=_day(ret, "return.shipped_on", "shipped_on", today, ordered_on),
+        )
+        if not RETURN_STATES & set(tried):
+            tried.append("return_shipped")  # a return with a tracking number was shipped
+    if "return_received" in tried and "return_shipped" not in tried:
+        tried.insert(tried.index("return_received"), "return_shipped")
+    paid = _mapping(data, "paid_off_platform", "amount（金额）、how（方式）、on（日期）")
+    if paid is not None:
+        if paid.get("amount") in (None, ""):
+            raise _err("paid_off_platform.amount", "缺少这一项：写在平台外付了多少钱")
+        out["paid_off_platform"] = OffPlatformPayment(
+            amount=_at("paid_off_platform.amount", parse_amount, paid["amount"]),
+            how=_text(paid, "how", "paid_off_platform.how", required=False, limit=50),
+            on=_day(paid, "paid_off_platform.on", "on", today, None),
+        )
+    raw_promises = data.get("promises") or []
+    if isinstance(raw_promises, dict):
+        raw_promises = [raw_promises]
+    if not isinstance(raw_promises, list):
+        raise _err("promises", "应为列表，每条包含 text（承诺原话）和 where（在哪里承诺的）")
+    promises = []
+    for i, raw in enumerate(raw_promises, 1):
+        if isinstance(raw, str):
+            raw = {"text": raw}
+        if not isinstance(raw, dict):
+            raise _err("promises", f"第 {i} 条应包含 text（承诺原话）和 where")
+        text = _at("promises", clean_text, raw.get("text"), 300, True, f"第 {i} 条缺少 text")
+        where = raw.get("where") or ""
+        if where and (not isinstance(where, str) or where not in PROMISE_WHERE):
+            raise _err(
+                "promises",
+                f"第 {i} 条的 where“{where}”不是可选值。可选值："
+                + "、".join(f"{k}（{v}）" for k, v in PROMISE_WHERE.items()),
+            )
+        promises.append(Promise(text=text, where=where))
+    out["promises"] = promises
+    return out
+
+
 def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
     """Validate raw answers (from YAML) into a Case. Raises BuyerHelperError naming the field."""
     if not isinstance(data, dict):
@@ -302,7 +459,12 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
     raw_order = data.get("order")
     if not isinstance(raw_order, dict):
         raise _err("order", "缺少这一项，或格式不对：应包含 id、shop、item、amount、ordered_on")
-    order_id = _at("order.id", check_order_id, _text(raw_order, "id", "order.id", limit=40))
+    against_platform = data.get("respondent") == "platform"
+    order_id = _text(raw_order, "id", "order.id", limit=40)
+    # a platform's own activity (砍价免费拿) or money paid outside the platform may have no
+    # order number: what the buyer wrote is kept as it is
+    if not against_platform and not data.get("paid_off_platform"):
+        order_id = _at("order.id", check_order_id, order_id)
     if "ordered_on" not in raw_order or raw_order["ordered_on"] in (None, ""):
         raise _err("order.ordered_on", "缺少这一项")
     ordered_on = _at("order.ordered_on", parse_date, raw_order["ordered_on"])
@@ -310,11 +472,16 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         raise _err("order.ordered_on", f"{ordered_on} 在今天之后")
     if "amount" not in raw_order:
         raise _err("order.amount", "缺少这一项")
+    amount_raw = raw_order["amount"]
+    if against_platform and amount_raw in (0, "0", "0.00"):
+        amount = Decimal("0.00")  # a free activity of the platform's (砍价免费拿)
+    else:
+        amount = _at("order.amount", parse_amount, amount_raw)
     order = Order(
         id=order_id,
-        shop=_text(raw_order, "shop", "order.shop", limit=100),
+        shop=_text(raw_order, "shop", "order.shop", required=not against_platform, limit=100),
         item=_text(raw_order, "item", "order.item", limit=200),
-        amount=_at("order.amount", parse_amount, raw_order["amount"]),
+        amount=amount,
         ordered_on=ordered_on,
     )
 
@@ -343,6 +510,8 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
             )
         if item not in tried:
             tried.append(item)
+
+    extra = real_case_fields(data, today, ordered_on, tried)
 
     raw_contact = data.get("contact") or {}
     if not isinstance(raw_contact, dict):
@@ -404,6 +573,7 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         seller_address=_text(data, "seller_address", "seller_address", required=False, limit=200),
         timeline=timeline,
         evidence_notes={str(k): "" if v is None else str(v) for k, v in notes.items()},
+        **extra,
     )
 
 

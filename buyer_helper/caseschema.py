@@ -73,6 +73,16 @@ FIELD_NAMES = {
     "seller_address": "经营地址 seller_address",
     "timeline": "时间线 timeline",
     "evidence_notes": "证据说明 evidence_notes",
+    "return": "退货 return",
+    "return.tracking": "退货快递单号 return.tracking",
+    "return.shipped_on": "退货寄出日期 return.shipped_on",
+    "paid_off_platform": "平台外付款 paid_off_platform",
+    "paid_off_platform.amount": "平台外付款金额 paid_off_platform.amount",
+    "paid_off_platform.how": "平台外付款方式 paid_off_platform.how",
+    "paid_off_platform.on": "平台外付款日期 paid_off_platform.on",
+    "promises": "商家的承诺 promises",
+    "goods_kind": "商品类别 goods_kind",
+    "respondent": "投诉对象 respondent",
 }
 
 
@@ -162,6 +172,20 @@ class MapOf:
                 self.value.check(v, f"{where}（{str(k)[:MAX_SHORT]}）")
 
 
+@dataclass(frozen=True)
+class Either:
+    """One of two shapes (a promise written as its words alone, or as text and where)."""
+
+    first: Any
+    second: Any
+
+    def check(self, value: Any, where: str) -> None:
+        try:
+            self.first.check(value, where)
+        except ShapeError:
+            self.second.check(value, where)
+
+
 # Leaves. Numbers count as text (an order number or a shop called 1688 is read as a number).
 TEXT = Leaf((str, int, float), "文字")
 CHOICE = Leaf((str, int, float, bool), "一个可选值", MAX_SHORT)
@@ -186,6 +210,15 @@ SHAPES: dict[str, Any] = {
     "timeline": ListOf(Fields({"at": DATETIME, "text": TEXT, "tried": CHOICE})),
     "evidence_notes": MapOf(TEXT, TEXT),
     "drafts": MapOf(TEXT, TEXT),
+    # added for real cases (DESIGN.md); their values are checked in case.real_case_fields
+    "goods_kind": CHOICE,
+    "respondent": CHOICE,
+    "return": Fields({"tracking": TEXT, "shipped_on": DATE}),
+    "paid_off_platform": Fields({"amount": AMOUNT, "how": TEXT, "on": DATE}),
+    "promises": Either(
+        ListOf(Either(TEXT, Fields({"text": TEXT, "where": CHOICE}))),
+        Fields({"text": TEXT, "where": CHOICE}),
+    ),
 }
 
 

@@ -18,6 +18,8 @@ from .fileio import read_text
 
 PLATFORMS = ("pdd", "taobao", "any")
 PLATFORM_ZH = {"pdd": "拼多多", "taobao": "淘宝"}  # as case.PLATFORMS (kept apart: no import)
+# companies: one per platform the buyer may name; 天猫 stores are bought in the 淘宝 app
+COMPANY_KEYS = {**PLATFORM_ZH, "tmall": "天猫"}
 KINDS = ("path", "chat", "phone", "online")
 CALENDARS = ("weekly", "cn_workdays")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -383,15 +385,17 @@ def _companies(raw: Any, chk: _Checker, channels: dict[str, Channel]) -> dict[st
         raise chk.fail(None, "的 companies 不是键值表")
     out = {}
     for key, c in raw.items():
-        if key not in PLATFORM_ZH or not isinstance(c, dict):
+        if key not in COMPANY_KEYS or not isinstance(c, dict):
             raise chk.fail(None, f"的 companies 里“{key}”不是已知平台或不是键值表")
         for f in ("name", "area_code", "city", "cs_channel"):
-            if not isinstance(c.get(f), str) or not c[f]:
+            # an operator whose domicile is not verified (天猫, FACTS.md §7) has no city or code
+            empty_ok = f in ("area_code", "city") and c.get("address_verified") is False
+            if not isinstance(c.get(f), str) or not (c[f] or empty_ok):
                 raise chk.fail(None, f"的 companies.{key} 缺少 {f}")
         if not _str_list(c.get("sources")):
             raise chk.fail(None, f"的 companies.{key} 缺少 sources")
         cs = channels.get(c["cs_channel"])
-        if cs is None or cs.platform not in (key, "any"):
+        if cs is None or cs.platform not in (key, "any", c.get("app")):
             raise chk.fail(
                 None, f"的 companies.{key}.cs_channel “{c['cs_channel']}”不是这个平台的渠道"
             )

@@ -19,7 +19,8 @@ class Ctx:
     now: dt.datetime
     today: dt.date
     pdd: bool
-    path: str | None  # refuse_delivery | not_received | return_7day | after_sales | expired
+    # refuse_delivery | not_received | return_7day | after_sales | expired | excluded
+    path: str | None
     window_end: dt.date | None
     in_window: bool
     misconduct: list[str]  # kinds, problem first

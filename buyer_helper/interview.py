@@ -80,9 +80,12 @@ def drafts_of(answers: Answers) -> dict[str, str]:
 
 def _set(answers: Answers, key: str, value: Any) -> None:
     parts = key.split(".")
-    node = answers
+    node: Any = answers
     for part in parts[:-1]:
-        if not isinstance(node.get(part), dict):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]  # "promises.0.where": an item the earlier answer made
+            continue
+        if not isinstance(node.get(part), (dict, list)):
             node[part] = {}
         node = node[part]
     node[parts[-1]] = value
@@ -92,6 +95,9 @@ def _delete(answers: Answers, key: str) -> None:
     parts = key.split(".")
     node: Any = answers
     for part in parts[:-1]:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+            continue
         node = node.get(part) if isinstance(node, dict) else None
         if node is None:
             return

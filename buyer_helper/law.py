@@ -190,7 +190,8 @@ def laws_for(case, purpose: str) -> list[Law]:
         and case.problem in QUALITY_PROBLEMS
     ):
         keys.append("cpl_24")
-    if case.problem == "no_reason_return":
+    # 七天无理由 does not cover custom, perishable and opened digital goods (第二十五条)
+    if case.problem == "no_reason_return" and not case.no_reason_excluded:
         keys += ["cpl_25", "rule_7day_start"]
         if purpose in ("seller", "platform"):
             keys.append("impl_19")
@@ -203,7 +204,8 @@ def laws_for(case, purpose: str) -> list[Law]:
             keys.append("fsl_148")
     if purpose == "platform":
         keys.append("ecl_61")
-    if purpose == "regulator" and case.problem not in MISCONDUCT:
+    # the platform as respondent: no merchant to identify, no merchant's records to ask for
+    if purpose == "regulator" and case.problem not in MISCONDUCT and not case.against_platform:
         # seller misconduct alone: no purchase damage, no dispute over the deal's records
         # 第四十四条: the platform answers for a seller it cannot identify. Cited only for harm
         # from the goods (not a change of mind) when the buyer does not know where the seller
@@ -259,7 +261,7 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal(
         "exchange_only",
         r"只能换|不能退|只换不退|只给换",
-        "说只能换、不能退",
+        "说只能换，不能退",  # the seller's words as FACTS.md §4a quotes them
         "依据《消费者权益保护法》第二十四条，商品有质量问题的，签收后7天内可以退货",
         "质量问题7天内可以退货（消保法第二十四条）",
         True,
@@ -325,22 +327,22 @@ def refusal_speaker(text: str, start: int) -> str:
     return "platform" if last.group("platform") else "seller"
 
 
-def refusals_said(case, texts: list[str]) -> list[tuple[Refusal, str]]:
+def refusals_said(case, texts: list[str], goods: bool = False) -> list[tuple[Refusal, str]]:
     """Like `refusals_in`, each with who said it ("seller", "platform" or "" when the sentence
     names nobody). A refusal the buyer reports more than once counts as the seller's if any
     sentence names the seller, else as the platform's if any names the platform."""
     said = []
-    for r in refusals_in(case, texts):
+    for r in refusals_in(case, texts, goods):
         speakers = {refusal_speaker(t, m.start()) for t in texts for m in re.finditer(r.words, t)}
         who = "seller" if "seller" in speakers else "platform" if "platform" in speakers else ""
         said.append((r, who))
     return said
 
 
-def refusals_in(case, texts: list[str]) -> list[Refusal]:
+def refusals_in(case, texts: list[str], any_problem: bool = False) -> list[Refusal]:
     """The sellers' usual refusals the buyer's `texts` (story, timeline) report, each once, in
     REFUSALS order; those whose answer rests on 第二十四条 only for a problem with the goods
     after the parcel was signed."""
     joined = "\n".join(texts)
-    goods = case.problem in QUALITY_PROBLEMS and case.delivery != "not_signed"
+    goods = any_problem or (case.problem in QUALITY_PROBLEMS and case.delivery != "not_signed")
     return [r for r in REFUSALS if (goods or not r.quality_only) and re.search(r.words, joined)]

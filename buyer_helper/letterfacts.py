@@ -16,7 +16,14 @@ from .evidence import EvidenceName
 from .hours import cn_date, cn_datetime
 from .law import is_food, laws_for, refusals_said
 from .plan import Plan, Step
-from .storywords import MISCONDUCT_WORDS, mentions_any, misconduct_in, threat_in
+from .storywords import (
+    MISCONDUCT_WORDS,
+    case_words,
+    mentions_any,
+    misconduct_in,
+    review_threat_in,
+    threat_in,
+)
 from .textcheck import clean_block, clean_inline
 from .tz import to_shanghai
 
@@ -182,8 +189,11 @@ def misconduct_accounts(text: str, kinds: list[str], threat: bool, quoted: list[
     return out
 
 
-def _problem_name(case: Case, threat: bool) -> str:
-    """The problem as the texts name it: a harassment case says 威胁 only when there is one."""
+def _problem_name(case: Case, threat: bool, kinds: list[str] | None = None) -> str:
+    """The problem as the texts name it: a harassment case says 威胁 only when there is one; a
+    review's deletion demanded under a threat is no 利诱 (the plan's kinds say so)."""
+    if case.problem == "bribe_for_review" and kinds is not None and case.problem not in kinds:
+        return "商家威胁我删改评价"
     if case.problem == "seller_harassment":
         return "商家" + "、".join(misconduct_labels([case.problem], threat))
     return case.problem_name
@@ -331,6 +341,9 @@ def build_facts(
         }
         for r, who in refusals_said(case, [story, *(clean_inline(e.text) for e in case.timeline)])
     ]
+    refusals_any = refusals_said(
+        case, [story, *(clean_inline(e.text) for e in case.timeline)], goods=True
+    )
     timeline = []
     for e in sorted(case.timeline, key=lambda e: e.at):  # Event.at is Beijing time (case.py)
         text = clean_inline(e.text)
@@ -343,7 +356,7 @@ def build_facts(
     ]
     amount = case.order.amount
     contact = case.contact
-    reach = step.reach if step and step.reach else channel.reach_for(case.platform)
+    reach = step.reach if step and step.reach else channel.reach_for(case.app)
     reach_lines: list[str] = list(step.reach_lines) if step else []
     if channel.id == "c12315" and not (step and step.reach):
         # no 12315 step in the plan (a text asked for by name): work the number out here
@@ -362,9 +375,14 @@ def build_facts(
         "signed_on": cn_date(case.signed_on),
         "delivery": case.delivery,
         "problem": case.problem,
-        "problem_name": _problem_name(case, threat),
+        "problem_name": _problem_name(case, threat, kinds),
         "demand": case.demand,
-        "demand_name": DEMANDS[case.demand],
+        # goods already sent back: the buyer asks for the refund, not 仅退款 (issue 9)
+        "demand_name": "退款"
+        if case.goods_back and case.demand in ("refund", "return_refund")
+        else "道歉并依规处理"
+        if case.against_platform and case.demand == "apology_and_penalty"
+        else DEMANDS[case.demand],
         "story": story,
         "story_first": _first_sentence(story),
         "quotes": quotes[:10],
@@ -386,6 +404,9 @@ def build_facts(
         "contact_where": contact_where([story, *(t["text"] for t in timeline)]),
         "tried": list(case.tried),
         "refusals": refusals,
+        # the seller's refusals the buyer reports, whatever the problem (the misconduct report
+        # names what started it: "商家说只能换，不能退")
+        "refusals_said": [r.reason for r, who in refusals_any if who == "seller"],
         "evidence": evidence_items(case, evidence),
         "evidence_bundled": bundled,
         "contact": {
@@ -409,6 +430,42 @@ def build_facts(
         "channel_name": channel.name,
         "reach": reach,
         "reach_lines": reach_lines,
+        **real_case_facts(case),
+    }
+
+
+def real_case_facts(case: Case) -> dict:
+    """The deciding facts of the real cases (issue 9) as the texts state them."""
+    from .case import GOODS_KINDS, PROMISE_WHERE
+
+    r = case.returned
+    paid = case.paid_off_platform
+    return {
+        "app": case.app,
+        "goods_back": case.goods_back,
+        "returned": {
+            "tracking": clean_inline(r.tracking) if r else "",
+            "shipped_on": cn_date(r.shipped_on) if r and r.shipped_on else "",
+            "received": "return_received" in case.tried,
+        },
+        "paid_off": {
+            "amount": money(paid.amount),
+            "how": clean_inline(paid.how),
+            "on": cn_date(paid.on) if paid.on else "",
+        }
+        if paid
+        else None,
+        "promises": [
+            {"text": clean_inline(p.text), "where": PROMISE_WHERE.get(p.where, "")}
+            for p in case.promises
+        ],
+        "goods_kind": case.goods_kind,
+        "goods_kind_name": GOODS_KINDS[case.goods_kind],
+        "no_reason_excluded": case.no_reason_excluded,
+        "against_platform": case.against_platform,
+        "rejected_in_chat": case.rejected_in_chat,
+        # a review's deletion demanded under a threat (FACTS.md §4a): said in every text
+        "review_threat": review_threat_in(case_words(case)),
     }
 
 
@@ -428,4 +485,7 @@ def user_strings(facts: dict) -> list[str]:
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
     out += list(facts["contact"].values())
+    out += [p["text"] for p in facts["promises"]] + [facts["returned"]["tracking"]]
+    if facts["paid_off"]:
+        out.append(facts["paid_off"]["how"])
     return [s for s in out if s]

@@ -209,6 +209,13 @@ def unfit_reason(case: Case, plan: Plan, text_id: str) -> str:
             "这个案子里没有记录商家辱骂、骚扰、威胁、导流或利诱删评，不生成举报文字。"
             "如果有，请在经过里写清楚（用引号写出商家原话）。"
         )
+    if text_id == "seller" and case.against_platform:
+        return "投诉的是平台本身，没有店铺可以协商：请用给平台客服的文字。"
+    if text_id == "seller" and case.paid_off_platform is not None:
+        return (
+            "你在平台外付过钱：先带转账记录报警（110），再向平台举报这家店铺；"
+            "本工具不写给对方的消息。"
+        )
     if text_id == "seller" and case.problem in ("seller_abuse", "seller_harassment"):
         return (
             "商家辱骂、骚扰或威胁你时，本工具不写给商家的消息；不要和商家对骂。"
@@ -254,7 +261,7 @@ def available_texts(case: Case, plan: Plan) -> list[str]:
     out = []
     for tid in TEXTS:
         target = channels.get(_target_channel(case, tid))
-        if target is None or target.platform not in ("any", case.platform):
+        if target is None or target.platform not in ("any", case.app):
             continue
         if not unfit_reason(case, plan, tid):
             out.append(tid)
@@ -319,7 +326,7 @@ def render_letter(
     channel = channels.get(target)
     if channel is None:
         raise BuyerHelperError(f"channels.yaml 里没有渠道 {target}", exit_code=70)
-    if channel.platform not in ("any", case.platform):
+    if channel.platform not in ("any", case.app):
         raise BuyerHelperError(
             f"{channel.name} 是{PLATFORMS.get(channel.platform, channel.platform)}的渠道，"
             f"这个案子是{case.platform_name}订单，不能用。"
@@ -507,6 +514,8 @@ def letters_for_plan(
     all_channels = {s.channel for s in plan.steps}
     wanted: list[str] = []
     started = case.has_tried(*(t for t in TRIED if t != "police_called"))
+    if "seller" not in all_channels and not case.is_misconduct and not started:
+        started = bool(unfit_reason(case, plan, "seller"))
     if "seller" not in all_channels and not case.is_misconduct and not started:
         wanted.append("seller")
     # report when there is misconduct and the platform step is still open (or there is none)

@@ -20,13 +20,17 @@ from .case import (
     CASE_FILE,
     DELIVERY,
     DEMANDS,
+    GOODS_KINDS,
     MISCONDUCT,
     PLATFORMS,
     PROBLEMS,
+    PROMISE_WHERE,
+    RESPONDENTS,
     TRIED,
     case_from_dict,
     check_order_id,
     check_phone,
+    check_tracking,
     clean_text,
     parse_amount,
     parse_date,
@@ -79,6 +83,9 @@ def answer_at(answers: Answers, key: str) -> Any:
     """The answer at a dotted key ("order.id"), or None."""
     node: Any = answers
     for part in key.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]  # "promises.0.where"
+            continue
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
@@ -205,6 +212,35 @@ def _parse_order_id(value: Any, answers: Answers, ctx: Context) -> str:
     return check_order_id(text)
 
 
+def _optional_date(value: Any, answers: Answers, ctx: Context) -> str:
+    return "" if _blank(value) else _date(value, ctx).isoformat()
+
+
+def _parse_tracking(value: Any, answers: Answers, ctx: Context) -> str:
+    text = clean_text(value, 60, required=False)
+    return check_tracking(text) if text else ""
+
+
+def _parse_paid_amount(value: Any, answers: Answers, ctx: Context) -> str:
+    return "" if _blank(value) else str(parse_amount(value))
+
+
+def _parse_respondent(value: Any, answers: Answers, ctx: Context) -> str:
+    if value == "seller" and _blank(answer_at(answers, "order.shop")):
+        raise BuyerHelperError("投诉店铺要写店铺名称：请选“← 上一题”回去填写店铺名称")
+    return _select(RESPONDENTS)(value, answers, ctx)
+
+
+def _parse_promises(value: Any, answers: Answers, ctx: Context) -> list[dict]:
+    """What the seller promised, word for word (one promise; more can be added in case.yaml)."""
+    if isinstance(value, list):  # saved in case.yaml: keep as is when each has its words
+        if all(isinstance(p, dict) and not _blank(p.get("text")) for p in value):
+            return value
+        raise BuyerHelperError("每条承诺都要有原话（text）")
+    text = clean_text(value, 300, required=False)
+    return [{"text": text, "where": ""}] if text else []
+
+
 def _parse_phone(value: Any, answers: Answers, ctx: Context) -> str:
     text = clean_text(value, 30, required=False)
     return check_phone(text) if text else ""
@@ -242,6 +278,76 @@ def _city_from_address(answers: Answers) -> str:
 
 def _signed(answers: Answers, ctx: Context) -> bool:
     return answer_at(answers, "delivery") in ("signed", "completed")
+
+
+# The real-case questions (issue 9) are asked only when their answer can change the plan.
+def _no_shop(answers: Answers, ctx: Context) -> bool:
+    return _blank(answer_at(answers, "order.shop"))
+
+
+def _goods_kind_matters(answers: Answers, ctx: Context) -> bool:
+    """七天无理由 excludes custom, perishable and digital goods (第二十五条); perishables refused at
+    the door can end as 报废 (FACTS.md §4a): asked for a change of mind, or an unsigned parcel of
+    food."""
+    from .law import is_food
+
+    if answer_at(answers, "problem") == "no_reason_return":
+        return True
+    item = answer_at(answers, "order.item")
+    return (
+        answer_at(answers, "delivery") == "not_signed" and isinstance(item, str) and is_food(item)
+    )
+
+
+def _returned(answers: Answers, ctx: Context) -> bool:
+    tried = answer_at(answers, "tried")
+    return isinstance(tried, list) and bool({"return_shipped", "return_received"} & set(tried))
+
+
+def _paid_matters(answers: Answers, ctx: Context) -> bool:
+    return answer_at(answers, "problem") in ("off_platform", "not_received")
+
+
+def _paid(answers: Answers, ctx: Context) -> bool:
+    return _paid_matters(answers, ctx) and not _blank(
+        answer_at(answers, "paid_off_platform.amount")
+    )
+
+
+# words in the buyer's story that tell of a promise made before the sale (FACTS.md §4a)
+PROMISE_WORDS = (
+    "承诺",
+    "保证",
+    "包运费",
+    "包邮退",
+    "运费险",
+    "保修",
+    "联保",
+    "以换代修",
+    "随时退",
+    "包退",
+    "包换",
+    "无理由",
+    "假一赔",
+    "说好",
+    "答应",
+)
+
+
+def _promise_told(answers: Answers, ctx: Context) -> bool:
+    """Asked when the buyer's story speaks of a promise (or one is already saved)."""
+    from .storywords import mentions_any
+
+    story = answer_at(answers, "story")
+    saved = answer_at(answers, "promises")
+    if isinstance(saved, list) and saved:
+        return True
+    return isinstance(story, str) and mentions_any(story, PROMISE_WORDS)
+
+
+def _promised(answers: Answers, ctx: Context) -> bool:
+    value = answer_at(answers, "promises")
+    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
 
 
 _C12315_CHANNELS = ("c12315", "c12315_online")
@@ -404,7 +510,8 @@ QUESTIONS: list[Question] = [
         "select",
         _select(PLATFORMS),
         label="平台",
-        choices=PLATFORMS,
+        # 天猫 stores are bought in the 淘宝 app: said so where the buyer chooses
+        choices={**PLATFORMS, "tmall": "天猫（淘宝App里的天猫店铺）"},
     ),
     Question(
         "problem",
@@ -423,7 +530,24 @@ QUESTIONS: list[Question] = [
         label="订单号",
         help="在订单详情页可以找到订单编号，复制后粘贴到这里。",
     ),
-    Question("order.shop", "店铺名称：", "text", _text(100), label="店铺"),
+    Question(
+        "order.shop",
+        "店铺名称：",
+        "text",
+        _text(100, required=False),
+        label="店铺",
+        help="要投诉的是平台自己（平台的活动规则、平台客服或平台的处理决定）、没有店铺时，直接回车。",
+    ),
+    Question(
+        "respondent",
+        "没有填店铺：你要投诉的是？",
+        "select",
+        _parse_respondent,
+        label="投诉对象",
+        choices={"platform": RESPONDENTS["platform"], "seller": "一家店铺（回上一题填写店铺名称）"},
+        when=_no_shop,
+        drop_when_skipped=True,
+    ),
     Question("order.item", "买的是什么商品？", "text", _text(200), label="商品"),
     Question(
         "order.amount",
@@ -460,6 +584,18 @@ QUESTIONS: list[Question] = [
         drop_when_skipped=True,
     ),
     Question(
+        "goods_kind",
+        "这件商品属于哪一类？",
+        "select",
+        _select(GOODS_KINDS),
+        label="商品类别",
+        choices=GOODS_KINDS,
+        help="定制的、生鲜易腐的、拆封的音像制品和软件等不能七天无理由退货（消保法第二十五条）；"
+        "生鲜拒收要先在门口拍照。",
+        when=_goods_kind_matters,
+        drop_when_skipped=True,
+    ),
+    Question(
         "tried",
         "到目前为止，你已经做过哪些？",
         "checkbox",
@@ -467,6 +603,54 @@ QUESTIONS: list[Question] = [
         label="已做过",
         choices=TRIED,
         choices_for=_tried_choices,
+    ),
+    Question(
+        "return.tracking",
+        f"退货的快递单号{OPTIONAL}：",
+        "text",
+        _parse_tracking,
+        label="退货快递单号",
+        help="商品已经寄回商家：每份投诉文字都会写上这个单号。在寄件记录或退款详情页里可以找到。",
+        when=_returned,
+        drop_when_skipped=True,
+    ),
+    Question(
+        "return.shipped_on",
+        f"哪天寄回的{OPTIONAL}？",
+        "date",
+        _optional_date,
+        label="退货寄出日期",
+        when=_returned,
+        drop_when_skipped=True,
+    ),
+    Question(
+        "paid_off_platform.amount",
+        f"有没有按对方要求在平台外付过钱（银行转账、微信、扫码）？付了多少{OPTIONAL}：",
+        "amount",
+        _parse_paid_amount,
+        label="平台外付款",
+        help="没有就直接回车。平台外付的钱平台管不到，要先报警；这会改变你的第一步。",
+        when=_paid_matters,
+        drop_when_skipped=True,
+    ),
+    Question(
+        "paid_off_platform.how",
+        "怎么付的？",
+        "text",
+        _text(50, required=False),
+        label="付款方式",
+        help="例如 银行转账、微信转账、扫二维码。",
+        when=_paid,
+        drop_when_skipped=True,
+    ),
+    Question(
+        "paid_off_platform.on",
+        f"哪天付的{OPTIONAL}？",
+        "date",
+        _optional_date,
+        label="付款日期",
+        when=_paid,
+        drop_when_skipped=True,
     ),
     Question(
         "demand",
@@ -484,6 +668,26 @@ QUESTIONS: list[Question] = [
         _text(20000, why="写几句发生了什么，投诉文字要用到"),
         label="经过",
         help="什么时候、发现了什么问题、和商家怎么沟通的、商家原话（辱骂、威胁的话照抄）。",
+    ),
+    Question(
+        "promises",
+        f"买之前商家承诺过什么吗？照原话写{OPTIONAL}：",
+        "text",
+        _parse_promises,
+        label="商家的承诺",
+        when=_promise_told,
+        drop_when_skipped=True,
+        help="例如商品页写的“退货包运费”“保修一年”，客服说的“不合适随时退”。没有就直接回车。",
+    ),
+    Question(
+        "promises.0.where",
+        "这句承诺是在哪里说的？",
+        "select",
+        _select(PROMISE_WHERE),
+        label="承诺在哪里",
+        choices=PROMISE_WHERE,
+        when=lambda answers, ctx: _promise_told(answers, ctx) and _promised(answers, ctx),
+        drop_when_skipped=True,
     ),
     Question(
         "seller_name",
@@ -568,6 +772,9 @@ def display(q: Question, answers: Answers) -> str:
     """One answer as the review list shows it: Chinese labels, one line, at most 40 characters."""
     value = answer_at(answers, q.key)
     choices = choices_of(q, answers)
+    if q.key == "promises" and isinstance(value, list):
+        texts = [str(p.get("text", "")) for p in value if isinstance(p, dict)]
+        value = "；".join(f"“{t}”" for t in texts) or "（没有）"
     if choices is not None:
 
         def label(v: Any) -> str:

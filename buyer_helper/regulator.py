@@ -214,10 +214,27 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
             f"按2019年《{reg.old_rules_name}》第十二条：平台内商家由其实际经营地"
             "或平台住所地的市场监管部门处理，两者都可以。"
         )
-    platform_number = (
-        f"{platform_code}-12315（平台住所地：{company.name}，{company.city}，区号 {platform_code}）"
-    )
+    if platform_code:
+        platform_number = (
+            f"{platform_code}-12315（平台住所地：{company.name}，{company.city}，"
+            f"区号 {platform_code}）"
+        )
+    else:  # 天猫: the operator and its domicile are not verified (FACTS.md §7)
+        platform_number = f"平台住所地的“区号-12315”（{company.name}，住所地以平台公示为准）"
     code: str | None
+    if case.against_platform:
+        # the respondent is the platform operator itself (FACTS.md §7): its domicile
+        code = platform_code or None
+        reach = f"{code}-12315" if code else "平台经营者住所地区号-12315"
+        if code:
+            lines.append(f"投诉的是平台本身，被投诉方是平台经营者：打 {platform_number}。")
+        else:
+            lines.append(
+                f"投诉的是平台本身，被投诉方是{company.name}；它的住所地未核实，"
+                "请按平台公示的经营者信息查区号，拨“该区号-12315”，或直接在全国12315平台网上投诉。"
+            )
+        lines.append("全国12315平台网上投诉任何时间都可以提交。")
+        return RegulatorNumber(reach=reach, code=code, lines=lines, sources=["003"])
     if match:
         code, place = match
         reach = f"{code}-12315"
@@ -250,8 +267,8 @@ def regulator_number(case: Case, today: dt.date) -> RegulatorNumber:
         lines.append(rule)
         lines.append(f"只有商家没有公示地址或联系不上时，才打 {platform_number}。")
     else:
-        code = platform_code
-        reach = f"{code}-12315"
+        code = platform_code or None
+        reach = f"{code}-12315" if code else UNKNOWN_REACH
         if case.seller_city:
             lines.append(
                 f"没能从号码区号数据里找到“{case.seller_city}”的区号（数据只到地级市，"

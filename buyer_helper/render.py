@@ -100,6 +100,25 @@ def case_summary(case: Case) -> dict[str, Any]:
             "amount": str(case.order.amount),
             "ordered_on": case.order.ordered_on.isoformat(),
         },
+        # the keys added for real cases (DESIGN.md)
+        "respondent": case.respondent,
+        "goods_kind": case.goods_kind,
+        "return": {
+            "tracking": case.returned.tracking,
+            "shipped_on": case.returned.shipped_on.isoformat()
+            if case.returned.shipped_on
+            else None,
+        }
+        if case.returned
+        else None,
+        "paid_off_platform": {
+            "amount": str(case.paid_off_platform.amount),
+            "how": case.paid_off_platform.how,
+            "on": case.paid_off_platform.on.isoformat() if case.paid_off_platform.on else None,
+        }
+        if case.paid_off_platform
+        else None,
+        "promises": [{"text": p.text, "where": p.where} for p in case.promises],
     }
 
 
@@ -194,7 +213,8 @@ def render_plan_text(plan: Plan, case: Case) -> str:
 
     order = case.order
     head = [
-        f"维权计划：{case.platform_name}｜{order.shop}｜{order.item}（订单号 {order.id}，"
+        f"维权计划：{case.platform_name}｜{order.shop or '投诉平台本身'}｜{order.item}"
+        f"（订单号 {order.id}，"
         f"实付 {order.amount} 元）",
         f"情况：{case.problem_name}；{case.delivery_name}"
         + (f"（{cn_date(case.signed_on)}）" if case.signed_on else "")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .advice import warnings_for
-from .case import MISCONDUCT, Case
+from .case import MISCONDUCT, RETURN_STATES, Case
 from .context import RUNG_GOODS, RUNG_HOTLINE, RUNG_PLATFORM, RUNG_REGULATOR, Ctx
 from .plan import Plan, Step
 from .regulator import RegulatorNumber, regulator_number
@@ -56,15 +56,31 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
     misconduct: list[str] = []
     if case.problem in MISCONDUCT:
         misconduct.append(case.problem)
+    if case.problem == "bribe_for_review" and threat_in(text) and not misconduct_in(text):
+        # a review's deletion demanded under a threat, nothing offered: a threat, not 利诱删评
+        # (FACTS.md §4a last bullet; 001 场景四)
+        misconduct = ["seller_harassment"]
+    if case.paid_off_platform is not None and "off_platform" not in misconduct:
+        misconduct.append("off_platform")  # paying outside the platform is 导流 (001 第一部分 2)
     detected = misconduct_in(text, skip=misconduct)
-    misconduct += detected
     threat = threat_in(text)
+    if threat and "seller_harassment" not in misconduct + detected:
+        detected.append("seller_harassment")  # a threat is reported to the platform too
+    misconduct += detected
 
     window_end = case.seven_day_end
     in_window = window_end is not None and today <= window_end
 
-    if case.problem in MISCONDUCT:
+    if case.problem in MISCONDUCT or case.against_platform:
+        path = None  # no goods step: misconduct, or no shop to ask (the platform is the respondent)
+    elif case.paid_off_platform is not None and (
+        case.problem == "not_received" or case.paid_off_platform.amount >= case.order.amount
+    ):
+        # paid outside the platform for goods that never came: no order of the platform's to
+        # refund (001 第一部分 2, 场景二); the police and a report to the platform instead
         path = None
+    elif case.problem == "no_reason_return" and case.no_reason_excluded:
+        path = "excluded"  # 七天无理由 does not cover these goods (消保法 第二十五条)
     elif case.problem == "not_received":
         path = "refuse_delivery" if case.delivery == "not_signed" else "not_received"
     elif case.delivery == "not_signed":
@@ -110,16 +126,23 @@ def route(case: Case, now: dt.datetime) -> Plan:
     goods = goods_step(ctx)
     if goods is not None:
         ladder.append((RUNG_GOODS, goods))
-    if not (ctx.path == "expired" and not ctx.misconduct):
+    # past the no-reason window or excluded goods: only the seller, unless there is misconduct
+    # or a promise the seller made before the sale to hold it to (FACTS.md §4a)
+    if not (ctx.path in ("expired", "excluded") and not ctx.misconduct and not case.promises):
         ladder.append((RUNG_PLATFORM, platform_step(ctx, goods)))
         if ctx.pdd:
             ladder.append((RUNG_HOTLINE, hotline_step(ctx)))
         ladder += [(RUNG_REGULATOR, s) for s in regulator_steps(ctx)]
         ladder.append((RUNG_REGULATOR + 1, heimao_step(ctx)))  # parallel, never "done"
-    if ctx.threat and "police" in load_channels():
+    if (ctx.threat or case.paid_off_platform) and "police" in load_channels():
         police = police_step(ctx)
         police.done = "police_called" in ctx.states
         ladder.insert(0, (-1, police))
+        if case.paid_off_platform:
+            # the police first, then report the shop to the platform (FACTS.md §4a; 001 场景二)
+            platform = [x for x in ladder if x[0] == RUNG_PLATFORM]
+            ladder = [x for x in ladder if x[0] != RUNG_PLATFORM]
+            ladder[1:1] = platform
 
     states = ctx.states
     passed_above = False
@@ -129,10 +152,10 @@ def route(case: Case, now: dt.datetime) -> Plan:
         step.done = step_done(ctx, rung, step, states)
         if step.done:
             step.note = _join(step.note, "你已经做过这一步。")
-            if rung == RUNG_GOODS and step.channel != "seller" and not states & FILED:
-                step.note = _join(step.note, REJECTED_ONLY_NOTE)
         elif passed_above:
             step.note = _join(step.note, skipped_note(ctx, rung, step))
+        elif rung == RUNG_GOODS and step.channel != "seller" and case.rejected_in_chat:
+            step.note = _join(step.note, REJECTED_IN_CHAT_NOTE)
         elif rung == RUNG_GOODS and "seller_no_reply" in states:
             step.note = _join(step.note, NO_REPLY_NOTE)
         elif rung == RUNG_GOODS and "contacted_seller" in states:
@@ -148,7 +171,7 @@ def route(case: Case, now: dt.datetime) -> Plan:
         step.state = channel_state(channel, ctx.now)
         ctx.fallback_years.update(step.state.fallback_years)
         if not step.reach:
-            step.reach = channel.reach_for(case.platform)
+            step.reach = channel.reach_for(case.app)
         step.sources = dedupe(step.sources)
 
     calendar_notes = []
@@ -176,22 +199,20 @@ def tried_states(case: Case) -> set[str]:
 # (004 §⑴.4; 000 一, 第三步; 淘宝 002 ⑻); a call to the hotline or a 12315 complaint says nothing
 # about the lower rungs (消费者权益保护法 第三十九条 names them as separate ways).
 DONE_BY = {
+    # 商家拒绝 alone is a refusal in chat: no request exists yet (DESIGN.md, issue 9)
     RUNG_GOODS: {
         "after_sales_filed",
-        "seller_rejected",
         "platform_intervened",
         "platform_unsatisfied",
+        *RETURN_STATES,
     },
     RUNG_PLATFORM: {"platform_intervened", "platform_unsatisfied"},
     RUNG_HOTLINE: {"hotline_called"},
     RUNG_REGULATOR: {"c12315_filed"},
 }
-# states that say a refund/after-sales request was filed on the platform
-FILED = {"after_sales_filed", "platform_intervened", "platform_unsatisfied"}
-REJECTED_ONLY_NOTE = (
-    "按你记录的“商家拒绝/驳回”，这里当作你已经在平台上提交过申请、被商家驳回；"
-    "如果商家只是在聊天里拒绝、你还没在平台上提交申请，请先提交"
-    "（拼多多的售后只能申请一次，004 §⑴.3）。"
+REJECTED_IN_CHAT_NOTE = (
+    "商家只是在聊天里拒绝，还不是驳回了申请：先在平台上正式提交这笔申请，"
+    "商家在申请里驳回或不处理，再申请平台介入（004 §⑴.4）。"
 )
 SELLER_DONE_BY = {"contacted_seller", "seller_no_reply", "seller_rejected"}
 

@@ -25,24 +25,86 @@ if TYPE_CHECKING:
 
 def evidence(ctx: Ctx) -> list[str]:
     c = ctx.case
-    items = [f"订单号 {c.order.id}（{c.order.shop}，{c.order.item}，实付 {c.order.amount} 元）"]
+    shop = f"{c.order.shop}，" if c.order.shop else ""
+    items = [f"订单号 {c.order.id}（{shop}{c.order.item}，实付 {c.order.amount} 元）"]
+    # what the seller promised before the sale: its screenshot is the proof (FACTS.md §4a)
+    items += [f"{promise_where(p)}承诺“{p.text}”的截图" for p in c.promises]
+    if c.paid_off_platform is not None:
+        items.append("平台外付款的转账记录（银行、微信或支付宝的付款截图）和对方的收款账号")
+    if c.goods_back:
+        items.append("退货的快递单号、寄件凭证和物流记录截图（显示商家已签收的）")
     if c.problem in QUALITY_PROBLEMS:
         items.append("问题的照片或视频（拍清问题所在和商品整体）")
     if c.problem == "fake_goods":
         items.append("商品页面截图（宣传的品牌、正品承诺）和你判断是假货的依据")
     if c.problem in ("not_received",):
         items.append("物流记录截图（显示的签收或停滞情况）")
-    items.append("与商家的完整聊天记录截图（平台内聊天）")
+    if c.against_platform:
+        items.append("活动页面和规则的截图、与平台客服的聊天记录、平台的处理结果截图")
+    else:
+        items.append("与商家的完整聊天记录截图（平台内聊天）")
     if c.evidence_notes:
         items.append("已整理的证据：" + "、".join(c.evidence_notes))
     return items
+
+
+def promise_where(p) -> str:
+    """Where a promise was made, as "商家在商品页面" (or just "商家" when not said)."""
+    from .case import PROMISE_WHERE
+
+    return f"商家在{PROMISE_WHERE[p.where]}" if p.where else "商家"
+
+
+def promise_actions(ctx: Ctx) -> list[str]:
+    """Hold the seller to what it promised before the sale (FACTS.md §4a)."""
+    return [
+        f"{promise_where(p)}承诺过“{p.text}”：截图保存，申请和投诉里照原话写出，"
+        "要求商家按承诺办（商家事后反悔不算数）。"
+        for p in ctx.case.promises
+    ]
+
+
+def return_words(ctx: Ctx) -> str:
+    """The return as the plan states it: tracking number and day, when known."""
+    r = ctx.case.returned
+    parts = []
+    if r is not None and r.shipped_on:
+        parts.append(f"{cn_date(r.shipped_on)}寄出")
+    if r is not None and r.tracking:
+        parts.append(f"快递单号 {r.tracking}")
+    where = "商家已签收" if "return_received" in ctx.states else "商品已在退回商家的路上"
+    return "退货" + ("（" + "，".join(parts) + "）" if parts else "") + f"，{where}"
 
 
 def misconduct_lines(ctx: Ctx) -> str:
     return "、".join(MISCONDUCT_LABELS[k] for k in ctx.misconduct)
 
 
+def perishable(ctx: Ctx) -> bool:
+    from .law import is_fresh
+
+    return ctx.case.goods_kind == "perishable" or is_fresh(ctx.case.order.item)
+
+
 def goods_step(ctx: Ctx) -> Step | None:
+    """The first rung: the request on the platform for the goods (or the talk with the seller),
+    with what the seller promised and, for perishables, the photographs (FACTS.md §4a)."""
+    step = _goods_step(ctx)
+    if step is None:
+        return None
+    if step.channel != "seller":  # the negotiation step already holds the seller to them
+        step.actions[1:1] = promise_actions(ctx)
+    if perishable(ctx) and step.channel != "refuse_delivery":
+        step.actions.insert(
+            0,
+            "生鲜、易腐商品：马上拍下收到时的包裹、商品和问题（照片或视频，带时间），尽快申请；"
+            "商品先保存好，不要自行丢弃，等平台处理完再说。",
+        )
+        step.sources.append("公开案例报道（生鲜拒收）")
+    return step
+
+
+def _goods_step(ctx: Ctx) -> Step | None:
     c = ctx.case
     path = ctx.path
     if path is None:
@@ -70,13 +132,19 @@ def goods_step(ctx: Ctx) -> Step | None:
             if c.problem == "no_reason_return"
             else "发现货物有问题，直接对快递员说拒签，请快递退回，不要签收。"
         )
+        fresh_line = (
+            "生鲜、易腐商品拒收后可能被当作“报废”、无法退款：拒收前一定在门口拍下包裹和问题"
+            "（照片或视频，带时间），告诉快递员拒收原因，并在退款申请里写明为什么拒收。"
+            if perishable(ctx)
+            else "生鲜、冷冻商品：拒收前在门口拍下包裹和问题，告诉快递员拒收原因。"
+        )
         return Step(
             channel="refuse_delivery",
             title="当面验货，拒签后申请仅退款（未收到货）",
             actions=[
                 "快递送到时，当着快递员的面开箱验货，最好录像或拍照。",
                 reason_line,
-                "生鲜、冷冻商品：拒收前在门口拍下包裹和问题，告诉快递员拒收原因。",
+                fresh_line,
                 f"拒签后：{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，"
                 "说明里写“已拒签退回”，附上拒签照片或物流截图。",
             ],
@@ -127,6 +195,26 @@ def goods_step(ctx: Ctx) -> Step | None:
                 "网络购买商品七日无理由退货暂行办法",
                 "000 第五步",
             ],
+        )
+
+    if path == "excluded":
+        from .case import GOODS_KINDS
+
+        kind = GOODS_KINDS[c.goods_kind]
+        return Step(
+            channel="seller",
+            title=f"与商家协商（{kind}不适用无理由退货）",
+            actions=[
+                f"这件商品属于{kind}：消保法第二十五条把定制的、鲜活易腐的、拆封的音像制品和软件"
+                "等数字商品排除在无理由退货之外，商家可以不同意退。",
+                f"{ctx.chat}，礼貌说明情况，问商家能否协商退货或换货。",
+                *promise_actions(ctx),
+                "如果其实是质量问题、破损或与描述不符，把问题类型改成对应的一项重新生成计划："
+                "质量问题不受这个限制（消保法第二十四条）。",
+            ],
+            have_ready=evidence(ctx),
+            if_fails="商家不同意：法律不保证这类商品无理由退货；质量问题请按质量问题重新生成计划。",
+            sources=["消费者权益保护法 第二十五条", "公开案例报道"],
         )
 
     no_reason = c.problem == "no_reason_return"
@@ -311,8 +399,59 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     sources: list[str] = []
     titles: list[str] = []
     hints: list[str] = []
+    c = ctx.case
+    goods_back = (
+        c.goods_back and goods is not None and goods.channel != "seller" and not ctx.past_platform
+    )
+    if goods_back:
+        titles.append("商品已退回商家：请平台介入，现在退款")
+        intervene = (
+            "打开这笔订单的退款详情页，点“申请平台介入”（“要求客服介入处理”）"
+            if ctx.pdd
+            else "打开这笔订单的退款页面，点“要求淘宝小二介入”"
+        )
+        actions += [
+            f"你已经{return_words(ctx)}：商品已经不在你手里，商家应当退款，不用再等商家同意。",
+            f"{intervene}，写明退货的快递单号和商家签收的物流记录，要求平台现在处理退款。",
+        ]
+        if c.problem in QUALITY_PROBLEMS:
+            actions.append(
+                "质量问题退货的运费等必要费用由商家承担（消保法第二十四条）；"
+                "商家让你先垫付退货运费的，一并要求商家承担这笔运费。"
+            )
+            sources.append("消费者权益保护法 第二十四条")
+        if c.problem == "no_reason_return":
+            actions.append(
+                "七天无理由退货：商家应在收到退回商品之日起7日内退款（消保法第二十五条）。"
+            )
+            sources.append("消费者权益保护法 第二十五条")
+        sources += ["004 §⑴.4", "000 第三步"] if ctx.pdd else ["002 ⑻"]
+    if c.promises and (goods is None or goods.channel == "seller" or ctx.path == "excluded"):
+        titles.append("要求商家兑现购买前的承诺")
+        actions += [
+            f"{promise_where(p)}承诺过“{p.text}”，事后不认：把承诺的截图（直播的找回放或录屏）"
+            "和商家拒绝的记录发给平台客服，要求平台按承诺处理。"
+            for p in c.promises
+        ]
+        sources.append("公开案例报道")
+    if c.against_platform:
+        from .channels import get_company
+
+        titles.append("向平台投诉平台自己的规则、客服或处理决定")
+        actions += [
+            (
+                "拼多多App → 个人中心 → 官方客服（或 下方“聊天” → 拼多多官方客服），"
+                if ctx.pdd
+                else "淘宝App 里找平台客服（有订单的，从这笔订单的退款页面申请淘宝小二介入），"
+            )
+            + "说明你投诉的是平台本身（活动规则、平台客服的答复或平台的处理决定），"
+            "附上活动页面、规则和聊天的截图，要求平台书面答复。",
+            f"被投诉方是平台经营者：{get_company(c.platform).name}。",
+        ]
+        sources += ["消费者权益保护法 第三十九条"]
     waiting = (
-        goods is not None
+        not goods_back
+        and goods is not None
         and goods.channel != "seller"
         and "after_sales_filed" in ctx.states
         and not ctx.states & {"seller_rejected", "seller_no_reply"}
@@ -324,7 +463,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
         actions.append(wait_for_seller(ctx))
         actions += [f"商家同意后：{a}" for a in follow_ups(goods)]
         sources += ["004 §⑻.2", "004 §⑴.4"] if ctx.pdd else ["002 ⑻"]
-    if goods is not None and goods.channel != "seller":
+    if goods is not None and goods.channel != "seller" and not goods_back:
         if not waiting:
             titles.append("申请平台介入")
         if ctx.pdd:
@@ -353,6 +492,13 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     if ctx.misconduct:
         what = misconduct_lines(ctx)
         titles.append(f"举报商家{what}")
+        if c.paid_off_platform is not None:
+            actions.append(
+                f"你在平台外付的 {c.paid_off_platform.amount} 元没有经过平台，不在平台的订单担保和"
+                "售后保障里，平台退不了这笔钱（001 第一部分 2、场景二）：向平台举报这家店铺引导你"
+                "到平台外付款，请平台处理店铺并保存它的信息；追回这笔钱靠警方（上一步）。"
+            )
+            sources += ["001 第一部分 2", "001 场景二"]
         if ctx.pdd:
             actions.append(
                 f"把商家{what}的聊天截图发给拼多多官方客服，要求平台处理："
@@ -390,6 +536,8 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     have_ready = evidence(ctx)
     if waiting:
         have_ready.append("售后申请的截图（退款详情页；商家驳回的话，驳回也截图）")
+    elif goods_back:
+        have_ready.append("退货申请的截图（退款详情页）")
     elif goods is not None and goods.channel != "seller":
         have_ready.append("售后申请和商家驳回的截图（退款详情页）")
     if ctx.misconduct:
@@ -520,7 +668,9 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         title="在全国12315平台网上投诉（随时可以提交）",
         actions=[
             "打开全国12315平台，注册并登录，选择“投诉”。",
-            f"被投诉方填{respondent(ctx)}；没有公示地址时填平台公司（{company.name}）。",
+            f"被投诉方填{respondent(ctx)}。"
+            if c.against_platform
+            else f"被投诉方填{respondent(ctx)}；没有公示地址时填平台公司（{company.name}）。",
             content,
             "上传证据，提交后记下投诉编号。",
         ],
@@ -542,6 +692,10 @@ def respondent(ctx: Ctx) -> str:
     """The merchant as the 12315 complaint names it: the 经营者名称 and address from its shop
     page when the buyer gave them (case.seller_name / seller_address), else where to find them."""
     c = ctx.case
+    if c.against_platform:
+        from .channels import get_company
+
+        return f"平台经营者{get_company(c.platform).name}（投诉的是平台本身）"
     shop = f"店铺“{c.order.shop}”"
     if c.seller_name and c.seller_address:
         return f"“{c.seller_name}”（{shop}），地址：{c.seller_address}"
@@ -559,7 +713,9 @@ def heimao_step(ctx: Ctx) -> Step:
         title="在黑猫投诉公开投诉（可与12315同时进行）",
         actions=[
             "搜索“黑猫投诉” → 点“我要投诉” → 登录或注册。",
-            f"按页面提示如实填写：投诉对象（{c.platform_name}，店铺“{c.order.shop}”）、投诉问题、"
+            "按页面提示如实填写：投诉对象（"
+            + (f"{c.platform_name}，店铺“{c.order.shop}”" if c.order.shop else c.platform_name)
+            + "）、投诉问题、"
             f"投诉要求（{c.demand_name}）、涉诉金额（{c.order.amount} 元），标题和描述。",
             "提交后状态会经过“待分配 / 处理中 / 已回复 / 已完成”；完成后可以评价。",
             "黑猫投诉是公开的投诉平台。",
@@ -574,17 +730,45 @@ def heimao_step(ctx: Ctx) -> Step:
 
 
 def police_step(ctx: Ctx) -> Step:
-    return Step(
-        channel="police",
-        title="商家威胁你的人身或住址：拨打110报警",
-        actions=[
-            "商家威胁人身或住址（如“有你地址”“去你地址找你”）、邮寄冥币寿衣等，拨打 110 报警。",
+    c = ctx.case
+    paid = c.paid_off_platform
+    if paid is not None:  # FACTS.md §4a: likely fraud → 110 with the transfer records
+        when = f"{cn_date(paid.on)}" if paid.on else ""
+        how = f"通过{paid.how}" if paid.how else ""
+        actions = [
+            f"你{when}{how}在平台外付了 {paid.amount} 元：这笔钱不经过平台，平台退不了；"
+            "付了钱没收到货、或对方还要你再付钱，很可能是诈骗：拨打 110 报警。",
+            "带上转账记录（付款截图、对方收款账号）、和对方的全部聊天记录，交给警方；"
+            "不要再付任何钱，不要删除聊天。",
+            "报警后再向平台举报这家店铺（下一步）。",
+        ]
+        have_ready = [
+            f"平台外付款 {paid.amount} 元的转账记录（付款截图、对方收款账号、时间）",
+            "与对方的全部聊天记录截图（平台内和平台外的）",
+            f"订单号 {c.order.id}" + (f"，店铺“{c.order.shop}”" if c.order.shop else ""),
+        ]
+        title = "平台外付款：带转账记录拨打110报警"
+        sources = ["公开案例报道", "001 第一部分 2", "001 场景二"]
+    else:
+        actions = [
+            "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）、威胁曝光或卖掉你的个人信息、"
+            "攻击你的手机或账号，或以“后果自负”之类的话逼你删评，邮寄冥币寿衣等，拨打 110 报警。",
             "保存好聊天记录、包裹、通话记录，交给警方；不要删除聊天。",
             "同时向平台举报（见平台那一步）。",
-        ],
-        have_ready=["威胁内容的聊天截图（显示时间和店铺名）", "收到的包裹、通话记录"],
+        ]
+        have_ready = ["威胁内容的聊天截图（显示时间和店铺名）", "收到的包裹、通话记录"]
+        title = "商家威胁你：拨打110报警"
+        sources = ["000 二", "000 三", "公开案例报道", "公开案例报道"]
+    if paid is not None and ctx.threat:
+        actions.insert(1, "商家还威胁了你：把威胁的聊天截图一起交给警方。")
+        have_ready.append("威胁内容的聊天截图（显示时间和店铺名）")
+    return Step(
+        channel="police",
+        title=title,
+        actions=actions,
+        have_ready=have_ready,
         if_fails="情况紧急时直接拨打110；报警回执保存好。",
-        sources=["000 二", "000 三", "公开案例报道"],
+        sources=sources,
         hints=[
             '报警后记到案子里：buyer-helper log 案子文件夹 "报警，回执……" --tried police_called'
         ],

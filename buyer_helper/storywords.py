@@ -71,7 +71,6 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
         "加我V",
         "加QQ",
         "加qq",
-        "QQ号",
         "支付宝转",
         "微信转",
         "私下转账",
@@ -86,26 +85,98 @@ MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
         "扫码转账",
         "二维码",
     ),
-    # 001 场景四 (“给你返现10元，把差评删了”), FACTS §3 (好评返现, 利诱删评)
+    # 001 场景四 (“给你返现10元，把差评删了”), FACTS §3 (好评返现, 利诱删评). Asking to delete or
+    # change a review is 利诱删评 only when something is offered for it (REVIEW_WORDS below).
     "bribe_for_review": (
         "好评返现",
         "返现",
         "好评返",
-        "给好评",
-        "改好评",
-        "改成好评",
-        "删差评",
-        "差评删",
-        "删评",
-        "删掉差评",
-        "把差评删",
-        "追加好评",
     ),
 }
+# A demand about a review: a bribe only with an offer in the same sentence and no threat there
+# (FACTS.md §4a last bullet); under a threat it is a threat (THREAT_WORDS).
+REVIEW_WORDS = (
+    "删了差评",
+    "删了评价",
+    "给好评",
+    "改好评",
+    "改成好评",
+    "删差评",
+    "差评删",
+    "删评",
+    "删掉差评",
+    "把差评删",
+    "追加好评",
+    "删除差评",
+    "删除评价",
+    "撤销差评",
+    "撤差评",
+    "撤掉差评",
+)
+OFFER_WORDS = (
+    "返现",
+    "红包",
+    "补偿",
+    "退款",
+    "退钱",
+    "退你",
+    "返你",
+    "返我",
+    "返给",
+    "退我",
+    "赔我",
+    "给你钱",
+    "赔你",
+    "礼品",
+    "赠品",
+    "送你",
+    "优惠券",
+    "现金",
+)
+SENTENCE_ENDS = "。！!？?；;\n"
 # Threats to the person or home → also the police (000 二, 三; FACTS.md §4a). Bare "你地址"
 # is left out: "把你地址发我，给你补发" is a reshipment, not a threat.
 THREAT_WORDS = (
     "恐吓",
+    # threats to expose personal information or attack the phone or accounts, and "后果自负"
+    # to force a review's deletion are threats too (000 二 (2); FACTS.md §4a)
+    "个人信息卖",
+    "信息卖到",
+    "卖你信息",
+    "卖你的信息",
+    "卖你个人信息",
+    "曝光你",
+    "公开你的信息",
+    "挂到网上",
+    "挂网上",
+    "人肉",
+    "植入病毒",
+    "手机中毒",
+    "黑你手机",
+    "黑了你",
+    "盗你号",
+    "盗你账号",
+    "后果自负",
+    "给你个教训",
+    "给我个教训",
+    "给你点教训",
+    "给我点教训",
+    "给你教训",
+    "给我教训",
+    "给她教训",
+    "给他教训",
+    "教训教训你",
+    "让你好看",
+    "有你好看",
+    "走着瞧",
+    "你等着瞧",
+    "差评师曝光",
+    "上门跟我",
+    "上门找我",
+    "找上门",
+    "上门算账",
+    "找死",
+    "不罢休",
     "有你地址",
     "知道你地址",
     "知道你的地址",
@@ -137,6 +208,12 @@ PERSON_WORDS = (
     "杀",
     "人身",
     "孩子",
+    "个人信息",
+    "手机",
+    "账号",
+    "删评",
+    "删差评",
+    "删除差评",
 )
 PERSON_REACH = 12  # characters after (or before) 威胁, within the same clause
 SAID = re.compile(r"^[我你他她]?(?:说|道)?[，,：:]?\s*[“\"]?")
@@ -189,8 +266,35 @@ def case_words(case: Case) -> str:
 def misconduct_in(text: str, skip: tuple[str, ...] | list[str] = ()) -> list[str]:
     """The misconduct kinds (case.MISCONDUCT ids) that `text` names, in MISCONDUCT_WORDS order."""
     return [
-        k for k, words in MISCONDUCT_WORDS.items() if k not in skip and mentions_any(text, words)
+        k
+        for k, words in MISCONDUCT_WORDS.items()
+        if k not in skip
+        and (mentions_any(text, words) or (k == "bribe_for_review" and review_bribe_in(text)))
     ]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split("[" + SENTENCE_ENDS + "]", text) if s.strip()]
+
+
+def review_threat_in(text: str) -> bool:
+    """A demand to delete or change a review in a sentence that names a threat."""
+    return any(mentions_any(s, REVIEW_WORDS) and threat_in(s) for s in _sentences(text)) or (
+        threat_in(text) and mentions_any(text, ("删差评", "删评", "撤销差评", "删除差评"))
+    )
+
+
+def review_bribe_in(text: str) -> bool:
+    """A demand to delete or change a review with something offered for it in the same sentence
+    (money, a refund, a gift) and no threat there: 利诱删评 (001 场景四)."""
+    for sentence in _sentences(text):
+        if (
+            mentions_any(sentence, REVIEW_WORDS)
+            and any(w in sentence for w in OFFER_WORDS)
+            and not threat_in(sentence)
+        ):
+            return True
+    return False
 
 
 def _clause_around(text: str, start: int, end: int) -> str:
@@ -218,12 +322,41 @@ def _threat_to_person(text: str) -> bool:
         start = text.find(verb)
         while start >= 0:
             near = _clause_around(text, start, start + len(verb))
-            if not _negated(masked, start) and any(w in near for w in PERSON_WORDS):
+            # a threat to force a review's deletion is a threat too (FACTS.md §4a)
+            if not _negated(masked, start) and any(
+                w in near for w in (*PERSON_WORDS, *REVIEW_WORDS)
+            ):
                 return True
             start = text.find(verb, start + 1)
     return False
 
 
+# The buyer's personal information put online (or threatened to be): a sentence naming the
+# information and a way of exposing it (FACTS.md §4a: threats to expose personal information)
+INFO_WORDS = ("名字", "姓名", "手机号", "电话号", "住址", "地址", "身份证", "个人信息", "隐私")
+EXPOSE_WORDS = (
+    "被放到",
+    "被挂",
+    "挂到",
+    "挂在",
+    "放到网上",
+    "发到网上",
+    "发到网站",
+    "曝光",
+    "公开",
+    "卖到",
+    "卖给",
+    "泄露",
+)
+
+
+def _exposure(text: str) -> bool:
+    return any(
+        any(w in s for w in INFO_WORDS) and mentions_any(s, EXPOSE_WORDS) for s in _sentences(text)
+    )
+
+
 def threat_in(text: str) -> bool:
-    """A threat to the person or home: THREAT_WORDS, or 威胁 with a person/home word nearby."""
-    return mentions_any(text, THREAT_WORDS) or _threat_to_person(text)
+    """A threat to the person or home (THREAT_WORDS, or 威胁 with a person/home or review word
+    nearby), or the buyer's personal information exposed online."""
+    return mentions_any(text, THREAT_WORDS) or _threat_to_person(text) or _exposure(text)

@@ -328,9 +328,18 @@ def test_seller_no_reply_after_filing_mentions_automatic_refund():
 
 
 def test_seller_rejected_moves_to_platform_intervention():
-    plan = plan_for(tried=["seller_rejected"])
+    plan = plan_for(tried=["after_sales_filed", "seller_rejected"])
     assert open_channels(plan)[0] == "official_cs"
     assert step(plan, "return_7day").done
+
+
+def test_a_refusal_in_chat_leaves_the_request_to_file_first():
+    """seller_rejected without after_sales_filed: the seller refused in chat (DESIGN.md)."""
+    plan = plan_for(tried=["contacted_seller", "seller_rejected"])
+    assert open_channels(plan)[:2] == ["return_7day", "official_cs"]
+    assert not step(plan, "return_7day").done
+    assert "只是在聊天里拒绝" in step(plan, "return_7day").note
+    assert step(plan, "return_7day").deadlines  # the window is still open and shown
 
 
 def test_platform_intervened_moves_to_hotline():
@@ -375,7 +384,7 @@ IMPLIED = {
     "contacted_seller": set(),
     "seller_no_reply": set(),
     "after_sales_filed": {"goods"},
-    "seller_rejected": {"goods"},
+    "seller_rejected": set(),  # alone: refused in chat, no request filed (issue 9)
     "platform_intervened": {"goods", "platform"},
     "platform_unsatisfied": {"goods", "platform"},
     "hotline_called": {"hotline"},
@@ -484,9 +493,9 @@ def test_ux_u1_repro_hotline_logged_after_seller_silence(runner, tmp_path):
     assert js["next_step"] == "after_sales"
 
 
-def test_seller_rejected_alone_counts_as_filed_but_says_so():
+def test_seller_rejected_alone_is_a_refusal_in_chat_and_says_so():
     plan = plan_for(tried=["seller_rejected"])
-    assert step(plan, "return_7day").done
+    assert not step(plan, "return_7day").done
     assert "只是在聊天里拒绝" in step(plan, "return_7day").note
     plan = plan_for(tried=["seller_rejected", "after_sales_filed"])
     assert "只是在聊天里拒绝" not in step(plan, "return_7day").note
@@ -1014,7 +1023,7 @@ def test_u5_story_reports_diversion_and_cash_for_a_good_review():
     [
         ("商家说给你返现10元，把差评删了", "bribe_for_review"),
         ("卖家让我改好评，答应返现", "bribe_for_review"),
-        ("商家要我删差评", "bribe_for_review"),
+        ("商家说删了差评就给我退款，要我删差评", "bribe_for_review"),
         ("客服说好评返现5元", "bribe_for_review"),
         ("商家说加V聊", "off_platform"),
         ("商家让我加我微信发视频", "off_platform"),
@@ -1026,6 +1035,37 @@ def test_u5_story_reports_diversion_and_cash_for_a_good_review():
 )
 def test_misconduct_words_from_the_seeds_are_read(story, kind):
     assert kind in plan_for(story=story).misconduct
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家要我删差评",  # nothing offered: not 利诱删评 (001 场景四; FACTS.md §4a)
+        "商家说不删差评就把你个人信息卖到网站上",
+        "商家威胁我删差评，否则后果自负",
+    ],
+)
+def test_a_demand_to_delete_a_review_without_an_offer_is_no_bribe(story):
+    assert "bribe_for_review" not in plan_for(story=story).misconduct
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "商家说要把你个人信息卖到黑产网站",
+        "客服说给你手机植入病毒",
+        "商家让我删差评，否则后果自负",
+        "商家威胁我删差评",
+    ],
+)
+def test_threats_beyond_the_address_get_the_police_and_a_platform_report(story):
+    """FACTS.md §4a: exposing personal information, attacking the phone, 后果自负 over a review."""
+    plan = plan_for(story=story)
+    assert plan.threat
+    assert open_channels(plan)[0] == "police"
+    assert "official_cs" in open_channels(plan)
+    assert "seller_harassment" in plan.misconduct
+    assert "bribe_for_review" not in plan.misconduct
 
 
 @pytest.mark.parametrize(
