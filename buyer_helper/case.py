@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from .errors import BuyerHelperError
 from .fileio import read_text, write_text_atomic
+from .quotes import parse_quotes
 from .tz import to_shanghai
 
 T = TypeVar("T")
@@ -95,6 +96,7 @@ FIELD_NAMES = {
     "seller_address": "经营地址 seller_address",
     "timeline": "时间线 timeline",
     "evidence_notes": "证据说明 evidence_notes",
+    "quotes": "截图原话 quotes",
 }
 
 ORDER_ID_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
@@ -157,6 +159,16 @@ class Case:
     seller_address: str = ""
     timeline: list[Event] = field(default_factory=list)
     evidence_notes: dict[str, str] = field(default_factory=dict)
+    # the seller's words read from screenshots by `scan`, as the buyer confirmed or rejected
+    # them (quotes.Quote; case.yaml `quotes:`); only confirmed ones count
+    quotes: list = field(default_factory=list)
+    # order facts read from an order-detail screenshot (scan.OrderFacts), attached by load_case
+    # from the scan cache, never from case.yaml; routing compares them with the answers
+    screenshot_order: Any = None
+
+    @property
+    def confirmed_quotes(self) -> list:
+        return [q for q in self.quotes if q.confirmed]
 
     @property
     def platform_name(self) -> str:
@@ -424,6 +436,7 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
         seller_address=_text(data, "seller_address", "seller_address", required=False, limit=200),
         timeline=timeline,
         evidence_notes={str(k): str(v) for k, v in notes.items()},
+        quotes=parse_quotes(data.get("quotes")),
     )
 
 
@@ -475,4 +488,9 @@ def load_case(path: Path, today: dt.date | None = None) -> Case:
     path = Path(path)
     if path.is_dir():
         path = path / CASE_FILE
-    return case_from_dict(read_yaml(path), today=today)
+    case = case_from_dict(read_yaml(path), today=today)
+    if (path.parent / ".cache" / "ocr").is_dir():  # `scan` has run here: its order facts
+        from .scan import cached_scan, screenshot_order
+
+        case.screenshot_order = screenshot_order(cached_scan(path.parent))
+    return case

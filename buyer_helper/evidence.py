@@ -266,6 +266,31 @@ def process_image(path: str) -> dict:
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
 
 
+def open_upright(path: Path):
+    """The image at `path` as an RGB or L PIL image the way it is meant to be seen: EXIF
+    orientation applied, transparency flattened onto white (HEIC through pillow-heif). Raises
+    BuyerHelperError with the reason process_image would give when it cannot be read."""
+    from PIL import Image
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:  # pragma: no cover - pillow-heif is a dependency
+        pass
+    try:
+        with Image.open(path) as im:
+            orientation = im.getexif().get(0x0112, 1)
+            turn_name = ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+            im.load()
+            out = _flatten(im)
+            if turn_name:
+                out = out.transpose(getattr(Image.Transpose, turn_name))
+            return out if out is not im else im.copy()
+    except Exception as exc:
+        raise BuyerHelperError(_image_reason(exc)) from None
+
+
 def _encode(im) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=JPEG_QUALITY)

@@ -241,6 +241,21 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
 # ----------------------------------------------------------------- the flow
 
 
+def ask_confirm(prompt: str) -> bool:
+    """A yes/no question at the terminal (questionary); Ctrl-C raises KeyboardInterrupt."""
+    import questionary
+
+    choice = questionary.select(
+        prompt,
+        choices=[
+            questionary.Choice(title="是，确认", value=True),
+            questionary.Choice(title="不是 / 识别有误，排除", value=False),
+        ],
+        instruction=SELECT_HINT,
+    ).unsafe_ask()
+    return bool(choice)
+
+
 def _shell_arg(text: str) -> str:
     return (
         shlex.quote(text) if re.search(r"[\s'\"\\$`!*?&;|<>()#~{}\[\]]", text) or not text else text
