@@ -69,6 +69,9 @@ class EvidenceFile:
     shown_size: tuple[int, int] | None = None  # original_size after the EXIF orientation
     text: str | None = field(default=None, repr=False)
     encoding: str = ""
+    # the text `buyer-helper scan` read from the image (ocr.Line, boxes in pixels of the upright
+    # image), None when it has not been scanned; bundle lays it under the picture, invisible
+    ocr_lines: list | None = field(default=None, repr=False)
 
     @property
     def previewable(self) -> bool:

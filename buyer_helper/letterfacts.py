@@ -357,6 +357,9 @@ def build_facts(
         "story_first": _first_sentence(story),
         "quotes": quotes[:10],
         "misconduct_quotes": m_quotes[:10],
+        # the seller's words read from screenshots and confirmed by the buyer (`scan`), exactly,
+        # with file and time: 截图 03-聊天.png（11月20日 10:02）商家：“…”
+        "screenshot_quotes": [q.cited() for q in case.confirmed_quotes][:10],
         "misconduct_accounts": accounts[:5],
         "timeline": timeline,
         "misconduct": misconduct_labels(kinds, threat),
@@ -413,6 +416,7 @@ def user_strings(facts: dict) -> list[str]:
         facts["seller_address"],
     ]
     out += facts["quotes"] + facts["misconduct_quotes"] + facts["misconduct_accounts"]
+    out += facts["screenshot_quotes"]
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
     out += list(facts["contact"].values())

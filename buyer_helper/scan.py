@@ -149,6 +149,12 @@ def _scanned(name: str, sha: str, data: dict, cached: bool) -> Scanned:
     return item
 
 
+def load_cached(case_dir: Path, name: str, sha: str) -> Scanned | None:
+    """What `scan` read from the file `name` with this SHA-256, or None (not scanned yet)."""
+    data = _from_cache(case_dir, sha)
+    return None if data is None else _scanned(name, sha, data, cached=True)
+
+
 # --------------------------------------------------------------------- listing
 
 
