@@ -56,14 +56,16 @@ def _load_engine():
         text = str(e)
         if "libGL" in text or "libgthread" in text or "libglib" in text:
             raise BuyerHelperError(
-                f"识别文字需要系统的图形库（{text.split(':')[0]}），请先运行：{LIBGL_HINT}"
+                f"识别文字需要系统的图形库（{text.split(':')[0]}），请先运行：{LIBGL_HINT}",
+                exit_code=1,
             ) from None
         raise BuyerHelperError(
-            f"识别截图文字需要安装可选组件（完全离线，不联网）：{INSTALL_HINT}"
+            f"识别截图文字需要安装可选组件（完全离线，不联网）：{INSTALL_HINT}", exit_code=1
         ) from None
     except OSError as e:  # a broken shared library
         raise BuyerHelperError(
-            f"识别文字的组件无法加载（{e}）；请运行 {LIBGL_HINT}，或重新安装：{INSTALL_HINT}"
+            f"识别文字的组件无法加载（{e}）；请运行 {LIBGL_HINT}，或重新安装：{INSTALL_HINT}",
+            exit_code=1,
         ) from None
     return RapidOCR(print_verbose=False)
 
@@ -106,7 +108,7 @@ def read_image(im) -> list[Line]:
         for points, text, score in result or []:
             xs = [p[0] for p in points]
             ys = [p[1] + top for p in points]
-            text = str(text).strip()
+            text = normalise(str(text).strip())
             if not text:
                 continue
             line = Line(text, (min(xs), min(ys), max(xs), max(ys)), float(score))
@@ -127,11 +129,39 @@ def is_time(text: str) -> bool:
     return bool(TIME_RE.match(text.replace(" ", "")))
 
 
-def _join(a: str, b: str) -> str:
-    """Two wrapped pieces of one message: a space only between two Latin words or numbers."""
-    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+def _join(a: str, b: str, chinese: bool) -> str:
+    """Two wrapped pieces of one message. Chat apps wrap a Chinese message at any character,
+    even inside a Latin word (wx_you|pin88); a message without Chinese wraps at spaces."""
+    if not chinese and a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii():
         return f"{a} {b}"
     return a + b
+
+
+# ASCII punctuation the engine returns for the full-width marks of Chinese text
+FULL_WIDTH = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+
+
+def normalise(text: str) -> str:
+    """Engine text as Chinese writes it: an ASCII comma, question mark … beside a Chinese
+    character becomes the full-width mark (a time's "10:02" stays)."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in FULL_WIDTH:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if (before and _cjk(before)) or (after and _cjk(after) and not before.isdigit()):
+                ch = FULL_WIDTH[ch]
+        out.append(ch)
+    return "".join(out)
+
+
+def _similar_size(a: Line, b: Line) -> bool:
+    """Lines of one bubble share a font size (a title above a message does not)."""
+    return min(a.height, b.height) >= 0.8 * max(a.height, b.height)
 
 
 def attribute(lines: list[Line], size: tuple[int, int]) -> list[Line]:
@@ -148,6 +178,9 @@ def attribute(lines: list[Line], size: tuple[int, int]) -> list[Line]:
                 if (
                     -0.3 * last.height < gap < JOIN_GAP * max(last.height, line.height)
                     and abs(line.box[0] - block[0].box[0]) <= max(0.02 * w, line.height * 0.6)
+                    and _similar_size(line, last)
+                    # a wrapped line is as long as the next (only the last one is shorter)
+                    and last.box[2] >= line.box[2] - 0.5 * line.height
                     and not is_time(last.text)
                     and last.box[1] > HEADER_BAND * h
                     and line.box[1] >= last.box[1] + last.height * 0.5
@@ -161,8 +194,9 @@ def attribute(lines: list[Line], size: tuple[int, int]) -> list[Line]:
     merged = []
     for block in blocks:
         text = block[0].text
+        chinese = any(_cjk(ch) for ln in block for ch in ln.text)
         for more in block[1:]:
-            text = _join(text, more.text)
+            text = _join(text, more.text, chinese)
         box = (
             min(ln.box[0] for ln in block),
             min(ln.box[1] for ln in block),

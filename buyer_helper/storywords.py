@@ -146,8 +146,9 @@ SAID = re.compile(r"^[我你他她]?(?:说|道)?[，,：:]?\s*[“\"]?")
 NEGATIONS = ("没", "没有", "未", "不是", "并未")
 CLAUSE_ENDS = '，,。！!？?；;：:、\n"“”'
 NEGATION_REACH = 4  # characters before the word
-# idioms with 没 that are no negation ("商家没完没了地骂我" is abuse)
-NOT_NEGATIONS = ("没完没了", "没日没夜", "没头没脑", "没大没小")
+# idioms with 没 that are no negation ("商家没完没了地骂我" is abuse), and the question
+# "是不是" ("你是不是有病" is abuse, not a denial of it)
+NOT_NEGATIONS = ("没完没了", "没日没夜", "没头没脑", "没大没小", "是不是")
 
 
 def _mask_idioms(text: str) -> str:
