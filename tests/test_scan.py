@@ -395,3 +395,34 @@ def test_layout_latin_words_wrapped_at_a_space_keep_it():
     )
     assert [ln.text for ln in out] == ["please send the refund now"]
     assert ocr.normalise("你好,在吗?10:02") == "你好，在吗？10:02"
+
+
+# ---------------------------------------------------------------- interview
+
+
+def test_interview_offers_the_order_facts_and_the_quotes(case_dir):
+    from buyer_helper.interview import confirm_quotes, screenshot_answers
+    from buyer_helper.scan import cached_scan
+
+    scanned = cached_scan(case_dir)
+    offered, source = screenshot_answers(scanned)
+    assert source == ORDER
+    assert dict(offered) == {
+        "order.id": screens.ORDER["id"],
+        "order.shop": screens.ORDER["shop"],
+        "order.amount": screens.ORDER["amount"],
+        "order.ordered_on": screens.ORDER["ordered_on"],
+        "signed_on": screens.ORDER["signed_on"],
+    }
+    prompts = []
+
+    def ask(prompt):
+        prompts.append(prompt)
+        return "有病" in prompt
+
+    decided = confirm_quotes(case_dir / "case.yaml", scanned, ask=ask)
+    assert len(prompts) == 4 and "截图 03-聊天.png（11月20日 10:02）" in prompts[0]
+    assert [q.text for q in decided if q.confirmed] == ["你是不是有病，买不起别买"]
+    prompts.clear()
+    confirm_quotes(case_dir / "case.yaml", scanned, ask=ask)
+    assert prompts == []  # decided once, not asked again
