@@ -30,7 +30,9 @@ ANCHOR_TOLERANCE = 0.03  # × width: a bubble's edge on the side's common edge
 JOIN_GAP = 0.75  # × line height: a wrapped line continues its bubble within this gap
 TALL_RATIO = 2.4  # taller than this (height / width): read in overlapping slices
 SLICE_RATIO = 1.8  # height / width of each slice
-MAX_WIDTH = 1440  # wider images are read at this width (the engine shrinks to 2000 px anyway)
+# wider images are read at this width: a 1080-wide phone screenshot at 3/4 (bench/scan.py:
+# less memory and time than at full width, the same lines read)
+MAX_WIDTH = 810
 
 TIME_RE = re.compile(
     r"^(?:(?:(?P<y>\d{4})[年/.-])?(?P<mo>\d{1,2})[月/.-](?P<d>\d{1,2})日?|昨天|今天|前天|"
