@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, TRIED, Case, load_case
+from .case import TRIED, Case, load_case
+from .casefolder import CASE_FILE, EVIDENCE_DIR, OUT_DIR
 from .errors import BuyerHelperError
 from .evidence import (
     FOLLOW_OPTION,
@@ -362,7 +363,7 @@ def _index(d, files: list[EvidenceFile]) -> None:
                 d.text(human_size(f.size) if f.read else "—", "cell8"),
                 Text(sha, "hash") if f.sha256 else d.fixed("—", "cell8"),
                 d.text(f.note, "cell8"),
-                d.text(f.status, "bad" if not f.previewable else "cell8"),
+                d.text(_status(f), "bad" if not f.previewable else "cell8"),
             ]
         )
     widths = [10 * mm, 29 * mm, 16 * mm, 22 * mm, 15 * mm, 28 * mm]
@@ -370,6 +371,14 @@ def _index(d, files: list[EvidenceFile]) -> None:
     widths += [rest * 0.56, rest * 0.44]
     style = [("BACKGROUND", (7, r), (7, r), BAD_BG) for r in bad_rows]
     d.add(Table(rows, widths, style=style))
+    if any(f.ocr_lines is not None for f in files):
+        d.add(Break("space", 3 * mm))
+        d.para(
+            "“已识别文字”：图片里的文字已用本机离线识别（buyer-helper scan）读出，"
+            "放在图片下方的隐藏文字层里，PDF 阅读器可以搜索、复制；识别可能有误，以图片为准。",
+            "small",
+            user=False,
+        )
     bad = [f for f in files if not f.previewable]
     if bad:
         d.add(Break("space", 3 * mm))
@@ -388,11 +397,80 @@ def _index(d, files: list[EvidenceFile]) -> None:
         )
 
 
+def _status(f: EvidenceFile) -> str:
+    if f.ocr_lines is None:
+        return f.status
+    return (
+        f"{f.status}；已识别文字（{len(f.ocr_lines)} 行）"
+        if f.ocr_lines
+        else f"{f.status}；已识别，无文字"
+    )
+
+
 def _shown_size(f: EvidenceFile) -> str:
     """The original's size as the page shows it: "3000×4000（已按拍摄方向旋转）" for a photo
     stored as 4000×3000 and turned upright by its EXIF orientation."""
     w, h = f.shown_size or f.original_size or (0, 0)
     return f"{w}×{h}（已按拍摄方向旋转）" if f.rotated else f"{w}×{h}"
+
+
+def _covered(d, text: str) -> str:
+    """`text` without the characters the font lacks (an invisible layer needs no marker)."""
+    from .fonts import font_coverage
+
+    cover = font_coverage("sans")
+    kept = "".join(ch for ch in text if ord(ch) <= 0xFFFF and ord(ch) in cover).strip()
+    return d.glyphs.note(kept)
+
+
+def _text_layers(d, f: EvidenceFile) -> list[list] | None:
+    """The lines `scan` read from `f`, per page part: (text, box as fractions of the part).
+
+    A tall screenshot's parts are the overlapping slices of evidence._slices, at width
+    SLICE_WIDTH: each line goes on the first part that holds it whole."""
+    from .evidence import SLICE_RATIO
+
+    if not f.ocr_lines or not f.parts:
+        return None
+    width, height = f.shown_size or f.original_size or (0, 0)
+    if not width or not height:
+        return None
+    layers: list[list] = [[] for _ in f.parts]
+    part_w = f.parts[0][1][0]
+    scale = part_w / width if len(f.parts) > 1 else 1.0
+    overlap = max(1, int(part_w * SLICE_RATIO) // 25)
+    tops, top = [], 0
+    for _, (_, h) in f.parts:
+        tops.append(top)
+        top += h - overlap
+    for line in f.ocr_lines:
+        text = _covered(d, line.text)
+        if not text:
+            continue
+        x0, y0, x1, y1 = line.box
+        if len(f.parts) == 1:
+            layers[0].append((text, (x0 / width, y0 / height, x1 / width, y1 / height)))
+            continue
+        for k, (_, (pw, ph)) in enumerate(f.parts):
+            a, b = y0 * scale - tops[k], y1 * scale - tops[k]
+            if a >= 0 and b <= ph:
+                box = (x0 * scale / pw, a / ph, x1 * scale / pw, b / ph)
+                layers[k].append((text, box))
+                break
+    return layers
+
+
+def _attach_text(files: list[EvidenceFile], evidence_dir: Path) -> None:
+    """The text `scan` read from each image, from its cache beside the evidence folder (bundle
+    never runs OCR itself)."""
+    from .scan import load_cached
+
+    root = Path(evidence_dir).resolve().parent
+    for f in files:
+        if f.preview == "图片" and f.sha256:
+            scanned = load_cached(root, f.name, f.sha256)
+            if scanned is not None and not scanned.error:
+                f.ocr_lines = scanned.raw
 
 
 def _attachments(d, files: list[EvidenceFile]) -> None:
@@ -409,6 +487,7 @@ def _attachments(d, files: list[EvidenceFile]) -> None:
 
     for f in files:
         if f.preview == "图片":
+            layers = _text_layers(d, f)
             n = len(f.parts)
             for k, (data, px) in enumerate(f.parts):
                 new_page()
@@ -424,7 +503,7 @@ def _attachments(d, files: list[EvidenceFile]) -> None:
                     d.para(meta, "small")
                     if note:
                         d.para(f"说明：{note}", "caption")
-                d.add(Break("space", 2 * mm), Image(data, px))
+                d.add(Break("space", 2 * mm), Image(data, px, text=layers[k] if layers else []))
         elif f.preview == "文字" and f.text is not None:
             lines = f.text.split("\n")
             if lines and lines[-1] == "":
@@ -531,6 +610,9 @@ def build_bundle(
         if evidence_dir is not None
         else []
     )
+
+    if evidence_dir is not None:
+        _attach_text(files, evidence_dir)
 
     d = Doc()
     _cover(d, case, plan, files)

@@ -83,6 +83,7 @@ FIELD_NAMES = {
     "promises": "商家的承诺 promises",
     "goods_kind": "商品类别 goods_kind",
     "respondent": "投诉对象 respondent",
+    "quotes": "截图原话 quotes",
 }
 
 
@@ -210,6 +211,8 @@ SHAPES: dict[str, Any] = {
     "timeline": ListOf(Fields({"at": DATETIME, "text": TEXT, "tried": CHOICE})),
     "evidence_notes": MapOf(TEXT, TEXT),
     "drafts": MapOf(TEXT, TEXT),
+    # the screenshot quotes the buyer decided on (`scan`); the rest is checked in quotes.py
+    "quotes": ListOf(Fields({"text": TEXT, "file": TEXT})),
     # added for real cases (DESIGN.md); their values are checked in case.real_case_fields
     "goods_kind": CHOICE,
     "respondent": CHOICE,

@@ -375,6 +375,18 @@ def bundle(directory, answers, evidence, output, channel, now, follow_outside_li
 
 
 @main.command()
+@click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
+@click.option("--confirm", metavar="编号", help="确认这些原话是商家说的：all 或 1,3")
+@click.option("--reject", metavar="编号", help="排除这些原话（识别错了或不是商家说的）：all 或 2")
+def scan(directory, as_json, confirm, reject):
+    """识别证据截图里的文字（需要可选组件 ocr，完全离线）。"""
+    from .scancommand import scan_command
+
+    _echo(scan_command(directory=directory, as_json=as_json, confirm=confirm, reject=reject))
+
+
+@main.command()
 @_optional_case_dir(default="buyer-helper-示例")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 @calendar_option

@@ -29,6 +29,7 @@ class Ctx:
     top_rung: int  # highest rung the buyer has passed, -1 for none
     states: set[str]  # what the buyer has done: `tried` and the timeline's states
     fallback_years: set[int] = field(default_factory=set)
+    quoted: list[str] = field(default_factory=list)  # kinds from confirmed screenshot quotes only
 
     @property
     def order_path(self) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, case_from_dict, write_yaml
+from .case import case_from_dict
+from .casefolder import CASE_FILE, EVIDENCE_DIR, OUT_DIR, write_yaml
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
 from .sample import sample_answers

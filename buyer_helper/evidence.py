@@ -230,6 +230,9 @@ class EvidenceFile:
     link: str = ""  # where a symbolic link points (shown in the index), "" when not a link
     outside: bool = False  # the real path lies outside the case folder
     read: bool = True  # False: never opened (check_access said no); reason says why
+    # the text `buyer-helper scan` read from the image (ocr.Line, boxes in pixels of the upright
+    # image), None when it has not been scanned; bundle lays it under the picture, invisible
+    ocr_lines: list | None = field(default=None, repr=False)
 
     @property
     def previewable(self) -> bool:
@@ -421,6 +424,31 @@ def process_image(path: str) -> dict:
             return _ok(parts, original, date, camera, turn is not None, (w, h))
     except Exception as exc:  # every failure becomes a reason shown in the index
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
+
+
+def open_upright(path: Path):
+    """The image at `path` as an RGB or L PIL image the way it is meant to be seen: EXIF
+    orientation applied, transparency flattened onto white (HEIC through pillow-heif). Raises
+    BuyerHelperError with the reason process_image would give when it cannot be read."""
+    from PIL import Image
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:  # pragma: no cover - pillow-heif is a dependency
+        pass
+    try:
+        with Image.open(path) as im:
+            orientation = im.getexif().get(0x0112, 1)
+            turn_name = ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+            im.load()
+            out = _flatten(im)
+            if turn_name:
+                out = out.transpose(getattr(Image.Transpose, turn_name))
+            return out if out is not im else im.copy()
+    except Exception as exc:
+        raise BuyerHelperError(_image_reason(exc)) from None
 
 
 def _encode(im, quality: int = JPEG_QUALITY) -> bytes:

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .case import CASE_FILE, EVIDENCE_DIR, OUT_DIR, case_from_dict, read_yaml, write_yaml
+from .case import case_from_dict
+from .casefolder import CASE_FILE, EVIDENCE_DIR, OUT_DIR, read_yaml, write_yaml
 from .errors import BuyerHelperError
 from .fileio import locked
 from .questions import (
@@ -197,6 +198,10 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
     # what was typed, so the message stays next to the question.
     # prefilled: the draft left by Ctrl-C, else the saved answer, else a suggestion
     draft = drafts_of(answers).get(q.key)
+    seen = dict(ctx.scanned).get(q.key)
+    if draft is None and current is None and seen:
+        draft = seen
+        print(f"  （从截图 {ctx.scanned_from} 读到的，直接回车采用，或改成对的）")
     if draft is None:
         draft = str(current) if current is not None else (q.suggest(answers) if q.suggest else "")
     if back == REVIEW_BACK_TITLE:
@@ -247,6 +252,59 @@ def _ask(q: Question, answers: Answers, ctx: Context, back: str | None) -> Any:
 
 
 # ----------------------------------------------------------------- the flow
+
+
+def ask_confirm(prompt: str) -> bool:
+    """A yes/no question at the terminal (questionary); Ctrl-C raises KeyboardInterrupt."""
+    import questionary
+
+    choice = questionary.select(
+        prompt,
+        choices=[
+            questionary.Choice(title="是，确认", value=True),
+            questionary.Choice(title="不是 / 识别有误，排除", value=False),
+        ],
+        instruction=SELECT_HINT,
+    ).unsafe_ask()
+    return bool(choice)
+
+
+def screenshot_answers(scanned: list) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The answers an order-detail screenshot offers (Context.scanned), and its file name."""
+    from .scan import screenshot_order
+
+    seen = screenshot_order(scanned)
+    if seen is None:
+        return (), ""
+    pairs = [
+        ("order.id", seen.id),
+        ("order.shop", seen.shop),
+        ("order.amount", seen.amount),
+        ("order.ordered_on", seen.ordered_on.isoformat() if seen.ordered_on else ""),
+        ("signed_on", seen.signed_on.isoformat() if seen.signed_on else ""),
+    ]
+    return tuple((k, v) for k, v in pairs if v), seen.file
+
+
+def confirm_quotes(case_file: Path, scanned: list, ask: Callable | None = None) -> list:
+    """The evidence step of the interview: the seller's words `scan` found and the buyer has
+    not decided on yet are offered one by one; the decisions go to case.yaml. Returns every
+    decided quote (quotes.Quote)."""
+    from .quotes import load_decisions, save_decisions
+    from .scan import apply_decisions
+
+    decided = load_decisions(case_file) if case_file.exists() else []
+    found = apply_decisions(scanned, decided)
+    open_quotes = [q for q in found if not q.decided]
+    if not open_quotes:
+        return decided
+    print(f"\n截图里找到 {len(open_quotes)} 句商家可能违规的原话。确认过的才会写进投诉文字：")
+    ask = ask or ask_confirm
+    for i, q in enumerate(open_quotes, 1):
+        q.confirmed = bool(ask(f"原话 {i}/{len(open_quotes)}：{q.cited()}\n  这是商家说的原话吗？"))
+        q.decided = True
+        save_decisions(case_file, [q])  # each answer kept at once, like every other answer
+    return load_decisions(case_file)
 
 
 def _shell_arg(text: str) -> str:
@@ -453,7 +511,17 @@ def start_command(
     moment = parse_now(now)
     directory = Path(directory)
     shown_dir = _shell_arg(str(directory))
-    ctx = Context(today=moment.date(), now=moment, come_back=f"buyer-helper start {shown_dir}")
+    from .scan import cached_scan
+
+    scanned = cached_scan(directory)  # what `scan` read; the interview never runs OCR itself
+    seen, seen_from = screenshot_answers(scanned)
+    ctx = Context(
+        today=moment.date(),
+        now=moment,
+        come_back=f"buyer-helper start {shown_dir}",
+        scanned=seen,
+        scanned_from=seen_from,
+    )
     case_file = directory / CASE_FILE
 
     answers: Answers = {}
@@ -489,6 +557,11 @@ def start_command(
     try:
         flow.save()
         case = flow.review()
+        case.quotes = confirm_quotes(case_file, scanned)
+        if scanned:
+            from .scan import screenshot_order
+
+            case.screenshot_order = screenshot_order(scanned)
     except (KeyboardInterrupt, EOFError):
         then = "接着答" if flow.first_unanswered() is not None else "回来核对、生成维权计划"
         kept = f"你正在写的“{flow.drafted}”已存为草稿，下次接着写。\n" if flow.drafted else ""

@@ -18,7 +18,6 @@ from .law import is_food, laws_for, refusals_said
 from .plan import Plan, Step
 from .storywords import (
     MISCONDUCT_WORDS,
-    case_words,
     mentions_any,
     misconduct_in,
     review_threat_in,
@@ -387,6 +386,9 @@ def build_facts(
         "story_first": _first_sentence(story),
         "quotes": quotes[:10],
         "misconduct_quotes": m_quotes[:10],
+        # the seller's words read from screenshots and confirmed by the buyer (`scan`), exactly,
+        # with file and time: 截图 03-聊天.png（11月20日 10:02）商家：“…”
+        "screenshot_quotes": [q.cited() for q in case.confirmed_quotes][:10],
         "misconduct_accounts": accounts[:5],
         "timeline": timeline,
         "misconduct": misconduct_labels(kinds, threat),
@@ -465,7 +467,7 @@ def real_case_facts(case: Case) -> dict:
         "against_platform": case.against_platform,
         "rejected_in_chat": case.rejected_in_chat,
         # a review's deletion demanded under a threat (FACTS.md §4a): said in every text
-        "review_threat": review_threat_in(case_words(case)),
+        "review_threat": review_threat_in(case.words),
     }
 
 
@@ -482,6 +484,7 @@ def user_strings(facts: dict) -> list[str]:
         facts["seller_address"],
     ]
     out += facts["quotes"] + facts["misconduct_quotes"] + facts["misconduct_accounts"]
+    out += facts["screenshot_quotes"]
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
     out += list(facts["contact"].values())

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .case import EVIDENCE_DIR, MISCONDUCT, OUT_DIR, PLATFORMS, TRIED, Case, load_case
+from .case import MISCONDUCT, PLATFORMS, TRIED, Case, load_case
+from .casefolder import EVIDENCE_DIR, OUT_DIR
 from .errors import BuyerHelperError
 from .evidence import EvidenceName
 from .fileio import write_text_atomic

@@ -71,6 +71,9 @@ class Table:
 class Image:
     data: bytes  # JPEG
     px: tuple[int, int]
+    # text read from the picture (`scan`), drawn invisibly over it so it can be searched and
+    # copied: (cleaned text, (x0, y0, x1, y1) as fractions of the picture, y from the top)
+    text: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 @dataclass
@@ -124,10 +127,12 @@ class Doc:
 class JpegImage(Flowable):
     """JPEG bytes drawn as large as the space allows (DCT passthrough, no ASCII85)."""
 
-    def __init__(self, data: bytes, px: tuple[int, int]):
+    def __init__(self, data: bytes, px: tuple[int, int], text=(), font: str = ""):
         super().__init__()
         self.data = data
         self.px = px
+        self.text = list(text)
+        self.font = font
         self.digest = hashlib.sha256(data).hexdigest()[:32]
 
     def wrap(self, avail_w, avail_h):
@@ -157,9 +162,31 @@ class JpegImage(Flowable):
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
         c.rect(0, 0, self.draw_w, self.draw_h)
+        self._draw_text_layer()
         c.scale(self.draw_w, self.draw_h)
         c._code.append(f"/{reg} Do")
         c.restoreState()
+
+    def _draw_text_layer(self) -> None:
+        """The text read from the picture, invisible (text render mode 3) at the lines'
+        positions, each line stretched to its box: a viewer's search finds it there."""
+        if not self.text or not self.font:
+            return
+        c = self.canv
+        for text, (x0, y0, x1, y1) in self.text:
+            box_w = (x1 - x0) * self.draw_w
+            box_h = (y1 - y0) * self.draw_h
+            natural = pdfmetrics.stringWidth(text, self.font, 1)
+            if box_w <= 0 or box_h <= 0 or natural <= 0:
+                continue
+            size = box_h * 0.8
+            t = c.beginText()
+            t.setTextRenderMode(3)
+            t.setFont(self.font, size)
+            t.setHorizScale(100 * box_w / (natural * size))
+            t.setTextOrigin(x0 * self.draw_w, (1 - y1) * self.draw_h + box_h * 0.15)
+            t.textOut(text)
+            c.drawText(t)
 
 
 class TextLines(Flowable):
@@ -359,7 +386,7 @@ def _materialize(d: Doc, font: str) -> list:
             t.setStyle(TableStyle(cmds + it.style))
             story.append(t)
         elif isinstance(it, Image):
-            story.append(JpegImage(it.data, it.px))
+            story.append(JpegImage(it.data, it.px, it.text, font))
         elif isinstance(it, Lines):
             story.append(TextLines(it.lines, font))
         else:  # a bug in the describing code, not user input

@@ -50,6 +50,10 @@ class Context:
     today: dt.date  # Beijing date of "now"
     now: dt.datetime  # Beijing time, for routing
     come_back: str = "buyer-helper start 案子文件夹"  # the command that resumes this case
+    # answers read from an order-detail screenshot by `buyer-helper scan` (key → text, e.g.
+    # "order.id"), offered pre-filled; and the screenshot's name
+    scanned: tuple[tuple[str, str], ...] = ()
+    scanned_from: str = ""
 
 
 Answers = dict  # raw answers, nested like case.yaml ("order": {"id": ...})

@@ -17,7 +17,7 @@ import datetime as dt
 from .advice import warnings_for
 from .case import MISCONDUCT, RETURN_STATES, Case
 from .context import RUNG_GOODS, RUNG_HOTLINE, RUNG_PLATFORM, RUNG_REGULATOR, Ctx
-from .plan import Plan, Step
+from .plan import Plan, Step, Warning
 from .regulator import RegulatorNumber, regulator_number
 from .steps import (
     dedupe,
@@ -28,7 +28,7 @@ from .steps import (
     police_step,
     regulator_steps,
 )
-from .storywords import case_words, misconduct_in, threat_in
+from .storywords import misconduct_in, threat_in
 from .tz import to_shanghai
 
 __all__ = ["Ctx", "RegulatorNumber", "regulator_number", "route"]
@@ -51,7 +51,7 @@ TRIED_RUNG = {
 def _context(case: Case, now: dt.datetime) -> Ctx:
     now = to_shanghai(now)
     today = now.date()
-    text = case_words(case)
+    text = case.words
 
     misconduct: list[str] = []
     if case.problem in MISCONDUCT:
@@ -67,6 +67,14 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
     if threat and "seller_harassment" not in misconduct + detected:
         detected.append("seller_harassment")  # a threat is reported to the platform too
     misconduct += detected
+    # the seller's words the buyer confirmed from screenshots (`scan`): the same rules
+    quoted: list[str] = []
+    for q in case.confirmed_quotes:
+        quoted += misconduct_in(q.text, skip=misconduct + quoted)
+        threat = threat or threat_in(q.text)
+    if threat and "seller_harassment" not in misconduct + quoted:
+        quoted.append("seller_harassment")
+    misconduct += quoted
 
     window_end = case.seven_day_end
     in_window = window_end is not None and today <= window_end
@@ -110,6 +118,7 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
         threat=threat,
         top_rung=top,
         states=states,
+        quoted=quoted,
     )
 
 
@@ -178,6 +187,7 @@ def route(case: Case, now: dt.datetime) -> Plan:
     if ctx.fallback_years:
         calendar_notes.append(fallback_note(ctx.fallback_years))
     warnings = warnings_for(ctx, steps)  # the calendar note is in calendar_notes only
+    warnings += screenshot_differences(case)
     return Plan(
         now=ctx.now,
         steps=steps,
@@ -187,6 +197,55 @@ def route(case: Case, now: dt.datetime) -> Plan:
         misconduct_detected=bool(ctx.detected),
         threat=ctx.threat,
     )
+
+
+ORDER_FIELDS = (
+    ("id", "订单号"),
+    ("amount", "实付金额"),
+    ("shop", "店铺名"),
+    ("ordered_on", "下单日期"),
+    ("signed_on", "签收日期"),
+)
+
+
+def screenshot_differences(case: Case) -> list[Warning]:
+    """Where the order-detail screenshot (read by `scan`, passed in on the Case) differs from
+    what the buyer typed: "截图里的订单号是 …，你填的是 …"."""
+    seen = case.screenshot_order
+    if seen is None:
+        return []
+    from .hours import cn_date
+
+    typed = {
+        "id": case.order.id,
+        "amount": f"{case.order.amount:.2f}",
+        "shop": case.order.shop,
+        "ordered_on": case.order.ordered_on,
+        "signed_on": case.signed_on,
+    }
+    out = []
+    for key, label in ORDER_FIELDS:
+        shown, given = getattr(seen, key), typed[key]
+        if not shown or not given:
+            continue
+        same = (
+            shown.replace(" ", "") == given.replace(" ", "")
+            if isinstance(shown, str)
+            else shown == given
+        )
+        if not same:
+            if key in ("ordered_on", "signed_on"):
+                shown, given = cn_date(shown), cn_date(given)
+            unit = " 元" if key == "amount" else ""
+            out.append(
+                Warning(
+                    f"截图 {seen.file} 里的{label}是 {shown}{unit}，你填的是 {given}{unit}。"
+                    "请核对：投诉里的信息要和订单截图一致"
+                    "（改答案：buyer-helper start 案子文件夹）。",
+                    "截图识别（buyer-helper scan）",
+                )
+            )
+    return out
 
 
 def tried_states(case: Case) -> set[str]:

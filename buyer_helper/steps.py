@@ -525,6 +525,12 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
                 + "、".join(MISCONDUCT_LABELS[k] for k in ctx.detected)
                 + "。如果不符合实际，可以忽略。"
             )
+        if ctx.quoted:
+            hints.append(
+                "这一项是根据你确认过的截图原话加上的："
+                + "、".join(MISCONDUCT_LABELS[k] for k in ctx.quoted)
+                + "。"
+            )
     if ctx.pdd:
         actions.append(
             "其他入口：微信公众号“拼多多” → 平台服务 → 联系平台客服；"

@@ -8,10 +8,6 @@ warnings; the plan says that it read them from the buyer's words.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .case import Case
 
 MISCONDUCT_WORDS: dict[str, tuple[str, ...]] = {
     "seller_abuse": (
@@ -223,8 +219,9 @@ SAID = re.compile(r"^[我你他她]?(?:说|道)?[，,：:]?\s*[“\"]?")
 NEGATIONS = ("没", "没有", "未", "不是", "并未")
 CLAUSE_ENDS = '，,。！!？?；;：:、\n"“”'
 NEGATION_REACH = 4  # characters before the word
-# idioms with 没 that are no negation ("商家没完没了地骂我" is abuse)
-NOT_NEGATIONS = ("没完没了", "没日没夜", "没头没脑", "没大没小")
+# idioms with 没 that are no negation ("商家没完没了地骂我" is abuse), and the question
+# "是不是" ("你是不是有病" is abuse, not a denial of it)
+NOT_NEGATIONS = ("没完没了", "没日没夜", "没头没脑", "没大没小", "是不是")
 
 
 def _mask_idioms(text: str) -> str:
@@ -256,11 +253,6 @@ def mentions(text: str, word: str) -> bool:
 
 def mentions_any(text: str, words: tuple[str, ...] | list[str]) -> bool:
     return any(mentions(text, w) for w in words)
-
-
-def case_words(case: Case) -> str:
-    """The buyer's own words in a case: the story and every timeline entry."""
-    return "\n".join([case.story, *(e.text for e in case.timeline)])
 
 
 def misconduct_in(text: str, skip: tuple[str, ...] | list[str] = ()) -> list[str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .case import CASE_FILE, DELIVERY, TRIED, load_case, read_yaml, tried_fits, write_yaml
+from .case import DELIVERY, TRIED, load_case, tried_fits
+from .casefolder import CASE_FILE, read_yaml, write_yaml
 from .errors import BuyerHelperError
 from .fileio import locked
 

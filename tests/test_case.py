@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import case_from_dict, read_yaml, write_yaml
+from buyer_helper.case import case_from_dict
+from buyer_helper.casefolder import read_yaml, write_yaml
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.tz import SHANGHAI
 

@@ -14,7 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import MAX_CASE_BYTES, MAX_YAML_DEPTH, case_from_dict, load_case
+from buyer_helper.case import case_from_dict, load_case
+from buyer_helper.casefolder import MAX_CASE_BYTES, MAX_YAML_DEPTH
 from buyer_helper.caseschema import SHAPES, Fields, ListOf, MapOf
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError

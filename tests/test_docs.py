@@ -37,8 +37,18 @@ def test_readme_has_exactly_two_setup_commands():
     demo = _command_after("demo-command")
     test = _command_after("test-command")
     assert demo.endswith("buyer-helper demo")
-    assert "pip install" in demo and "pip install -e '.[test]'" in test
+    assert "pip install" in demo and "pip install -e '.[test," in test
     assert test.endswith("python -m pytest")
+
+
+def test_the_test_command_installs_every_extra():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    installed = re.search(r"pip install -e '\.\[([a-z,]+)\]'", _command_after("test-command"))
+    assert installed and set(installed.group(1).split(",")) == set(extras)
 
 
 def test_ci_runs_the_readme_test_command():

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from buyer_helper.case import read_yaml, write_yaml
+from buyer_helper.casefolder import read_yaml, write_yaml
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.fileio import LOCK_FILE, locked
 

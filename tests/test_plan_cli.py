@@ -265,7 +265,7 @@ def test_every_goods_path_gives_letters_on_both_platforms(
     runner, tmp_path, sample_answers, platform, delivery, signed_on, problem, goods
 ):
     # R1: the goods paths serve both platforms; the letters for them must not be refused
-    from buyer_helper.case import write_yaml
+    from buyer_helper.casefolder import write_yaml
 
     data = dict(sample_answers, platform=platform, delivery=delivery, problem=problem, tried=[])
     data["timeline"] = []

@@ -49,7 +49,7 @@ def test_light_commands_import_no_heavy_library(args):
 
 @pytest.fixture
 def answers(tmp_path, sample_answers):
-    from buyer_helper.case import write_yaml
+    from buyer_helper.casefolder import write_yaml
 
     path = tmp_path / "case.yaml"
     write_yaml(path, sample_answers)
