@@ -184,9 +184,10 @@ def hours(now, as_json, channels):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
 def plan(answers, now, as_json):
     """根据答案文件给出维权步骤。"""
-    from .render import plan_command
+    from .render import colour_wanted, plan_command
 
-    _echo(plan_command(answers=answers, now=now, as_json=as_json))
+    colour = not as_json and colour_wanted(sys.stdout)
+    _echo(plan_command(answers=answers, now=now, as_json=as_json, colour=colour))
 
 
 @main.command()
@@ -195,8 +196,9 @@ def plan(answers, now, as_json):
 def start(directory, now):
     """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
     from .interview import start_command
+    from .render import colour_wanted
 
-    _echo(start_command(directory=directory, now=now))
+    _echo(start_command(directory=directory, now=now, colour=colour_wanted(sys.stdout)))
 
 
 @main.command()
@@ -303,8 +305,9 @@ def bundle(directory, answers, evidence, output, channel, now):
 def demo(directory, now):
     """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
     from .demo import demo_command
+    from .render import colour_wanted
 
-    _echo(demo_command(directory=directory, now=now))
+    _echo(demo_command(directory=directory, now=now, colour=colour_wanted(sys.stdout)))
 
 
 def _aligned(rows) -> str:

@@ -573,5 +573,8 @@ def letters_command(directory: Path, now: str | None) -> str:
         raise BuyerHelperError(f"找不到案子文件夹：{directory}")
     case, plan = _load(directory, now)
     letters = letters_for_plan(case, plan, evidence=case_evidence(directory))
-    result = write_letters(directory / OUT_DIR, letters)
-    return "\n".join([*summary_lines(result, letters), DISCLAIMER])
+    from .phonepage import phone_files, phone_lines
+
+    extras = phone_files(case, plan, letters, directory / EVIDENCE_DIR)
+    result = write_letters(directory / OUT_DIR, letters, extras)
+    return "\n".join([*summary_lines(result, letters), DISCLAIMER, *phone_lines(result)])

@@ -5,6 +5,7 @@ Every step cites its source (seed section, FACTS.md section or law article) besi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .case import MISCONDUCT_LABELS, QUALITY_PROBLEMS
@@ -526,7 +527,7 @@ def regulator_steps(ctx: Ctx) -> list[Step]:
         have_ready=have_ready,
         if_fails=phone.if_fails,
         sources=["004 §⑷.4", "003", f"{reg.old_rules_name} 第九条{old_rule_paren}"],
-        deadlines=[Deadline(d.label, d.due, d.basis, d.source, d.approximate) for d in deadlines],
+        deadlines=[replace(d) for d in deadlines],
         hints=[
             "投诉内容可以这样生成：buyer-helper letter c12315_online --answers 案子文件夹",
             "证据可以打包成一个 PDF 上传：buyer-helper bundle 案子文件夹",

@@ -297,7 +297,7 @@ def test_plan_shows_the_sellers_shown_name_and_address(runner, write_answers, sa
     sample_answers["seller_address"] = "浙江省义乌市稠城街道工人北路100号"
     path = write_answers(sample_answers)
     out = run_plan(runner, path).output
-    head = out.split("\n\n")[0]
+    head = out.split("\n\n")[1]  # after the three lines saying what to do now
     assert "经营者名称：义乌市美佳电器有限公司" in head
     assert "经营地址：浙江省义乌市稠城街道工人北路100号" in head
     data = json.loads(run_plan(runner, path, "--json").stdout)
@@ -306,7 +306,7 @@ def test_plan_shows_the_sellers_shown_name_and_address(runner, write_answers, sa
     del sample_answers["seller_name"], sample_answers["seller_address"]
     sample_answers.pop("seller_city", None)
     out = run_plan(runner, write_answers(sample_answers)).output
-    assert "经营者名称" not in out.split("\n\n")[0] and "商家（店铺页公示）" not in out
+    assert "经营者名称" not in out.split("\n\n")[1] and "商家（店铺页公示）" not in out
 
 
 def test_12315_steps_name_the_respondent_the_buyer_gave(runner, write_answers, sample_answers):
