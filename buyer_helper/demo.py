@@ -60,7 +60,8 @@ def demo_command(directory: Path, now: str | None, colour: bool = False) -> str:
         write_text_atomic(out / PLAN_FILE, plan_text + "\n")
     except OSError as e:
         raise BuyerHelperError(f"无法写入示例文件夹 {directory}：{e.strerror or e}") from None
-    written = write_letters(out, letters, phone_files(case, plan, letters, directory / EVIDENCE_DIR))
+    extras = phone_files(case, plan, letters, directory / EVIDENCE_DIR)
+    written = write_letters(out, letters, extras)
     letter_lines = letter_summary(written, letters)
     result = build_bundle(case, plan, directory / EVIDENCE_DIR, pdf_path)
     if result.exit_code != 0:  # the sample's own files always preview: this is our bug

@@ -6,8 +6,8 @@ new text beside an edited one ("…（新）.txt"), the summary the buyer reads 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,7 +164,9 @@ def _beside_name(name: str, n: int) -> str:
     return f"{stem}{mark}{dot}{ext}"
 
 
-def write_letters(out_dir: Path, letters: list[Letter], extras: Extras | None = None) -> WriteResult:
+def write_letters(
+    out_dir: Path, letters: list[Letter], extras: Extras | None = None
+) -> WriteResult:
     """Write the texts and 投诉文字说明.txt into `out_dir` without losing the buyer's edits.
 
     `extras` makes the files written beside the texts (the offline page, the reminders); they

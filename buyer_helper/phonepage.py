@@ -274,10 +274,11 @@ def render_page(
                 over_limit=over,
                 warnings=list(letter.warnings),
                 parts=[
-                    QrPart(n, len(p), Markup(qr_svg(p)))  # noqa: S704 (segno's own markup)
+                    QrPart(n, len(p), Markup(qr_svg(p)))  # segno's own markup, no buyer text
                     for n, p in enumerate(parts, 1)
                 ],
                 next_step=letter.channel == next_channel,
+                kept_note=kept,
             )
         )
     first_text = {}

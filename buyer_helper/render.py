@@ -251,9 +251,9 @@ def now_lines(plan: Plan, colour: bool = False) -> list[str]:
         head = f"{label}："
         if colour:
             style = STYLES.get(label) or {"fg": "cyan", "bold": True}
-            if label == "现在开放" and plan.next_step and plan.next_step.state:
-                if plan.next_step.state.status != "open":
-                    style = {"fg": "red", "bold": True}
+            state = plan.next_step.state if plan.next_step else None
+            if label == "现在开放" and state is not None and state.status != "open":
+                style = {"fg": "red", "bold": True}
             head = click.style(head, **style)
         out.append(head + text)
     return out

@@ -10,8 +10,8 @@ import json
 import pytest
 import segno
 import zxingcpp
-from PIL import Image
 from pagetools import parse, pre_text
+from PIL import Image
 
 from buyer_helper.cli import main
 from buyer_helper.letterfiles import MANIFEST
@@ -74,7 +74,8 @@ def test_the_page_holds_every_text_exactly_with_a_copy_button(demo_case):
         (button,) = card.find_all("button", "copy")
         assert button.text() == "复制"
         assert button.attrs["data-target"] == pre.attrs["id"]  # the button copies this text
-        (filename,) = [p.text() for p in card.find_all("p", "meta") if p.text().startswith("文件：")]
+        metas = [p.text() for p in card.find_all("p", "meta")]
+        (filename,) = [m for m in metas if m.startswith("文件：")]
         shown[filename.removeprefix("文件：")] = pre_text(pre)
     assert shown == texts  # every text, character for character
 
@@ -272,3 +273,22 @@ def test_an_edited_page_is_not_overwritten(tmp_path, runner):
     assert new.exists() and "我的笔记" not in new.read_text(encoding="utf-8")
     assert f"你改过 {PAGE_FILE}" in result.output
     assert str(new.resolve()) in result.output.splitlines()[-1]
+
+
+def test_an_edited_text_is_named_on_the_page(tmp_path, runner):
+    """The buyer edited a text: the page says which file holds their edit and shows the new
+    text under the file it went to."""
+    folder = tmp_path / "示例"
+    assert runner.invoke(main, ["demo", str(folder), "--now", NOW]).exit_code == 0
+    out = folder / "out"
+    edited = sorted(out.glob("01-*.txt"))[0]
+    edited.write_text("我自己改过的文字", encoding="utf-8")
+    result = runner.invoke(main, ["letters", str(folder), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    doc = parse(page_of(folder))
+    card = text_cards(doc)[0]
+    notes = [p.text() for p in card.find_all("p", "warn")]
+    assert notes and f"你改过 {edited.name}" in notes[0]
+    new_name = edited.name.replace(".txt", "（新）.txt")
+    assert f"文件：{new_name}" in [p.text() for p in card.find_all("p", "meta")]
+    assert pre_text(card.find_all("pre", "text")[0]) == (out / new_name).read_text(encoding="utf-8")

@@ -339,9 +339,7 @@ def test_plan_starts_with_what_to_do_now(runner, write_answers, sample_answers):
     assert due.startswith("截止：") and state.startswith("现在开放：")
     assert blank == "" and out.splitlines()[4].startswith("维权计划：")
     # the nearest deadline still ahead among the steps to do
-    ahead = [
-        d for s in data["steps"] if not s["done"] for d in s["deadlines"] if d["due"] >= night
-    ]
+    ahead = [d for s in data["steps"] if not s["done"] for d in s["deadlines"] if d["due"] >= night]
     nearest = min(ahead, key=lambda d: d["due"])
     assert nearest["label"] in due and "还有" in due
     # 23:00: the official CS is only "maybe" (sources disagree) and opens fully tomorrow
