@@ -253,7 +253,7 @@ def letter(channel, answers, now, output):
 @click.argument("directory", type=click.Path(), callback=_as_path, metavar="案子文件夹")
 @click.option("--now", metavar="ISO8601", help=NOW_HELP)
 def letters(directory, now):
-    """为案子的每一步生成文字，写入 DIR/out/。"""
+    """为案子的每一步生成文字，写入 DIR/out/（另有离线页面 维权助手.html 和日历提醒 提醒.ics）。"""
     from .letters import letters_command
 
     _echo(letters_command(directory=directory, now=now))
