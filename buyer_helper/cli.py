@@ -233,9 +233,10 @@ def hours(now, as_json, channels):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
 def plan(answers, now, as_json):
     """根据答案文件给出维权步骤。"""
-    from .render import plan_command
+    from .render import colour_wanted, plan_command
 
-    _echo(plan_command(answers=answers, now=now, as_json=as_json))
+    colour = not as_json and colour_wanted(sys.stdout)
+    _echo(plan_command(answers=answers, now=now, as_json=as_json, colour=colour))
 
 
 @main.command()
@@ -245,8 +246,9 @@ def plan(answers, now, as_json):
 def start(directory, now):
     """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
     from .interview import start_command
+    from .render import colour_wanted
 
-    _echo(start_command(directory=directory, now=now))
+    _echo(start_command(directory=directory, now=now, colour=colour_wanted(sys.stdout)))
 
 
 @main.command()
@@ -324,7 +326,7 @@ def letter(channel, answers, now, output, follow_outside_links):
 @_follow_links_option
 @calendar_option
 def letters(directory, now, follow_outside_links):
-    """为案子的每一步生成文字，写入 DIR/out/。"""
+    """为案子的每一步生成文字，写入 DIR/out/（另有离线页面 维权助手.html 和日历提醒 提醒.ics）。"""
     from .letters import letters_command
 
     _echo(letters_command(directory=directory, now=now, follow_outside_links=follow_outside_links))
@@ -393,8 +395,9 @@ def scan(directory, as_json, confirm, reject):
 def demo(directory, now):
     """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
     from .demo import demo_command
+    from .render import colour_wanted
 
-    _echo(demo_command(directory=directory, now=now))
+    _echo(demo_command(directory=directory, now=now, colour=colour_wanted(sys.stdout)))
 
 
 def _aligned(rows) -> str:

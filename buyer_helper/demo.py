@@ -31,11 +31,12 @@ def _check_folder(directory: Path) -> None:
         )
 
 
-def demo_command(directory: Path, now: str | None) -> str:
+def demo_command(directory: Path, now: str | None, colour: bool = False) -> str:
     from .bundle import build_bundle, summary_lines
     from .hours import cn_date, parse_now
     from .letters import letters_for_plan, write_letters
     from .letters import summary_lines as letter_summary
+    from .phonepage import phone_files, phone_lines
     from .render import render_plan_text
     from .routing import route
     from .samples import make_sample_evidence, sample_evidence_names
@@ -60,7 +61,9 @@ def demo_command(directory: Path, now: str | None) -> str:
         write_text_atomic(out / PLAN_FILE, plan_text + "\n")
     except OSError as e:
         raise BuyerHelperError(f"无法写入示例文件夹 {directory}：{e.strerror or e}") from None
-    letter_lines = letter_summary(write_letters(out, letters), letters)
+    extras = phone_files(case, plan, letters, directory / EVIDENCE_DIR)
+    written = write_letters(out, letters, extras)
+    letter_lines = letter_summary(written, letters)
     result = build_bundle(case, plan, directory / EVIDENCE_DIR, pdf_path)
     if result.exit_code != 0:  # the sample's own files always preview: this is our bug
         bad = "、".join(f"{f.name}（{f.reason}）" for f in result.unpreviewable)
@@ -71,7 +74,7 @@ def demo_command(directory: Path, now: str | None) -> str:
             "示例案子：拼多多买的保温杯漏水（质量问题），商家辱骂买家并驳回退货退款。",
             f"（示例的日期跟着现在的时间走：{cn_date(case.signed_on)} 签收。）",
             "",
-            plan_text,
+            render_plan_text(plan, case, colour=colour) if colour else plan_text,
             "",
             "────────",
             *letter_lines,
@@ -83,5 +86,6 @@ def demo_command(directory: Path, now: str | None) -> str:
             f"  {OUT_DIR}/             计划（{PLAN_FILE}）、各渠道文字和证据 PDF",
             "",
             "开始你自己的案子：buyer-helper start 我的维权案子",
+            *phone_lines(written),
         ]
     )

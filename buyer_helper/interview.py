@@ -497,8 +497,10 @@ def start_command(
     now: str | None,
     *,
     is_terminal: Callable[[], bool] | None = None,
+    colour: bool = False,
 ) -> str | None:
-    """Run the interview for the case in `directory`; return the plan and the next commands.
+    """Run the interview for the case in `directory`; return the plan and the next commands
+    (`colour`: style the plan's first lines for a terminal).
 
     `is_terminal` is injectable so tests can run the interview in a prompt_toolkit pipe
     session (the default checks that stdin is a terminal).
@@ -575,7 +577,7 @@ def start_command(
     from .routing import route
 
     plan = route(case, moment)
-    text = render_plan_text(plan, case)
+    text = render_plan_text(plan, case, colour=colour)
     next_steps = [
         (
             f"buyer-helper letters {shown_dir}",

@@ -6,12 +6,13 @@ new text beside an edited one ("…（新）.txt"), the summary the buyer reads 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BuyerHelperError
-from .fileio import locked, write_text_atomic
+from .fileio import locked, write_bytes_atomic, write_text_atomic
 from .hours import display_width
 from .plan import DISCLAIMER
 
@@ -40,6 +41,15 @@ class WriteResult:
     # of the files in `beside`: those no record says were written by `letters` (an older
     # version kept names only, or the buyer made the file): maybe edited, kept all the same
     unknown: list[str] = field(default_factory=list)
+    # files written beside the texts (the offline page, the reminders): name -> file written
+    # (the name itself, or "…（新）…" beside a copy the buyer edited)
+    extras: dict[str, str] = field(default_factory=dict)
+
+
+# Files written beside the texts, made once the texts are written (they may name them):
+# given the result so far, a list of (file name, text id, content); content None means "not
+# this time", a callable is called with the result so far (it may name the files before it).
+Extras = Callable[[WriteResult], list[tuple[str, str, object]]]
 
 
 def _sha256(data: bytes) -> str:
@@ -154,18 +164,23 @@ def _beside_name(name: str, n: int) -> str:
     return f"{stem}{mark}{dot}{ext}"
 
 
-def write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
+def write_letters(
+    out_dir: Path, letters: list[Letter], extras: Extras | None = None
+) -> WriteResult:
     """Write the texts and 投诉文字说明.txt into `out_dir` without losing the buyer's edits.
+
+    `extras` makes the files written beside the texts (the offline page, the reminders); they
+    get a text id and SHA-256 in the manifest and the same care as the texts.
 
     A file is overwritten only when it is exactly what the last run wrote (its SHA-256 is in
     the manifest `.letters-manifest.json`). A file the buyer changed is kept and the new text
     goes beside it ("01-…（新）.txt"). Texts of earlier runs that the plan no longer needs are
     deleted only when unchanged. Raises BuyerHelperError when out/ cannot be written."""
     with locked(Path(out_dir).parent):  # the case folder: the manifest is read, then rewritten
-        return _write_letters(out_dir, letters)
+        return _write_letters(out_dir, letters, extras)
 
 
-def _write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
+def _write_letters(out_dir: Path, letters: list[Letter], extras: Extras | None) -> WriteResult:
     import json
 
     out = Path(out_dir)
@@ -176,9 +191,9 @@ def _write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
     texts: dict[str, str] = {}  # file name -> text id, for the next run
     kept: set[str] = set()  # files the buyer may have edited, left where they are
 
-    def put(name: str, text: str) -> str:
+    def put(name: str, text: str | bytes) -> str:
         """Write `text` as `name`, or beside it when `name` may hold the buyer's edits."""
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         target, n = name, 0
         while not _free_to_write(out / target, data, manifest):
             n += 1
@@ -190,7 +205,7 @@ def _write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
                 result.unknown.append(name)
             else:
                 record[name] = manifest[name]  # still the buyer's edited copy
-        write_text_atomic(out / target, text)
+        write_bytes_atomic(out / target, data)
         record[target] = _sha256(data)
         return target
 
@@ -205,6 +220,14 @@ def _write_letters(out_dir: Path, letters: list[Letter]) -> WriteResult:
             texts[letter.filename] = letter.text_id
             result.written.append((put(letter.filename, letter.text), letter.title))
         put(README, _readme(letters, dict(result.beside)))
+        for name, tid, make in extras(result) if extras is not None else ():
+            content = make(result) if callable(make) else make
+            if content is None:
+                continue
+            assert isinstance(content, str | bytes)
+            target = put(name, content)
+            result.extras[name] = target
+            texts[name] = tid
         now_named = {letter.text_id: letter.filename for letter in letters}
         for stale in sorted(set(manifest) - set(record) - kept):
             path = out / stale
@@ -247,6 +270,9 @@ def summary_lines(result: WriteResult, letters: list[Letter]) -> list[str]:
             )
         else:
             lines.append(f"你改过 {edited}：没有覆盖它，新生成的文字写在 {new}，请对照后自己合并。")
+    for name, target in result.extras.items():
+        if target != name:
+            lines.append(f"你改过 {name}：没有覆盖它，新生成的写在 {target}。")
     for name in result.kept_stale:
         lines.append(f"{name} 已不在这次的计划里，但你改过它，所以保留没有删除。")
     for old, new in result.renamed:

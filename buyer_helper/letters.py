@@ -22,7 +22,7 @@ from .evidence import EvidenceName
 from .fileio import write_text_atomic
 from .hours import cn_date
 from .law import is_fresh
-from .letter import Letter
+from .letter import FIELD_LABELS, Letter
 from .letterfacts import build_facts, user_strings
 from .letterfiles import (  # noqa: F401  (re-exported: demo, tests)
     MANIFEST,
@@ -386,6 +386,7 @@ def render_letter(
         warnings=warnings,
         filename=filename + ".txt",
         text_id=channel_id,
+        limits=spec.limits,
     )
 
 
@@ -402,9 +403,6 @@ def _fit(template, context, notes, user, limit, levels) -> tuple[str, int]:
                     notes.append(n)
             return text, level
     return text, levels - 1
-
-
-FIELD_LABELS = {"description": "说明", "message": "消息", "title": "标题"}
 
 
 def _limit_warnings(warnings, channel, name, limit, value, level, facts) -> None:
@@ -602,5 +600,8 @@ def letters_command(directory: Path, now: str | None, follow_outside_links: bool
     case, plan = _load(directory, now)
     evidence = case_evidence(directory, follow_outside_links)
     letters = letters_for_plan(case, plan, evidence=evidence)
-    result = write_letters(directory / OUT_DIR, letters)
-    return "\n".join([*summary_lines(result, letters), DISCLAIMER])
+    from .phonepage import phone_files, phone_lines
+
+    extras = phone_files(case, plan, letters, directory / EVIDENCE_DIR, follow_outside_links)
+    result = write_letters(directory / OUT_DIR, letters, extras)
+    return "\n".join([*summary_lines(result, letters), DISCLAIMER, *phone_lines(result)])

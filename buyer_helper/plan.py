@@ -20,6 +20,9 @@ class Deadline:
     basis: str  # e.g. "签收次日起算7天（网络购买商品七日无理由退货暂行办法）"
     source: str  # seed section or law article
     approximate: bool = False  # computed with a fallback calendar, or "about" (seller ~48h)
+    # what this deadline is, stable across reruns and wordings (reminder UIDs are made from it):
+    # seven_day_end | seller_handling | c12315_accept | c12315_mediation | c12315_time_limit
+    kind: str = ""
     # working-day deadlines: which calendar counted them ("official" | "estimated", None for
     # other deadlines); `estimated` when the count crossed days whose 调休 is not published,
     # with the earliest and latest possible date (`due` is then the latest)

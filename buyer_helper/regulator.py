@@ -44,7 +44,7 @@ def working_days(ctx: Ctx, start: dt.date, n: int) -> WorkingDays:
 
 
 def working_deadline(
-    label: str, wd: WorkingDays, basis: str, source: str, approximate: bool = False
+    label: str, kind: str, wd: WorkingDays, basis: str, source: str, approximate: bool = False
 ) -> Deadline:
     """A deadline counted in working days; when it crossed unpublished 调休 days it says it is
     estimated and gives the earliest and latest date."""
@@ -56,6 +56,7 @@ def working_deadline(
         basis += f"；法定节假日按法律推算，{ESTIMATE_NOTE}"
     return Deadline(
         label=label,
+        kind=kind,
         due=end_of_day(wd.due),
         basis=basis,
         source=source,
@@ -72,6 +73,7 @@ def window_deadline(ctx: Ctx, no_reason: bool) -> Deadline:
     law = "消费者权益保护法 第二十五条" if no_reason else "消费者权益保护法 第二十四条"
     return Deadline(
         label="7天退货期限的最后一天",
+        kind="seven_day_end",
         due=end_of_day(ctx.window_end),
         basis=(
             f"{cn_date(ctx.case.signed_on)} 签收，从签收次日起算7天"
@@ -98,6 +100,7 @@ def seller_clock(ctx: Ctx) -> Deadline | None:
 
     return Deadline(
         label="商家一般应处理售后申请的时间（约48小时）",
+        kind="seller_handling",
         due=filed + dt.timedelta(hours=48),
         basis=(
             f"从 {cn_datetime(filed, weekday=False)} 提交售后起约48小时，这是对商家处理时间的"
@@ -122,6 +125,7 @@ def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
     out = [
         working_deadline(
             "12315 决定是否受理",
+            "c12315_accept",
             accept,
             f"从{since} {cn_date(filed)} 起 {accept_n} 个工作日（跳过法定节假日，"
             f"调休上班日照算）；{accept_label}",
@@ -146,6 +150,7 @@ def regulator_deadlines(ctx: Ctx) -> list[Deadline]:
     out.append(
         working_deadline(
             "12315 调解期限（调不成即终止调解）",
+            "c12315_mediation",
             mediate,
             f"从{how} {cn_date(start)} 起 {mediate_n} 个工作日；{mediate_label}",
             mediate_src,
@@ -169,6 +174,7 @@ def complaint_limit(ctx: Ctx) -> Deadline:
         limit_day = known.replace(year=known.year + years.value, day=28)
     return Deadline(
         label=f"向12315投诉的时限（知道权益受损起{years.value}年）",
+        kind="c12315_time_limit",
         due=end_of_day(limit_day),
         basis=f"从 {cn_date(known)} 起算约{years.value}年，超过的不予受理；{years.label}",
         source=years.source,

@@ -15,8 +15,8 @@ from .hours import cn_date
 from .plan import Deadline, Plan, Step
 
 
-def plan_command(answers: Path, now: str | None, as_json: bool) -> str:
-    """`buyer-helper plan --answers FILE [--now] [--json]`."""
+def plan_command(answers: Path, now: str | None, as_json: bool, colour: bool = False) -> str:
+    """`buyer-helper plan --answers FILE [--now] [--json]` (colour: style the first lines)."""
     from .hours import parse_now
     from .routing import route
 
@@ -25,7 +25,21 @@ def plan_command(answers: Path, now: str | None, as_json: bool) -> str:
     plan = route(case, moment)
     if as_json:
         return json.dumps(plan_to_dict(plan, case), ensure_ascii=False, indent=2)
-    return render_plan_text(plan, case)
+    return render_plan_text(plan, case, colour=colour)
+
+
+def colour_wanted(stream: Any) -> bool:
+    """Colour only for a terminal that shows it: not when piped, not with NO_COLOR set
+    (https://no-color.org: any non-empty value), not on TERM=dumb."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
 
 
 # --------------------------------------------------------------------------- JSON
@@ -42,6 +56,7 @@ def deadline_to_dict(d: Deadline) -> dict[str, Any]:
         "basis": d.basis,
         "source": d.source,
         "approximate": d.approximate,
+        "kind": d.kind,
         # working-day deadlines: "official" | "estimated" (null for others); with unpublished
         # 调休 days crossed, the earliest and latest possible day (`due` is the latest)
         "calendar": d.calendar,
@@ -207,8 +222,80 @@ def _seller_lines(case: Case) -> list[str]:
     return ["商家（店铺页公示）：" + "；".join(parts)] if parts else []
 
 
-def render_plan_text(plan: Plan, case: Case) -> str:
-    """The plan as readable Chinese for a terminal or a .txt file."""
+def nearest_deadline(plan: Plan) -> Deadline | None:
+    """The first deadline still ahead at `now` of the steps still to do; when they have none,
+    of the steps already done (e.g. the seller's ~48 h after an after-sales request)."""
+    for done in (False, True):
+        ahead = [d for s in plan.steps if s.done == done for d in s.deadlines if d.due >= plan.now]
+        if ahead:
+            return min(ahead, key=lambda d: d.due)
+    return None
+
+
+def days_left_words(due: dt.datetime, now: dt.datetime) -> str:
+    """'今天到期' / '明天到期' / '还有 5 天' (calendar days in Beijing time)."""
+    from .tz import to_shanghai
+
+    days = (to_shanghai(due).date() - to_shanghai(now).date()).days
+    if days <= 0:
+        return "今天到期"
+    if days == 1:
+        return "明天到期"
+    return f"还有 {days} 天"
+
+
+def now_summary(plan: Plan) -> list[tuple[str, str]]:
+    """What to do now, in three (label, text) pairs: 现在先做 / 截止 / 现在开放.
+    The terminal plan starts with them and the offline page shows them at the top."""
+    from .hours import cn_date, cn_datetime, state_words
+
+    step = plan.next_step
+    if step is None:
+        first = "计划里的步骤你都已经做过了；有新进展请记到案子的时间线上。"
+    else:
+        first = f"{step.title}｜{step.reach or _channel_name(step.channel)}"
+    d = nearest_deadline(plan)
+    if d is None:
+        due = "计划里没有还没到的期限"
+    else:
+        about = "约 " if d.approximate else ""
+        when = f"{about}{cn_datetime(d.due)}"
+        if d.estimated and d.earliest is not None:  # unpublished 调休 days crossed
+            when = f"估算：最早 {cn_date(d.earliest)}，最晚 {cn_datetime(d.due)}"
+        due = f"{d.label}：{when}（{days_left_words(d.due, plan.now)}）"
+    if step is None or step.state is None:
+        state = "—"
+    else:
+        now_text, next_text = state_words(step.state, plan.now)
+        state = f"{_channel_name(step.channel)}：{now_text}"
+        if step.state.status != "open":
+            state += f"；下次开放：{next_text}"
+    return [("现在先做", first), ("截止", due), ("现在开放", state)]
+
+
+STYLES = {"现在先做": {"fg": "green", "bold": True}, "截止": {"fg": "yellow", "bold": True}}
+
+
+def now_lines(plan: Plan, colour: bool = False) -> list[str]:
+    """The three summary lines for the terminal; `colour` styles the labels (ANSI)."""
+    import click
+
+    out = []
+    for label, text in now_summary(plan):
+        head = f"{label}："
+        if colour:
+            style = STYLES.get(label) or {"fg": "cyan", "bold": True}
+            state = plan.next_step.state if plan.next_step else None
+            if label == "现在开放" and state is not None and state.status != "open":
+                style = {"fg": "red", "bold": True}
+            head = click.style(head, **style)
+        out.append(head + text)
+    return out
+
+
+def render_plan_text(plan: Plan, case: Case, colour: bool = False) -> str:
+    """The plan as readable Chinese for a terminal or a .txt file: first the three lines
+    saying what to do now, then the details. `colour` adds ANSI styles (terminals only)."""
     from .hours import now_words
 
     order = case.order
@@ -223,7 +310,7 @@ def render_plan_text(plan: Plan, case: Case) -> str:
         "已做过：" + ("、".join(TRIED[t] for t in case.tried) if case.tried else "还没有"),
         f"现在：{now_words(plan.now)}",
     ]
-    out = ["\n".join(head), ""]
+    out = [*now_lines(plan, colour), "", "\n".join(head), ""]
     todo = [s for s in plan.steps if not s.done]
     done = [s for s in plan.steps if s.done]
     if todo:

@@ -389,7 +389,9 @@ def test_12315_deadline_across_spring_festival_2027_is_an_estimated_range(
     assert accept["due"].startswith("2027-02-19")
     assert mediate["estimated"] is True and mediate["earliest"] < mediate["latest"]
     text = runner.invoke(main, args).output
-    line = next(x for x in text.splitlines() if "12315 决定是否受理" in x)
+    first = text.splitlines()[1]  # the plan's 截止 line at the top says the range too
+    assert first.startswith("截止") and "估算：最早 2027年2月12日，最晚 2027年2月19日" in first
+    line = next(x for x in text.splitlines() if "12315 决定是否受理" in x and "——" in x)
     assert "估算：最早 2027年2月12日，最晚 2027年2月19日" in line
     assert "以国务院公布为准" in line and "日历：按法律估算" in line
 

@@ -297,7 +297,7 @@ def test_plan_shows_the_sellers_shown_name_and_address(runner, write_answers, sa
     sample_answers["seller_address"] = "浙江省义乌市稠城街道工人北路100号"
     path = write_answers(sample_answers)
     out = run_plan(runner, path).output
-    head = out.split("\n\n")[0]
+    head = out.split("\n\n")[1]  # after the three lines saying what to do now
     assert "经营者名称：义乌市美佳电器有限公司" in head
     assert "经营地址：浙江省义乌市稠城街道工人北路100号" in head
     data = json.loads(run_plan(runner, path, "--json").stdout)
@@ -306,7 +306,7 @@ def test_plan_shows_the_sellers_shown_name_and_address(runner, write_answers, sa
     del sample_answers["seller_name"], sample_answers["seller_address"]
     sample_answers.pop("seller_city", None)
     out = run_plan(runner, write_answers(sample_answers)).output
-    assert "经营者名称" not in out.split("\n\n")[0] and "商家（店铺页公示）" not in out
+    assert "经营者名称" not in out.split("\n\n")[1] and "商家（店铺页公示）" not in out
 
 
 def test_12315_steps_name_the_respondent_the_buyer_gave(runner, write_answers, sample_answers):
@@ -319,3 +319,124 @@ def test_12315_steps_name_the_respondent_the_buyer_gave(runner, write_answers, s
         text = "\n".join(s["actions"] + s["have_ready"])
         assert "“义乌市美佳电器有限公司”" in text and "工人北路100号" in text, cid
         assert "公示的经营者名称和地址" not in text
+
+
+# ---------------------------------------------------------------- the first three lines
+
+
+def test_plan_starts_with_what_to_do_now(runner, write_answers, sample_answers):
+    """现在先做 / 截止 / 现在开放: the next step and where, the nearest deadline ahead, and
+    whether that channel is open now — before the details."""
+    path = write_answers(sample_answers)
+    night = "2026-11-23T23:00:00+08:00"
+    data = json.loads(
+        runner.invoke(main, ["plan", "--answers", str(path), "--now", night, "--json"]).output
+    )
+    out = runner.invoke(main, ["plan", "--answers", str(path), "--now", night]).output
+    first, due, state, blank = out.splitlines()[:4]
+    nxt = next(s for s in data["steps"] if not s["done"])
+    assert first == f"现在先做：{nxt['title']}｜{nxt['reach']}"
+    assert due.startswith("截止：") and state.startswith("现在开放：")
+    assert blank == "" and out.splitlines()[4].startswith("维权计划：")
+    # the nearest deadline still ahead among the steps to do
+    ahead = [d for s in data["steps"] if not s["done"] for d in s["deadlines"] if d["due"] >= night]
+    nearest = min(ahead, key=lambda d: d["due"])
+    assert nearest["label"] in due and "还有" in due
+    # 23:00: the official CS is only "maybe" (sources disagree) and opens fully tomorrow
+    assert state == (
+        f"现在开放：{nxt['channel_name']}：可能开放（来源不一）；"
+        "下次开放：周二 09:00（明天，11月24日，各来源都说开放）"
+    )
+    day = runner.invoke(main, ["plan", "--answers", str(path), *NOW]).output
+    assert day.splitlines()[2] == f"现在开放：{nxt['channel_name']}：开放"
+
+
+def test_the_nearest_deadline_is_the_seller_clock_while_waiting(runner, write_answers):
+    answers = copy.deepcopy(SAMPLE_ANSWERS)
+    answers["tried"] = ["contacted_seller", "after_sales_filed"]
+    answers["timeline"] = [e for e in answers["timeline"] if e.get("tried") != "seller_rejected"]
+    out = runner.invoke(
+        main,
+        ["plan", "--answers", str(write_answers(answers)), "--now", "2026-11-22T10:00:00+08:00"],
+    ).output
+    assert out.splitlines()[1] == (
+        "截止：商家一般应处理售后申请的时间（约48小时）：约 2026年11月23日 周一 09:10（明天到期）"
+    )
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch, sample_answers):
+    from buyer_helper.case import case_from_dict
+    from buyer_helper.hours import parse_now
+    from buyer_helper.render import colour_wanted, render_plan_text
+    from buyer_helper.routing import route
+
+    class Tty:
+        def __init__(self, tty):
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert colour_wanted(Tty(True)) is True
+    assert colour_wanted(Tty(False)) is False  # piped
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert colour_wanted(Tty(True)) is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert colour_wanted(Tty(True)) is False
+
+    now = parse_now(SAMPLE_NOW)
+    case = case_from_dict(sample_answers, today=now.date())
+    plan = route(case, now)
+    plain = render_plan_text(plan, case)
+    styled = render_plan_text(plan, case, colour=True)
+    assert "\x1b[" not in plain
+    assert styled.splitlines()[0].startswith("\x1b[") and "\x1b[" not in styled.split("\n\n", 1)[1]
+    import click
+
+    assert click.unstyle(styled) == plain
+
+
+def test_piped_plan_has_no_colour(runner, write_answers, sample_answers, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = run_plan(runner, write_answers(sample_answers)).output  # CliRunner: not a terminal
+    assert "\x1b[" not in out and out.startswith("现在先做：")
+
+
+@pytest.mark.parametrize("no_color", [None, "1"])
+def test_colour_in_a_real_terminal_unless_no_color(write_answers, sample_answers, no_color):
+    """In a pseudo-terminal the first lines are coloured; NO_COLOR turns that off."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = write_answers(sample_answers)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(TERM="xterm", LANG="C.UTF-8")
+    if no_color:
+        env["NO_COLOR"] = no_color
+    main_fd, child_fd = pty.openpty()
+    code = "from buyer_helper.cli import main; main()"
+    args = [sys.executable, "-c", code, "plan", "--answers", str(path), *NOW]
+    proc = subprocess.Popen(args, stdout=child_fd, stderr=subprocess.PIPE, env=env)
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    out = b"".join(chunks).decode("utf-8")
+    first = out.splitlines()[0]
+    if no_color:
+        assert "\x1b[" not in out and first.startswith("现在先做：")
+    else:
+        assert first.startswith("\x1b[") and "现在先做：" in first
