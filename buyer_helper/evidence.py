@@ -365,12 +365,7 @@ def process_image(path: str) -> dict:
     """
     from PIL import Image
 
-    try:
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
-    except ImportError:  # pragma: no cover - pillow-heif is a dependency
-        pass
+    _open_heic_too()
     try:
         with Image.open(path) as im:
             original = im.size
@@ -426,18 +421,23 @@ def process_image(path: str) -> dict:
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
 
 
-def open_upright(path: Path):
-    """The image at `path` as an RGB or L PIL image the way it is meant to be seen: EXIF
-    orientation applied, transparency flattened onto white (HEIC through pillow-heif). Raises
-    BuyerHelperError with the reason process_image would give when it cannot be read."""
-    from PIL import Image
-
+def _open_heic_too() -> None:
+    """Let Pillow open iPhone HEIC photos (pillow-heif, a dependency)."""
     try:
         import pillow_heif
 
         pillow_heif.register_heif_opener()
     except ImportError:  # pragma: no cover - pillow-heif is a dependency
         pass
+
+
+def open_upright(path: Path):
+    """The image at `path` as an RGB or L PIL image the way it is meant to be seen: EXIF
+    orientation applied, transparency flattened onto white (HEIC through pillow-heif). Raises
+    BuyerHelperError with the reason process_image would give when it cannot be read."""
+    from PIL import Image
+
+    _open_heic_too()
     try:
         with Image.open(path) as im:
             orientation = im.getexif().get(0x0112, 1)
