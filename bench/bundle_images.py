@@ -110,7 +110,7 @@ from pathlib import Path
 from buyer_helper.case import case_from_dict
 from buyer_helper.hours import parse_now
 from buyer_helper.routing import route
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.bundle import build_bundle
 
 now = parse_now(SAMPLE_NOW)

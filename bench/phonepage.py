@@ -18,7 +18,7 @@ from buyer_helper.letters import letters_for_plan
 from buyer_helper.phonepage import render_page
 from buyer_helper.reminders import render_ics
 from buyer_helper.routing import route
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 
 
 def _median(fn, runs: int) -> float:

@@ -13,7 +13,7 @@ from .case import case_from_dict
 from .casefolder import CASE_FILE, EVIDENCE_DIR, OUT_DIR, write_yaml
 from .errors import BuyerHelperError
 from .fileio import write_text_atomic
-from .sample import sample_answers
+from .sample_case import sample_answers
 
 MARKER = ".buyer-helper-demo"
 PLAN_FILE = "00-维权计划.txt"
@@ -39,7 +39,7 @@ def demo_command(directory: Path, now: str | None, colour: bool = False) -> str:
     from .phonepage import phone_files, phone_lines
     from .render import render_plan_text
     from .routing import route
-    from .samples import make_sample_evidence, sample_evidence_names
+    from .sample_evidence import make_sample_evidence, sample_evidence_names
 
     directory = Path(directory)
     _check_folder(directory)

@@ -204,6 +204,6 @@ def no_text_photo() -> bytes:
     """A photo with no writing in it (the demo's leaking cup)."""
     import datetime as dt
 
-    from buyer_helper.samples import leak_photo_jpeg
+    from buyer_helper.sample_evidence import leak_photo_jpeg
 
     return leak_photo_jpeg(dt.datetime(2026, 11, 20, 18, 50))

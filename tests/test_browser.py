@@ -24,7 +24,7 @@ from PIL import Image
 
 from buyer_helper.cli import main
 from buyer_helper.phonepage import PAGE_FILE, split_for_qr
-from buyer_helper.sample import SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_NOW
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

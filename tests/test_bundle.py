@@ -20,8 +20,8 @@ from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.hours import parse_now
 from buyer_helper.routing import route
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
-from buyer_helper.samples import make_sample_evidence
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_evidence import make_sample_evidence
 
 NOW = SAMPLE_NOW
 ORDER_ID = SAMPLE_ANSWERS["order"]["id"]
@@ -728,7 +728,7 @@ def test_cover_names_the_shop_pages_operator(sample_bundle):
 def test_calendar_fallback_note_is_printed_once(tmp_path):
     """In 2027 (no official holiday calendar yet) the plan says once that workdays are
     estimated, not again in every 12315 step and table row."""
-    from buyer_helper.sample import sample_answers
+    from buyer_helper.sample_case import sample_answers
 
     now = parse_now("2027-03-01T10:00:00+08:00")
     directory = make_case_dir(tmp_path / "case", sample_answers(now.date()), samples=False)
@@ -745,7 +745,7 @@ def test_calendar_fallback_note_is_printed_once(tmp_path):
 def test_pdf_channel_table_says_which_calendar_it_used(tmp_path, sample_bundle):
     """Issue 8: the 渠道一览 names the calendar for channels that keep working days: the official
     one in 2026, the estimate by law (调休 unknown, a range for 12315's deadlines) in 2027."""
-    from buyer_helper.sample import sample_answers
+    from buyer_helper.sample_case import sample_answers
 
     official = squash(pdf_text(sample_bundle["pdf"]))
     assert squash("日历：官方放假安排：chinesecalendar") in official

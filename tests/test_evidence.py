@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.evidence import decode_text, list_files, process_image, scan_evidence
 from buyer_helper.fonts import EMOJI_MARK, GlyphFilter, font_path, subset_ttf
-from buyer_helper.sample import SAMPLE_ANSWERS
-from buyer_helper.samples import make_sample_evidence
+from buyer_helper.sample_case import SAMPLE_ANSWERS
+from buyer_helper.sample_evidence import make_sample_evidence
 
 SH = dt.timezone(dt.timedelta(hours=8))
 
@@ -292,8 +292,8 @@ def test_progress_counts_every_evidence_file_and_says_so(tmp_path, capsys):
 
 
 def test_sample_evidence_names_are_the_files_written(tmp_path):
-    from buyer_helper.sample import sample_answers
-    from buyer_helper.samples import sample_evidence_names
+    from buyer_helper.sample_case import sample_answers
+    from buyer_helper.sample_evidence import sample_evidence_names
 
     answers = sample_answers(dt.date(2027, 5, 4))
     make_sample_evidence(tmp_path, answers)

@@ -24,7 +24,7 @@ from buyer_helper.evidence import (
     scan_evidence,
 )
 from buyer_helper.letters import evidence_files
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 
 SECRET = "SENTINEL-OUTSIDE-7f3a9c"
 

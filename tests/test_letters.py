@@ -27,7 +27,7 @@ from buyer_helper.law import REFUSALS
 from buyer_helper.letterfacts import extract_quotes
 from buyer_helper.plan import DISCLAIMER, Plan, Step
 from buyer_helper.routing import route
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.textcheck import clean_block, clean_inline
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -35,7 +35,7 @@ UPDATE = os.environ.get("BUYER_HELPER_UPDATE_GOLDEN") == "1"
 NOW = parse_now(SAMPLE_NOW)
 
 
-# The built-in sample (buyer_helper/sample.py, used by the demo): a change to it shows up
+# The built-in sample (buyer_helper/sample_case.py, used by the demo): a change to it shows up
 # here as a golden-file diff to read.
 SAMPLE = copy.deepcopy(SAMPLE_ANSWERS)
 

@@ -13,7 +13,7 @@ from buyer_helper.case import PROBLEMS
 from buyer_helper.channels import load_channels
 from buyer_helper.cli import main
 from buyer_helper.plan import DISCLAIMER
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 
 NOW = ["--now", SAMPLE_NOW]
 

@@ -14,7 +14,7 @@ from buyer_helper.cli import main
 from buyer_helper.hours import parse_now, working_days_after
 from buyer_helper.reminders import ICS_FILE, alarm_moment, render_ics, upcoming_deadlines
 from buyer_helper.routing import route
-from buyer_helper.sample import SAMPLE_ANSWERS
+from buyer_helper.sample_case import SAMPLE_ANSWERS
 from buyer_helper.tz import SHANGHAI
 from buyer_helper.workdays import working_day_range
 

@@ -21,7 +21,7 @@ from buyer_helper import ocr
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
 from buyer_helper.ocr import Line, attribute
-from buyer_helper.sample import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.scan import CACHE_DIR, scan_case
 
 CHAT = "03-聊天.png"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .case import PLATFORMS
 from .fileio import write_bytes_atomic, write_text_atomic
-from .sample import SAMPLE_ANSWERS
+from .sample_case import SAMPLE_ANSWERS
 from .tz import to_shanghai
 
 # The buyer's chat with the shop, consistent with the sample's story: (who, minutes after the
