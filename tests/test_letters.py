@@ -26,6 +26,7 @@ from buyer_helper.hours import display_width, parse_now
 from buyer_helper.law import REFUSALS
 from buyer_helper.letterfacts import extract_quotes
 from buyer_helper.plan import DISCLAIMER, Plan, Step
+from buyer_helper.resources import data_path
 from buyer_helper.routing import route
 from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.textcheck import clean_block, clean_inline
@@ -1018,7 +1019,7 @@ def test_texts_list_the_evidence_folder_with_the_buyers_notes(runner, tmp_path):
     result = runner.invoke(main, ["letters", str(case_dir), "--now", SAMPLE_NOW])
     assert result.exit_code == 0, result.output
     # the texts whose template lists the evidence (黑猫 is public: no evidence list)
-    templates = Path(L.__file__).resolve().parents[1] / "templates"
+    templates = data_path("templates")
     listing = {
         tid
         for tid, spec in L.TEXTS.items()
