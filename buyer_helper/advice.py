@@ -52,11 +52,12 @@ def warnings_for(ctx: Ctx, steps: list[Step]) -> list[Warning]:
                 + "；消费者权益保护法 第二十四条、第二十五条",
             )
         )
-    if ctx.pdd and "after_sales" in open_channels and "after_sales_filed" not in ctx.states:
+    once = ctx.platform.once_only
+    if once and "after_sales" in open_channels and "after_sales_filed" not in ctx.states:
         out.append(
             Warning(
                 "售后只能申请一次，维权要求选定后不能修改；提交后如果点了“取消”，就不能再申请。",
-                "004 §⑴.3",
+                "、".join(once.sources),
             )
         )
     if c.paid_off_platform is not None:

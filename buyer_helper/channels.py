@@ -157,6 +157,7 @@ class NotForBuyers:
     number: str
     what: str
     source: str
+    platform: str = ANY  # the platform whose number it is (named only on its cases)
 
 
 @dataclass(frozen=True)
@@ -488,7 +489,10 @@ def parse_channels_text(
             isinstance(x.get(k), str) and x[k] for k in ("number", "what", "source")
         ):
             raise chk.fail(None, "的 not_for_buyers 每项都要有 number、what、source")
-        not_for_buyers.append(NotForBuyers(x["number"], x["what"], x["source"]))
+        owner = x.get("platform", ANY)
+        if owner != ANY and owner not in chk.apps:
+            raise chk.fail(None, f"的 not_for_buyers 里 {x['number']} 的 platform “{owner}”未知")
+        not_for_buyers.append(NotForBuyers(x["number"], x["what"], x["source"], owner))
     return ChannelData(
         channels=channels,
         companies={pid: p.company for pid, p in platforms.items()},

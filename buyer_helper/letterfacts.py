@@ -230,6 +230,7 @@ def _company(platform: str) -> dict:
         "address": company.address,
         "city": company.city,
         "address_verified": company.address_verified and bool(company.address),
+        "name_verified": company.name_verified,
     }
 
 
@@ -366,6 +367,9 @@ def build_facts(
     return {
         "platform": case.platform,
         "platform_name": case.platform_name,
+        # platforms.yaml: who steps in for the platform ("淘宝小二"), the shop's prefix ("天猫")
+        "staff": case.platform_data.staff.text,
+        "shop_prefix": case.platform_data.shop_prefix,
         "order_id": clean_inline(case.order.id),
         "shop": clean_inline(case.order.shop),
         "item": clean_inline(case.order.item),

@@ -290,7 +290,10 @@ def _ways(raw: Any, pid: str, chk: _Checker) -> dict[str, dict[str, Any]]:
         how = w.get("how")
         if not isinstance(how, list) or not how or not all(isinstance(s, str) and s for s in how):
             raise chk.fail(pid, f"的 ways.{cid}.how 必须是非空的步骤列表")
-        out[str(cid)] = {"reach": _text(w.get("reach"), pid, f"ways.{cid}.reach", chk), "how": tuple(how)}
+        out[str(cid)] = {
+            "reach": _text(w.get("reach"), pid, f"ways.{cid}.reach", chk),
+            "how": tuple(how),
+        }
     return out
 
 
@@ -321,7 +324,11 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
     if entries is not None:
         e = _mapping(entries, pid, "other_entries", chk)
         items = e.get("entries")
-        if not isinstance(items, list) or not items or not all(isinstance(x, str) and x for x in items):
+        if (
+            not isinstance(items, list)
+            or not items
+            or not all(isinstance(x, str) and x for x in items)
+        ):
             raise chk.fail(pid, "的 other_entries.entries 必须是非空的文字列表")
         other = Entries(tuple(items), _sources(e, pid, "other_entries", chk))
     hotline = None
@@ -340,7 +347,9 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
         m = _mapping(p, pid, f"penalties 第{i + 1}项", chk)
         penalties.append(
             Penalty(
-                misconduct=_text(m.get("misconduct"), pid, f"penalties 第{i + 1}项的 misconduct", chk),
+                misconduct=_text(
+                    m.get("misconduct"), pid, f"penalties 第{i + 1}项的 misconduct", chk
+                ),
                 text=_text(m.get("text"), pid, f"penalties 第{i + 1}项的 text", chk),
                 sources=_sources(m, pid, f"penalties 第{i + 1}项", chk),
             )
@@ -366,7 +375,9 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
         apply=_words(merged.get("apply"), pid, "apply", chk),
         request=_words(merged.get("request"), pid, "request", chk),
         staff=_words(merged.get("staff"), pid, "staff", chk),
-        shop_prefix="" if shop_prefix is None else _words(shop_prefix, pid, "shop_prefix", chk).text,
+        shop_prefix=""
+        if shop_prefix is None
+        else _words(shop_prefix, pid, "shop_prefix", chk).text,
         intervene=Intervene(
             **{k: _text(inter.get(k), pid, f"intervene.{k}", chk) for k in _INTERVENE_KEYS},
             sources=_sources(inter, pid, "intervene", chk),
@@ -374,7 +385,9 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
         cs=cs,
         company=_company(raw.get("company"), pid, cs_channel, chk),
         once_only=_flag(merged.get("once_only"), pid, "once_only", chk),
-        overdue_auto_refund=_flag(merged.get("overdue_auto_refund"), pid, "overdue_auto_refund", chk),
+        overdue_auto_refund=_flag(
+            merged.get("overdue_auto_refund"), pid, "overdue_auto_refund", chk
+        ),
         seller_wait_hours=_number(merged.get("seller_wait_hours"), pid, "seller_wait_hours", chk),
         other_entries=other,
         hotline=hotline,
@@ -400,7 +413,11 @@ def parse_platforms_text(
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行附近" if mark is not None else ""
         raise chk.fail(None, f"不是有效的 YAML（{where}格式错误）") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("platforms"), list) or not doc["platforms"]:
+    if (
+        not isinstance(doc, dict)
+        or not isinstance(doc.get("platforms"), list)
+        or not doc["platforms"]
+    ):
         raise chk.fail(None, "缺少 platforms 列表（每个平台一项）")
     known = dict(known or {})
     raws: dict[str, dict] = {pid: _RAW[pid] for pid in known if pid in _RAW}
@@ -410,7 +427,9 @@ def parse_platforms_text(
             raise chk.fail(None, f"platforms 的第{i + 1}项不是键值表")
         pid = raw.get("id")
         if not isinstance(pid, str) or not pid.isidentifier() or pid == "any":
-            raise chk.fail(None, f"platforms 的第{i + 1}项缺少 id（英文字母、数字、下划线，不能是 any）")
+            raise chk.fail(
+                None, f"platforms 的第{i + 1}项缺少 id（英文字母、数字、下划线，不能是 any）"
+            )
         if pid in out or pid in known:
             raise chk.fail(pid, "的 id 重复出现（已经有这个平台）")
         uses = raw.get("uses")
@@ -422,7 +441,9 @@ def parse_platforms_text(
                 raise chk.fail(pid, f"的 uses “{uses}”本身也用别的平台的App，请直接写那个平台")
             base = raws[uses]
             if raw.get("channels"):
-                raise chk.fail(pid, "用别的平台的App（uses），渠道也用那个平台的，不能再写 channels")
+                raise chk.fail(
+                    pid, "用别的平台的App（uses），渠道也用那个平台的，不能再写 channels"
+                )
         raws[pid] = raw
         _RAW[pid] = raw
         out[pid] = _platform(raw, pid, base, chk, path)
