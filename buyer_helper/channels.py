@@ -365,6 +365,14 @@ def _per_platform(value: Any, platform: str, cid: str, key: str, chk: _Checker):
         raise chk.fail(cid, f"只属于一个平台（platform: {platform}），{key} 不应按平台分写")
     # every platform with its own app, except one bringing its own wording (platforms `ways:`)
     wanted = [p for p, plat in chk.apps.items() if cid not in plat.ways]
+    shipped = next(iter(chk.platforms.values())).path if chk.platforms else None
+    for p in wanted:
+        plat = chk.apps[p]
+        if p not in value and plat.path != shipped:  # an added platform words it itself
+            raise BuyerHelperError(
+                f"平台数据文件 {plat.path} 有误：平台“{p}”缺少 ways.{cid}"
+                f"（渠道“{cid}”各平台写法不同：写明这个平台的 reach 和 how）"
+            )
     if not set(wanted) <= set(value) or not set(value) <= set(chk.apps):
         raise chk.fail(cid, f"的 {key} 按平台分写时要有且只有：{'、'.join(wanted)}")
     names = {p: chk.apps[p].name for p in value}

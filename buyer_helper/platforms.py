@@ -206,9 +206,9 @@ def _verified(raw: dict, pid: str, key: str, chk: _Checker) -> bool:
 def _text(value: Any, pid: str, key: str, chk: _Checker, empty_ok: bool = False) -> str:
     if not isinstance(value, str) or not (value.strip() or empty_ok):
         raise chk.fail(pid, f"缺少 {key}（文字）")
-    if "{" in value or "}" in value:
-        if not (key.endswith("cs.report") and value.count(WHAT) == 1):
-            raise chk.fail(pid, f"的 {key} 里不能有花括号（只有 cs.report 可以写一次 {WHAT}）")
+    braces = "{" in value or "}" in value
+    if braces and not (key.endswith("cs.report") and value.count(WHAT) == 1):
+        raise chk.fail(pid, f"的 {key} 里不能有花括号（只有 cs.report 可以写一次 {WHAT}）")
     return value
 
 

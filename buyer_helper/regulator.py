@@ -105,8 +105,8 @@ def seller_clock(ctx: Ctx) -> Deadline | None:
         kind="seller_handling",
         due=filed + dt.timedelta(hours=wait.value),
         basis=(
-            f"从 {cn_datetime(filed, weekday=False)} 提交售后起约{wait.value}小时，这是对商家处理时间的"
-            "一般要求，不是自动退款的时间"
+            f"从 {cn_datetime(filed, weekday=False)} 提交售后起约{wait.value}小时，"
+            "这是对商家处理时间的一般要求，不是自动退款的时间"
         ),
         source="、".join(wait.sources),
         approximate=True,
