@@ -254,3 +254,21 @@ def test_shipped_cs_channel_must_belong_to_the_platform(tmp_path, monkeypatch):
     with pytest.raises(BuyerHelperError) as e:
         C.parse_channels_text(data_path("channels.yaml").read_text("utf-8"), Path("c"), platforms)
     assert "“taobao”" in e.value.message and "cs.channel" in e.value.message
+
+
+def test_hours_for_a_named_channel_shows_how_to_use_it(fictional, runner):
+    """channels.yaml `how` is rendered (issue 10): `hours --channel ID` lists the steps, each
+    platform's under its name, the added platform's own steps (its `ways`) too."""
+    result = runner.invoke(main, ["hours", "--channel", "after_sales", "--channel", "jhh_cs", *NOW])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "怎么办理：售后维权（发起售后）" in out and "怎么办理：集好货服务台（App 内）" in out
+    assert "拼多多：点“发起售后/维权”" in out and "淘宝：点“退款/售后”" in out
+    assert "集好货：点“申请集好货退换”" in out
+    data = json.loads(runner.invoke(main, ["hours", "--channel", "jhh_cs", "--json", *NOW]).output)
+    assert data[0]["how"] == [
+        "打开集好货App → 我的 → 集好货服务台。",
+        "写明订单号和问题，上传凭证。",
+    ]
+    everything = runner.invoke(main, ["hours", *NOW]).output
+    assert "怎么办理" not in everything  # the whole table stays a table
