@@ -309,9 +309,9 @@ REFUSALS: tuple[Refusal, ...] = (
 def _speakers(files: tuple) -> re.Pattern[str]:
     from .platforms import load_platforms
 
-    own: list[str] = ["小二"]  # 淘宝小二, said short
+    own: list[str] = []
     for p in load_platforms().values():
-        own += [f"{p.name}客服", p.staff.text]
+        own += [f"{p.name}客服", p.staff.text, *(p.said.staff if p.said else ())]
     words = ["平台客服", "官方客服", *dict.fromkeys(own)]
     words.sort(key=len, reverse=True)  # the longest name first: 淘宝小二 before 小二
     return re.compile(

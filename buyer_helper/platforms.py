@@ -44,6 +44,7 @@ _KNOWN_KEYS = frozenset(
         "penalties",
         "texts",
         "ways",
+        "said",
     }
 )
 
@@ -136,6 +137,16 @@ class Penalty:
 
 
 @dataclass(frozen=True)
+class Said:
+    """How buyers name the platform's staff and its chat in their own words (淘宝: 小二, 旺旺):
+    read in the buyer's story, never written into a text."""
+
+    staff: tuple[str, ...]
+    chat: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Company:
     platform: str
     name: str
@@ -173,6 +184,7 @@ class Platform:
     other_entries: Entries | None = None
     hotline: Hotline | None = None
     penalties: tuple[Penalty, ...] = ()
+    said: Said | None = None
     texts: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     # the platform's own wording on shared channels: {channel id: {"reach": …, "how": (…)}}
     ways: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False, compare=False)
@@ -362,6 +374,16 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
     if not isinstance(channels, list):
         raise chk.fail(pid, "的 channels 必须是列表（格式同 channels.yaml 的 channels）")
     shop_prefix = merged.get("shop_prefix")
+    said = None
+    if merged.get("said") is not None:
+        m = _mapping(merged["said"], pid, "said", chk)
+        lists = {}
+        for key in ("staff", "chat"):
+            v = m.get(key) or []
+            if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+                raise chk.fail(pid, f"的 said.{key} 必须是文字列表")
+            lists[key] = tuple(v)
+        said = Said(**lists, sources=_sources(m, pid, "said", chk))
     return Platform(
         id=pid,
         name=name,
@@ -392,6 +414,7 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
         other_entries=other,
         hotline=hotline,
         penalties=tuple(penalties),
+        said=said,
         texts=texts,
         ways=_ways(merged.get("ways"), pid, chk),
         channels=tuple(channels),
