@@ -72,7 +72,10 @@ def _use_platforms(ctx, param, value):
     from .platforms import ENV_VAR, use_platforms_file
 
     if value is not None or os.environ.get(ENV_VAR):
+        from .channels import load_data
+
         use_platforms_file(value)
+        load_data()  # the added platforms' channels, checked against channels.yaml now
     else:
         use_platforms_file(None, check=False)
     return value

@@ -480,13 +480,12 @@ _user_file: Path | None = None  # --platforms FILE (the CLI sets it)
 
 def use_platforms_file(path: str | Path | None, check: bool = True) -> None:
     """Use an extra platforms file (None: the environment variable's, if any); checked now, so
-    a broken file is reported before anything else is done."""
+    a broken file is reported before anything else is done (its channels are checked when
+    channels.py loads them: `channels.load_data()`)."""
     global _user_file
     _user_file = Path(path) if path else None
     if check:
-        from .channels import load_data
-
-        load_data()  # the platforms, and their channels checked against channels.yaml
+        load_platforms()
 
 
 def platform_files() -> tuple[Path, ...]:
