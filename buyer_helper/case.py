@@ -472,9 +472,17 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
 
     check_shapes(data)  # every key's type first: a story that is a list is an error, not text
     today = today or dt.date.today()
-    from .platforms import platform_names
+    from .platforms import ENV_VAR, platform_names
 
-    platform = _choice(data, "platform", platform_names())
+    names = platform_names()
+    if isinstance(data.get("platform"), str) and data["platform"] not in names:
+        raise _err(
+            "platform",
+            f"“{data['platform']}”不是已知的平台。可选值："
+            + "、".join(f"{k}（{v}）" for k, v in names.items())
+            + f"。新增的平台请用 --platforms 文件 或环境变量 {ENV_VAR} 指定它的平台数据文件",
+        )
+    platform = _choice(data, "platform", names)
     problem = _choice(data, "problem", PROBLEMS)
     delivery = _choice(data, "delivery", DELIVERY)
     demand = _choice(data, "demand", DEMANDS)

@@ -190,6 +190,7 @@ class Platform:
     ways: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False, compare=False)
     channels: tuple[dict, ...] = field(default=(), hash=False, compare=False)  # raw, channels.py
     path: Path | None = field(default=None, hash=False, compare=False)
+    raw: dict = field(default_factory=dict, hash=False, compare=False, repr=False)  # for `uses:`
 
 
 class _Checker:
@@ -419,6 +420,7 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
         ways=_ways(merged.get("ways"), pid, chk),
         channels=tuple(channels),
         path=path,
+        raw=raw,
     )
 
 
@@ -443,7 +445,7 @@ def parse_platforms_text(
     ):
         raise chk.fail(None, "缺少 platforms 列表（每个平台一项）")
     known = dict(known or {})
-    raws: dict[str, dict] = {pid: _RAW[pid] for pid in known if pid in _RAW}
+    raws: dict[str, dict] = {pid: p.raw for pid, p in known.items()}
     out: dict[str, Platform] = {}
     for i, raw in enumerate(doc["platforms"]):
         if not isinstance(raw, dict):
@@ -468,12 +470,9 @@ def parse_platforms_text(
                     pid, "用别的平台的App（uses），渠道也用那个平台的，不能再写 channels"
                 )
         raws[pid] = raw
-        _RAW[pid] = raw
         out[pid] = _platform(raw, pid, base, chk, path)
     return out
 
-
-_RAW: dict[str, dict] = {}  # raw entries by id, for a later file's `uses:`
 
 _user_file: Path | None = None  # --platforms FILE (the CLI sets it)
 

@@ -272,3 +272,12 @@ def test_hours_for_a_named_channel_shows_how_to_use_it(fictional, runner):
     ]
     everything = runner.invoke(main, ["hours", *NOW]).output
     assert "怎么办理" not in everything  # the whole table stays a table
+
+
+def test_a_case_on_an_unknown_platform_says_how_to_add_it(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv(P.ENV_VAR, raising=False)
+    d = _case_dir(tmp_path, "quality_7day")  # platform: jihaohuo, no platforms file given
+    result = runner.invoke(main, ["plan", "--answers", str(d), *NOW])
+    assert result.exit_code == 2, result.output
+    assert "“jihaohuo”不是已知的平台" in result.output and "--platforms" in result.output
+    assert "pdd（拼多多）" in result.output and "Traceback" not in result.output
