@@ -117,6 +117,16 @@ def test_platforms_file_is_shipped_beside_channels():
     assert '"platforms.yaml" = "buyer_helper/_data/platforms.yaml"' in pyproject
 
 
+def test_penalties_name_known_misconduct_kinds(fictional):
+    """A penalty's `misconduct` must be a case.MISCONDUCT kind (else it is never shown). Not
+    checked on load: platforms.py cannot import case.py (case imports platforms)."""
+    from buyer_helper.case import MISCONDUCT
+
+    for p in P.load_platforms().values():
+        for penalty in p.penalties:
+            assert penalty.misconduct in MISCONDUCT, (p.id, penalty.misconduct)
+
+
 def test_fictional_platform_loads_with_its_own_channels(fictional):
     ps = P.load_platforms()
     assert list(ps) == ["pdd", "taobao", "tmall", "jihaohuo"]
