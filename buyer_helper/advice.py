@@ -132,14 +132,15 @@ RULES: tuple[Rule, ...] = (
     ),
     # only a signed parcel with a problem in the goods has a refund reason to defend
     Rule(lambda s: s.ctx.refund_reason is not None, _refund_reason_text, _refund_reason_source),
+    # the platform's own rule (platforms.yaml once_only; 拼多多: 004 §⑴.3)
     Rule(
         lambda s: (
-            s.ctx.pdd
+            bool(s.ctx.platform.once_only)
             and "after_sales" in s.open_channels
             and "after_sales_filed" not in s.ctx.states
         ),
         "售后只能申请一次，维权要求选定后不能修改；提交后如果点了“取消”，就不能再申请。",
-        "004 §⑴.3",
+        lambda s: "、".join(s.ctx.platform.once_only.sources),
     ),
     Rule(
         lambda s: s.case.paid_off_platform is not None,

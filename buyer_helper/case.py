@@ -17,14 +17,12 @@ from typing import Any, TypeVar
 from .casefolder import CASE_FILE, read_yaml
 from .caseschema import FIELD_NAMES
 from .errors import BuyerHelperError
+from .platforms import Platform
 from .quotes import parse_quotes
 from .tz import to_shanghai
 
 T = TypeVar("T")
 
-PLATFORMS = {"pdd": "拼多多", "taobao": "淘宝", "tmall": "天猫"}
-# 天猫 stores are bought in the 淘宝 app: the app's ways and channels are 淘宝's (FACTS.md §7)
-APP_OF = {"pdd": "pdd", "taobao": "taobao", "tmall": "taobao"}
 PROBLEMS = {
     "quality": "质量问题",
     "damaged": "商品破损",
@@ -94,11 +92,15 @@ TRACKING_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
 
 
 def tried_fits(state: str, platform: str | None, delivery: str | None) -> bool:
-    """Whether a `tried` state can apply to a case: the consumer hotline (hotline_called) is
-    拼多多's 021-53395288 (003), so not 淘宝's; 已拒签退回 only for a parcel not signed for
-    (004 §⑴.1), so not while the delivery state is unknown."""
+    """Whether a `tried` state can apply to a case: the consumer hotline (hotline_called) only
+    on a platform with one (platforms.yaml hotline: 拼多多's 021-53395288, 003), or while the
+    platform is not known yet; 已拒签退回 only for a parcel not signed for (004 §⑴.1), so not
+    while the delivery state is unknown."""
     if state == "hotline_called":
-        return APP_OF.get(platform or "", platform) != "taobao"
+        from .platforms import load_platforms
+
+        known = load_platforms().get(platform or "")
+        return known is None or known.hotline is not None
     if state == "refused_delivery":
         return delivery == "not_signed"
     if state in RETURN_STATES:
@@ -200,12 +202,19 @@ class Case:
 
     @property
     def platform_name(self) -> str:
-        return PLATFORMS[self.platform]
+        return self.platform_data.name
+
+    @property
+    def platform_data(self) -> Platform:
+        """The platform's entry in platforms.yaml (or the extra platforms file)."""
+        from .platforms import get_platform
+
+        return get_platform(self.platform)
 
     @property
     def app(self) -> str:
         """The app the order was made in, whose channels apply: 天猫 is bought in 淘宝's."""
-        return APP_OF[self.platform]
+        return self.platform_data.app
 
     @property
     def against_platform(self) -> bool:
@@ -463,7 +472,17 @@ def case_from_dict(data: Any, today: dt.date | None = None) -> Case:
 
     check_shapes(data)  # every key's type first: a story that is a list is an error, not text
     today = today or dt.date.today()
-    platform = _choice(data, "platform", PLATFORMS)
+    from .platforms import ENV_VAR, platform_names
+
+    names = platform_names()
+    if isinstance(data.get("platform"), str) and data["platform"] not in names:
+        raise _err(
+            "platform",
+            f"“{data['platform']}”不是已知的平台。可选值："
+            + "、".join(f"{k}（{v}）" for k, v in names.items())
+            + f"。新增的平台请用 --platforms 文件 或环境变量 {ENV_VAR} 指定它的平台数据文件",
+        )
+    platform = _choice(data, "platform", names)
     problem = _choice(data, "problem", PROBLEMS)
     delivery = _choice(data, "delivery", DELIVERY)
     demand = _choice(data, "demand", DEMANDS)
@@ -601,3 +620,13 @@ def load_case(path: Path, today: dt.date | None = None) -> Case:
 
         case.screenshot_order = screenshot_order(cached_scan(path.parent))
     return case
+
+
+def __getattr__(name: str) -> Any:
+    """`PLATFORMS` ({id: name}) read from the loaded platforms (platforms.yaml and an extra
+    file), when it is asked for: the platforms are data, not a constant of this module."""
+    if name == "PLATFORMS":
+        from .platforms import platform_names
+
+        return platform_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,11 +15,13 @@ from typing import Any
 
 from .errors import BuyerHelperError
 from .fileio import read_text
+from .platforms import Company, Platform, load_platforms, platform_files
 
-PLATFORMS = ("pdd", "taobao", "any")
-PLATFORM_ZH = {"pdd": "拼多多", "taobao": "淘宝"}  # as case.PLATFORMS (kept apart: no import)
-# companies: one per platform the buyer may name; 天猫 stores are bought in the 淘宝 app
-COMPANY_KEYS = {**PLATFORM_ZH, "tmall": "天猫"}
+__all__ = ["Company"]  # the operator lives with its platform (platforms.py); named here too
+
+# A channel's `platform` is "any" or the id of a platform with its own app (platforms.yaml;
+# 天猫 stores are bought in the 淘宝 app, so no channel is 天猫's).
+ANY = "any"
 KINDS = ("path", "chat", "phone", "online")
 CALENDARS = ("weekly", "cn_workdays")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -73,7 +75,7 @@ class Limit:
 class Channel:
     id: str
     name: str
-    platform: str  # pdd | taobao | any
+    platform: str  # "any" or a platform id (platforms.yaml) whose app the channel is in
     kind: str  # path | chat | phone | online
     reach: str  # platform-neutral text (both platforms' ways when they differ)
     how: tuple[str, ...]
@@ -102,19 +104,6 @@ class Channel:
     @property
     def hours_verified(self) -> bool:
         return self.always_open or all(s.verified for s in self.schedules)
-
-
-@dataclass(frozen=True)
-class Company:
-    platform: str
-    name: str
-    address: str
-    address_verified: bool
-    credit_code: str
-    city: str
-    area_code: str
-    sources: tuple[str, ...]
-    cs_channel: str  # the platform's own customer service channel id (official_cs, taobao_cs)
 
 
 @dataclass(frozen=True)
@@ -168,6 +157,7 @@ class NotForBuyers:
     number: str
     what: str
     source: str
+    platform: str = ANY  # the platform whose number it is (named only on its cases)
 
 
 @dataclass(frozen=True)
@@ -186,8 +176,11 @@ def _hhmm(minutes: int) -> str:
 class _Checker:
     """Builds Chinese error messages naming the file and the entry."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, platforms: dict[str, Platform] | None = None):
         self.path = path
+        self.platforms = platforms or {}
+        # platforms with their own app (天猫 uses 淘宝's): a channel belongs to one of them
+        self.apps = {pid: p for pid, p in self.platforms.items() if p.app == pid}
 
     def fail(self, entry: str | None, what: str) -> BuyerHelperError:
         where = f"渠道“{entry}”" if entry else "文件"
@@ -309,8 +302,9 @@ def _channel(raw: Any, index: int, chk: _Checker) -> Channel:
             raise chk.fail(cid, f"缺少字段 {key}")
     if not isinstance(raw["name"], str):
         raise chk.fail(cid, "的 name 必须是文字")
-    if raw["platform"] not in PLATFORMS:
-        raise chk.fail(cid, f"的 platform “{raw['platform']}”未知，只能是 {'、'.join(PLATFORMS)}")
+    if raw["platform"] != ANY and raw["platform"] not in chk.apps:
+        allowed = "、".join([*chk.apps, ANY])
+        raise chk.fail(cid, f"的 platform “{raw['platform']}”未知，只能是 {allowed}")
     if raw["kind"] not in KINDS:
         raise chk.fail(cid, f"的 kind “{raw['kind']}”未知，只能是 {'、'.join(KINDS)}")
     reach, reach_by = _per_platform(raw["reach"], raw["platform"], cid, "reach", chk)
@@ -369,48 +363,49 @@ def _per_platform(value: Any, platform: str, cid: str, key: str, chk: _Checker):
         return one(value, key), {}
     if platform != "any":
         raise chk.fail(cid, f"只属于一个平台（platform: {platform}），{key} 不应按平台分写")
-    if set(value) != set(PLATFORM_ZH):
-        raise chk.fail(cid, f"的 {key} 按平台分写时要有且只有：{'、'.join(PLATFORM_ZH)}")
-    by = {p: one(value[p], f"{key}.{p}") for p in PLATFORM_ZH}
+    # every platform with its own app, except one bringing its own wording (platforms `ways:`)
+    wanted = [p for p, plat in chk.apps.items() if cid not in plat.ways]
+    shipped = next(iter(chk.platforms.values())).path if chk.platforms else None
+    for p in wanted:
+        plat = chk.apps[p]
+        if p not in value and plat.path != shipped:  # an added platform words it itself
+            raise BuyerHelperError(
+                f"平台数据文件 {plat.path} 有误：平台“{p}”缺少 ways.{cid}"
+                f"（渠道“{cid}”各平台写法不同：写明这个平台的 reach 和 how）"
+            )
+    if not set(wanted) <= set(value) or not set(value) <= set(chk.apps):
+        raise chk.fail(cid, f"的 {key} 按平台分写时要有且只有：{'、'.join(wanted)}")
+    names = {p: chk.apps[p].name for p in value}
+    by = {p: one(value[p], f"{key}.{p}") for p in value}
     if key == "reach":
-        return "；".join(f"{PLATFORM_ZH[p]}：{r}" for p, r in by.items()), by
-    neutral = tuple(f"{PLATFORM_ZH[p]}：{step}" for p, steps in by.items() for step in steps)
+        return "；".join(f"{names[p]}：{r}" for p, r in by.items()), by
+    neutral = tuple(f"{names[p]}：{step}" for p, steps in by.items() for step in steps)
     return neutral, by
 
 
-def _companies(raw: Any, chk: _Checker, channels: dict[str, Channel]) -> dict[str, Company]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise chk.fail(None, "的 companies 不是键值表")
-    out = {}
-    for key, c in raw.items():
-        if key not in COMPANY_KEYS or not isinstance(c, dict):
-            raise chk.fail(None, f"的 companies 里“{key}”不是已知平台或不是键值表")
-        for f in ("name", "area_code", "city", "cs_channel"):
-            # an operator whose domicile is not verified (天猫, FACTS.md §7) has no city or code
-            empty_ok = f in ("area_code", "city") and c.get("address_verified") is False
-            if not isinstance(c.get(f), str) or not (c[f] or empty_ok):
-                raise chk.fail(None, f"的 companies.{key} 缺少 {f}")
-        if not _str_list(c.get("sources")):
-            raise chk.fail(None, f"的 companies.{key} 缺少 sources")
-        cs = channels.get(c["cs_channel"])
-        if cs is None or cs.platform not in (key, "any", c.get("app")):
-            raise chk.fail(
-                None, f"的 companies.{key}.cs_channel “{c['cs_channel']}”不是这个平台的渠道"
-            )
-        out[key] = Company(
-            platform=key,
-            cs_channel=c["cs_channel"],
-            name=c["name"],
-            address=str(c.get("address", "") or ""),
-            address_verified=bool(c.get("address_verified", False)),
-            credit_code=str(c.get("credit_code", "") or ""),
-            city=c["city"],
-            area_code=c["area_code"],
-            sources=tuple(c["sources"]),
-        )
-    return out
+def _check_platforms(chk: _Checker, channels: dict[str, Channel]) -> None:
+    """Every channel a platform names exists and is in its app (or any app): its customer
+    service, its hotline, the texts it offers, the shared channels it words its own way."""
+
+    def fail(p: Platform, what: str) -> BuyerHelperError:
+        return BuyerHelperError(f"平台数据文件 {p.path} 有误：平台“{p.id}”{what}")
+
+    for p in chk.platforms.values():
+        named = [("cs.channel", p.cs.channel)]
+        if p.hotline:
+            named += [("hotline.channel", p.hotline.channel)]
+            named += [("hotline.also", c) for c in p.hotline.also]
+        named += [(f"texts.{c}", c) for c in p.texts]
+        for key, cid in named:
+            ch = channels.get(cid)
+            if ch is None or ch.platform not in (ANY, p.app):
+                raise fail(p, f"的 {key} “{cid}”不是这个平台的渠道")
+        for cid, way in p.ways.items():
+            ch = channels.get(cid)
+            if ch is None or ch.platform != ANY:
+                raise fail(p, f"的 ways.{cid} 不是各平台共用的渠道")
+            ch.reach_by[p.id] = way["reach"]
+            ch.how_by[p.id] = way["how"]
 
 
 def _regulator(raw: Any, chk: _Checker) -> Regulator:
@@ -453,11 +448,22 @@ def _regulator(raw: Any, chk: _Checker) -> Regulator:
     )
 
 
-def parse_channels_text(text: str, path: Path) -> ChannelData:
-    """Parse and validate the YAML text of a channels file (path is only for messages)."""
+def parse_channels_text(
+    text: str,
+    path: Path,
+    platforms: dict[str, Platform] | None = None,
+    check_platforms: bool = True,
+) -> ChannelData:
+    """Parse and validate the YAML text of a channels file (path is only for messages), with
+    the channels the platforms bring (an extra platforms file's `channels:`); `platforms`
+    defaults to the loaded ones (platforms.yaml and the extra file). check_platforms: every
+    channel a platform names (its customer service, hotline, texts) is in the file; off for a
+    partial channels file (a test's, a single channel's)."""
     import yaml
 
-    chk = _Checker(path)
+    if platforms is None:
+        platforms = load_platforms()
+    chk = _Checker(path, platforms)
     try:
         # libyaml's loader when present: about ten times faster than the pure-Python one
         doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -469,12 +475,25 @@ def parse_channels_text(text: str, path: Path) -> ChannelData:
         raise chk.fail(None, "缺少 channels 列表")
     if not doc["channels"]:
         raise chk.fail(None, "的 channels 列表是空的")
+    if "companies" in doc:
+        raise chk.fail(None, "不应再写 companies：平台公司写在 platforms.yaml 的各平台 company 里")
     channels: dict[str, Channel] = {}
     for i, raw in enumerate(doc["channels"]):
         ch = _channel(raw, i, chk)
         if ch.id in channels:
             raise chk.fail(ch.id, "的 id 重复出现")
         channels[ch.id] = ch
+    for p in platforms.values():  # a platform added by a file brings its own channels
+        own = _PlatformChecker(p, platforms)
+        for i, raw in enumerate(p.channels):
+            ch = _channel(raw, i, own)
+            if ch.id in channels:
+                raise own.fail(ch.id, "的 id 重复出现（已经有这个渠道）")
+            if ch.platform != p.id:
+                raise own.fail(ch.id, f"的 platform 必须是这个平台的 id：{p.id}")
+            channels[ch.id] = ch
+    if check_platforms:
+        _check_platforms(chk, channels)
     nfb = doc.get("not_for_buyers") or []
     if not isinstance(nfb, list):
         raise chk.fail(None, "的 not_for_buyers 必须是列表")
@@ -484,23 +503,40 @@ def parse_channels_text(text: str, path: Path) -> ChannelData:
             isinstance(x.get(k), str) and x[k] for k in ("number", "what", "source")
         ):
             raise chk.fail(None, "的 not_for_buyers 每项都要有 number、what、source")
-        not_for_buyers.append(NotForBuyers(x["number"], x["what"], x["source"]))
+        owner = x.get("platform", ANY)
+        if owner != ANY and owner not in chk.apps:
+            raise chk.fail(None, f"的 not_for_buyers 里 {x['number']} 的 platform “{owner}”未知")
+        not_for_buyers.append(NotForBuyers(x["number"], x["what"], x["source"], owner))
     return ChannelData(
         channels=channels,
-        companies=_companies(doc.get("companies"), chk, channels),
+        companies={pid: p.company for pid, p in platforms.items()},
         regulator=_regulator(doc.get("regulator"), chk),
         not_for_buyers=tuple(not_for_buyers),
         path=path,
     )
 
 
-def _read(path: Path) -> ChannelData:
+class _PlatformChecker(_Checker):
+    """Messages for a channel written in a platforms file (its `channels:`)."""
+
+    def __init__(self, platform: Platform, platforms: dict[str, Platform]):
+        super().__init__(platform.path or Path("platforms.yaml"), platforms)
+        self.platform = platform
+
+    def fail(self, entry: str | None, what: str) -> BuyerHelperError:
+        where = f"渠道“{entry}”" if entry else "channels"
+        return BuyerHelperError(
+            f"平台数据文件 {self.path} 有误：平台“{self.platform.id}”的{where}{what}"
+        )
+
+
+def _read(path: Path, check_platforms: bool = True) -> ChannelData:
     text = read_text(path, "渠道数据文件")
-    return parse_channels_text(text, path)
+    return parse_channels_text(text, path, check_platforms=check_platforms)
 
 
-@functools.lru_cache(maxsize=1)
-def _default_data() -> ChannelData:
+@functools.lru_cache(maxsize=4)
+def _default_data(files: tuple[Path, ...]) -> ChannelData:  # keyed by the platform files
     from .resources import data_path
 
     try:
@@ -511,10 +547,11 @@ def _default_data() -> ChannelData:
 
 
 def load_data(path: str | Path | None = None) -> ChannelData:
-    """Everything in channels.yaml: channels, companies, regulator settings (cached by default)."""
+    """Everything in channels.yaml, with the platforms' companies and the channels an extra
+    platforms file brings: channels, companies, regulator settings (cached by default)."""
     if path is None:
-        return _default_data()
-    return _read(Path(path))
+        return _default_data(platform_files())
+    return _read(Path(path), check_platforms=False)
 
 
 def load_channels(path: str | Path | None = None) -> dict[str, Channel]:

@@ -46,7 +46,17 @@ def _use_calendar(ctx, param, value):
 
 
 def calendar_option(command):
-    """`--calendar FILE`: an official holiday schedule (放假安排) to use besides the shipped one."""
+    """`--calendar FILE`: an official holiday schedule (放假安排) to use besides the shipped one;
+    and `--platforms FILE`: platforms to add to the shipped ones (issue 10), on the same
+    commands."""
+    command = click.option(
+        "--platforms",
+        metavar="文件",
+        expose_value=False,
+        callback=_use_platforms,
+        help="增加平台的数据文件（格式见 README“增加一个平台”）；"
+        "也可以用环境变量 BUYER_HELPER_PLATFORMS",
+    )(command)
     return click.option(
         "--calendar",
         metavar="文件",
@@ -55,6 +65,20 @@ def calendar_option(command):
         help="放假安排文件（国务院公布的某年放假和调休上班日，格式见 README）；"
         "也可以用环境变量 BUYER_HELPER_CALENDAR",
     )(command)
+
+
+def _use_platforms(ctx, param, value):
+    """Option callback: an extra platforms file (else BUYER_HELPER_PLATFORMS), checked now."""
+    from .platforms import ENV_VAR, use_platforms_file
+
+    if value is not None or os.environ.get(ENV_VAR):
+        from .channels import load_data
+
+        use_platforms_file(value)
+        load_data()  # the added platforms' channels, checked against channels.yaml now
+    else:
+        use_platforms_file(None, check=False)
+    return value
 
 
 NOW_HELP = "把“现在”设为这个时刻（ISO 8601，例如 2026-11-22T22:00:00+08:00），默认北京时间的现在"

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .case import QUALITY_PROBLEMS, Case
+from .platforms import Platform
 
 # The rungs of the ladder, lowest first (routing.py: the ladder; Ctx.top_rung: the highest passed).
 RUNG_GOODS, RUNG_PLATFORM, RUNG_HOTLINE, RUNG_REGULATOR = 0, 1, 2, 3
@@ -18,7 +19,7 @@ class Ctx:
     case: Case
     now: dt.datetime
     today: dt.date
-    pdd: bool
+    platform: Platform  # the case's platform (platforms.yaml): its words, rules and channels
     # refuse_delivery | not_received | return_7day | after_sales | expired | excluded
     path: str | None
     window_end: dt.date | None
@@ -33,27 +34,21 @@ class Ctx:
 
     @property
     def order_path(self) -> str:
-        # 004 §⑴.3 (淘宝: 我的订单—已买到的宝贝); 拼多多: 个人中心 → 我的订单 (004 §⑵).
-        if self.pdd:
-            return "打开拼多多App → 个人中心 → 我的订单 → 找到这笔订单"
-        return "打开淘宝App → 我的淘宝 → 已买到的宝贝 → 找到这笔订单"
+        """ "打开拼多多App → 个人中心 → 我的订单 → 找到这笔订单" (platforms.yaml order_path)."""
+        return self.platform.order_path.text
 
     @property
     def chat(self) -> str:
-        if self.pdd:
-            return "在订单或商品页面点“联系”商家，用拼多多平台内的聊天"
-        return "在订单里联系卖家，用淘宝平台内的聊天（旺旺）"
+        return self.platform.chat.text
 
     @property
     def apply(self) -> str:
-        return "申请售后" if self.pdd else "申请退款/售后"
+        return self.platform.apply.text
 
     @property
     def platform_cs(self) -> str:
-        """The platform's own customer service channel (companies.<platform>.cs_channel)."""
-        from .channels import get_company
-
-        return get_company(self.case.platform).cs_channel
+        """The platform's own customer service channel (platforms.yaml cs.channel)."""
+        return self.platform.cs.channel
 
     @property
     def refund_reason(self) -> str | None:
@@ -67,9 +62,9 @@ class Ctx:
         return "与描述不符" if self.case.problem == "not_as_described" else "质量问题"
 
     def once_only(self, line: str) -> list[str]:
-        """`line` on 拼多多, where the seeds say after-sales can be applied for once (004 §⑴.3;
-        FACTS.md §1 is about 拼多多); nothing on 淘宝."""
-        return [line] if self.pdd else []
+        """`line` where after-sales can be applied for once (platforms.yaml once_only: 拼多多,
+        004 §⑴.3); nothing elsewhere."""
+        return [line] if self.platform.once_only else []
 
     def passed(self, rung: int) -> bool:
         return self.top_rung >= rung

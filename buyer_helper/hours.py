@@ -535,6 +535,17 @@ def evaluate_all(
     return [evaluate(c, moment) for c in chans]
 
 
+def how_steps(channel) -> list[str]:
+    """The steps to use a channel (channels.yaml `how`); on a channel used differently on each
+    platform, every platform's steps under its name, with those an added platform brings."""
+    if not channel.how_by:
+        return list(channel.how)
+    from .platforms import platform_names
+
+    names = platform_names()
+    return [f"{names.get(p, p)}：{step}" for p, steps in channel.how_by.items() for step in steps]
+
+
 def hours_command(
     now: str | None = None, as_json: bool = False, channel_ids: tuple[str, ...] = ()
 ) -> str:
@@ -554,6 +565,7 @@ def hours_command(
                 "always_open": ev.channel.always_open,
                 "next_open": ev.next_open.isoformat() if ev.next_open else None,
                 "today_hours": ev.today_hours,
+                "how": how_steps(ev.channel),  # the steps to use it (channels.yaml `how`)
                 "sources": list(ev.channel.sources),
                 "verified": ev.channel.verified and ev.channel.hours_verified,
                 "calendar_fallback": bool(ev.fallback_years),
@@ -599,4 +611,8 @@ def hours_command(
         lines.append("")
         lines.append("说明：")
         lines.extend(footnotes)
+    if channel_ids:  # the channels asked for by name: how to use each (channels.yaml `how`)
+        for ev in evals:
+            lines += ["", f"怎么办理：{ev.channel.name}"]
+            lines += [f"  {i}. {step}" for i, step in enumerate(how_steps(ev.channel), 1)]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ themselves: they loop over the `Law` objects that `laws_for` picks.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -303,10 +304,22 @@ REFUSALS: tuple[Refusal, ...] = (
 
 # Who said a refusal: the last speaker named before it in the same sentence. The platform's own
 # staff (小二, 平台客服…) are looked for first, so 平台客服 is not read as the shop's 客服.
-_SPEAKERS = re.compile(
-    r"(?P<platform>小二|平台客服|官方客服|淘宝客服|天猫客服|拼多多客服|平台|官方)"
-    r"|(?P<seller>商家|卖家|店家|店铺|掌柜|老板|客服)"
-)
+# Each platform's own names come from platforms.yaml: "<name>客服" and what its staff are called.
+@functools.lru_cache(maxsize=4)
+def _speakers(files: tuple) -> re.Pattern[str]:
+    from .platforms import load_platforms
+
+    own: list[str] = []
+    for p in load_platforms().values():
+        own += [f"{p.name}客服", p.staff.text, *(p.said.staff if p.said else ())]
+    words = ["平台客服", "官方客服", *dict.fromkeys(own)]
+    words.sort(key=len, reverse=True)  # the longest name first: 淘宝小二 before 小二
+    return re.compile(
+        rf"(?P<platform>{'|'.join(map(re.escape, words))}|平台|官方)"
+        r"|(?P<seller>商家|卖家|店家|店铺|掌柜|老板|客服)"
+    )
+
+
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]")
 _ADDRESSED = re.compile(r"(跟|和|对|向|给|问|告诉)$")
 _BUYER_SAYS = re.compile(r"我(说|问|讲|告诉|跟|表示|要求)")
@@ -317,7 +330,9 @@ def refusal_speaker(text: str, start: int) -> str:
     the last speaker named before it in the same sentence."""
     begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     last = None
-    for m in _SPEAKERS.finditer(text, begin, start):
+    from .platforms import platform_files
+
+    for m in _speakers(platform_files()).finditer(text, begin, start):
         last = m
     if last is None:
         return ""

@@ -88,14 +88,17 @@ CLAUSE_MARKS = "，,、" + SENTENCE_END
 ACCOUNT_MAX = 60
 # Where the seller's words reached the buyer: the texts say "在平台聊天中" only when the buyer's
 # account speaks of the chat and of no other way (a threat by phone is not a chat message).
-CHAT_WORDS = ("聊天", "消息", "私信", "留言", "旺旺", "对话框")
+CHAT_WORDS = ("聊天", "消息", "私信", "留言", "对话框")  # and each platform's (platforms.yaml said)
 OTHER_CONTACT_WORDS = ("电话", "来电", "短信", "打给我", "上门", "微信", "QQ")
 
 
 def contact_where(texts: list[str]) -> str:
     """ "在平台聊天中" when the buyer's texts place the contact in the platform chat only."""
     joined = "\n".join(texts)
-    chat = any(w in joined for w in CHAT_WORDS)
+    from .platforms import load_platforms
+
+    said = [w for p in load_platforms().values() if p.said for w in p.said.chat]
+    chat = any(w in joined for w in (*CHAT_WORDS, *said))
     other = any(w.lower() in joined.lower() for w in OTHER_CONTACT_WORDS)
     return (
         "在平台聊天中" if chat and not other else ""
@@ -230,6 +233,7 @@ def _company(platform: str) -> dict:
         "address": company.address,
         "city": company.city,
         "address_verified": company.address_verified and bool(company.address),
+        "name_verified": company.name_verified,
     }
 
 
@@ -366,6 +370,9 @@ def build_facts(
     return {
         "platform": case.platform,
         "platform_name": case.platform_name,
+        # platforms.yaml: who steps in for the platform ("淘宝小二"), the shop's prefix ("天猫")
+        "staff": case.platform_data.staff.text,
+        "shop_prefix": case.platform_data.shop_prefix,
         "order_id": clean_inline(case.order.id),
         "shop": clean_inline(case.order.shop),
         "item": clean_inline(case.order.item),

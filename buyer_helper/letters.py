@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .case import MISCONDUCT, PLATFORMS, TRIED, Case, load_case
+from .case import MISCONDUCT, TRIED, Case, load_case
 from .casefolder import EVIDENCE_DIR, OUT_DIR
 from .errors import BuyerHelperError
 from .evidence import EvidenceName
@@ -59,7 +59,12 @@ class TextSpec:
 _WHOLE_MESSAGE = (("message", None),)
 _WHOLE_DESCRIPTION = (("description", None),)
 
-TEXTS: dict[str, TextSpec] = {
+# Texts for every platform, in the order `letters` lists them: the goods step's, the platforms'
+# written messages (their customer service), the misconduct report, the platforms' phone
+# scripts, then 12315 and 黑猫. A platform's own channels get their texts from platforms.yaml
+# (`texts:` channel id → title): a phone channel a phone script, a chat a message, an in-app
+# form (kind path) a description.
+_GOODS_TEXTS: dict[str, TextSpec] = {
     "seller": TextSpec(
         "seller.txt.j2", "给商家的第一条消息（平台内聊天）", "seller", _WHOLE_MESSAGE
     ),
@@ -72,20 +77,11 @@ TEXTS: dict[str, TextSpec] = {
     "after_sales": TextSpec(
         "after_sales.txt.j2", "售后维权：问题说明", "form", _WHOLE_DESCRIPTION, 3
     ),
-    "official_cs": TextSpec(
-        "platform_cs.txt.j2", "请平台官方客服介入的消息", "platform", _WHOLE_MESSAGE, 7
-    ),
-    "pdd_wechat": TextSpec(
-        "platform_cs.txt.j2", "请平台客服介入的消息（微信公众号）", "platform", _WHOLE_MESSAGE, 7
-    ),
-    "taobao_cs": TextSpec(
-        "platform_cs.txt.j2", "申请淘宝小二介入的说明", "platform", _WHOLE_DESCRIPTION, 7
-    ),
-    "misconduct": TextSpec(
-        "misconduct.txt.j2", "举报商家违规（发给平台官方客服）", "none", _WHOLE_MESSAGE, 2
-    ),
-    "pdd_hotline": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多消费者热线", "platform"),
-    "pdd_400": TextSpec("phone_platform.txt.j2", "电话脚本：拼多多客服电话", "platform"),
+}
+_MISCONDUCT_SPEC = TextSpec(
+    "misconduct.txt.j2", "举报商家违规（发给平台官方客服）", "none", _WHOLE_MESSAGE, 2
+)
+_REGULATOR_TEXTS: dict[str, TextSpec] = {
     "c12315": TextSpec("phone_12315.txt.j2", "电话脚本：12315 投诉", "regulator"),
     "c12315_online": TextSpec(
         "c12315_online.txt.j2",
@@ -102,6 +98,60 @@ TEXTS: dict[str, TextSpec] = {
         5,
     ),
 }
+
+
+def _platform_spec(kind: str, title: str) -> TextSpec:
+    if kind == "phone":
+        return TextSpec("phone_platform.txt.j2", title, "platform")
+    limits = _WHOLE_DESCRIPTION if kind == "path" else _WHOLE_MESSAGE
+    return TextSpec("platform_cs.txt.j2", title, "platform", limits, 7)
+
+
+@lru_cache(maxsize=4)
+def _texts_for(files: tuple[Path, ...]) -> dict[str, TextSpec]:
+    from .channels import load_channels
+    from .platforms import load_platforms
+
+    channels = load_channels()
+    written: dict[str, TextSpec] = {}
+    phone: dict[str, TextSpec] = {}
+    for pid, platform in load_platforms().items():
+        if platform.app != pid:
+            continue  # 天猫: 淘宝's channels, 淘宝's texts
+        for cid, title in platform.texts.items():
+            kind = channels[cid].kind
+            (phone if kind == "phone" else written)[cid] = _platform_spec(kind, title)
+    return {
+        **_GOODS_TEXTS,
+        **written,
+        MISCONDUCT_TEXT: _MISCONDUCT_SPEC,
+        **phone,
+        **_REGULATOR_TEXTS,
+    }
+
+
+def texts() -> dict[str, TextSpec]:
+    """Every text by id (a channel id, or "misconduct"), in the order `letters` lists them."""
+    from .platforms import platform_files
+
+    return _texts_for(platform_files())
+
+
+def platform_cs_texts() -> frozenset[str]:
+    """Written messages to a platform's customer service (in the app, the WeChat account,
+    淘宝小二): the misconduct report goes with them."""
+    return frozenset(t for t, spec in texts().items() if spec.template == "platform_cs.txt.j2")
+
+
+def __getattr__(name: str):
+    """TEXTS and PLATFORM_CS, read from the loaded platforms when asked for."""
+    if name == "TEXTS":
+        return texts()
+    if name == "PLATFORM_CS":
+        return platform_cs_texts()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 MISCONDUCT_TEXT = "misconduct"
 
 
@@ -172,7 +222,7 @@ def _channels():
 def _unknown(channel_id: str) -> BuyerHelperError:
     channels = _channels()
     listed = []
-    for tid in TEXTS:
+    for tid in texts():
         if tid == MISCONDUCT_TEXT:
             listed.append(f"{tid}（举报商家违规）")
         elif tid in channels:
@@ -192,6 +242,12 @@ def _target_channel(case: Case, text_id: str) -> str:
 
         return get_company(case.platform).cs_channel
     return text_id
+
+
+def _platform_name(pid: str) -> str:
+    from .platforms import platform_names
+
+    return platform_names().get(pid, pid)
 
 
 def _safe_filename(name: str) -> str:
@@ -260,7 +316,7 @@ def available_texts(case: Case, plan: Plan) -> list[str]:
     """The text ids that fit this case and its plan (platform, delivery state, misconduct)."""
     channels = _channels()
     out = []
-    for tid in TEXTS:
+    for tid in texts():
         target = channels.get(_target_channel(case, tid))
         if target is None or target.platform not in ("any", case.app):
             continue
@@ -319,9 +375,9 @@ def render_letter(
     has no form limit, so it gets the full text; a form limit it exceeds is still warned of)."""
     if fit is None:
         fit = not bundled
-    if channel_id not in TEXTS:
+    if channel_id not in texts():
         raise _unknown(channel_id)
-    spec = TEXTS[channel_id]
+    spec = texts()[channel_id]
     target = _target_channel(case, channel_id)
     channels = _channels()
     channel = channels.get(target)
@@ -329,7 +385,7 @@ def render_letter(
         raise BuyerHelperError(f"channels.yaml 里没有渠道 {target}", exit_code=70)
     if channel.platform not in ("any", case.app):
         raise BuyerHelperError(
-            f"{channel.name} 是{PLATFORMS.get(channel.platform, channel.platform)}的渠道，"
+            f"{channel.name} 是{_platform_name(channel.platform)}的渠道，"
             f"这个案子是{case.platform_name}订单，不能用。"
         )
     reason = unfit_reason(case, plan, channel_id)
@@ -428,9 +484,11 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
     quality = facts["quality"] and case.delivery != "not_signed"
     if text_id in ("return_7day", "after_sales", "seller") and quality:
         out.append("商家要求把退款原因改成“不想要”“七天无理由”或“协商一致”时，不要改（003 二）。")
-    if text_id == "after_sales" and case.platform == "pdd":  # a 拼多多 rule (004 §⑴.3)
-        out.append("售后只能申请一次，维权要求选定后不能修改；提交后不要取消（004 §⑴.3）。")
-    platform_texts = ("return_7day", "after_sales", "pdd_hotline", "pdd_400", *PLATFORM_CS)
+    once = case.platform_data.once_only  # a 拼多多 rule (004 §⑴.3)
+    if text_id == "after_sales" and once:
+        out.append(f"售后只能申请一次，维权要求选定后不能修改；提交后不要取消（{once.cite}）。")
+    phone = {t for t, spec in texts().items() if spec.template == "phone_platform.txt.j2"}
+    platform_texts = ("return_7day", "after_sales", *phone, *platform_cs_texts())
     if case.demand == "compensation" and text_id in platform_texts:
         out.append(  # FACTS.md §4a: platforms settle with refunds; damages need 12315 or a court
             "你要的是赔偿：平台处理的是退款、退货，这里写的要求是退货退款；"
@@ -462,7 +520,7 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
                 "如果与实际不符，请不要发送。"
             )
         out.append("不要和商家对骂，只在平台聊天里沟通，保留完整聊天记录和截图（001 第三部分 2）。")
-    if facts["threat"] and (text_id == MISCONDUCT_TEXT or text_id in PLATFORM_CS):
+    if facts["threat"] and (text_id == MISCONDUCT_TEXT or text_id in platform_cs_texts()):
         out.append(
             "商家威胁你的人身或住址（如“有你地址”“去你地址找你”）时，请同时报警（110），"
             "并保留证据（000 三）。"
@@ -471,7 +529,7 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
         out.append("黑猫投诉是公开投诉平台（003）：不要在标题和描述里写手机号、住址等个人信息。")
     if text_id == "c12315":
         out.append("12315 的接听时间各地不同，以当地公布为准；可先用 buyer-helper hours 查看。")
-    if TEXTS[text_id].template.startswith("phone_"):
+    if texts()[text_id].template.startswith("phone_"):
         number = facts["reach"] if text_id != "c12315" else "12315"
         out.append(
             "打完电话，把工号、工单号记进案子的时间线："
@@ -483,11 +541,6 @@ def _advice(case: Case, text_id: str, facts: dict) -> list[str]:
 # ------------------------------------------------------------ plan -> letters
 
 
-# Written messages to the platform's customer service (in the app, the WeChat account, 淘宝小二):
-# the misconduct report goes with them.
-PLATFORM_CS = frozenset(tid for tid, spec in TEXTS.items() if spec.template == "platform_cs.txt.j2")
-
-
 def text_for_step(case: Case, plan: Plan, step: Step) -> str | None:
     """The text id (a key of TEXTS) that serves this plan step, or None when the step has no
     text of its own (a phone call to the police, a step this case does not fit).
@@ -496,9 +549,9 @@ def text_for_step(case: Case, plan: Plan, step: Step) -> str | None:
     the misconduct report. The PDF bundle and `letters` both choose through this function.
     """
     tid = step.channel
-    if tid not in TEXTS or unfit_reason(case, plan, tid):
+    if tid not in texts() or unfit_reason(case, plan, tid):
         return None  # e.g. never write to a seller who insults or threatens the buyer
-    if tid in PLATFORM_CS and case.is_misconduct:
+    if tid in platform_cs_texts() and case.is_misconduct:
         return MISCONDUCT_TEXT
     return tid
 
@@ -519,14 +572,15 @@ def letters_for_plan(
         wanted.append("seller")
     # report when there is misconduct and the platform step is still open (or there is none)
     report = bool(plan.misconduct) and (
-        any(s.channel in PLATFORM_CS for s in open_steps) or not PLATFORM_CS & all_channels
+        any(s.channel in platform_cs_texts() for s in open_steps)
+        or not platform_cs_texts() & all_channels
     )
     for step in open_steps:
         tid = text_for_step(case, plan, step)
         if tid is None or tid in wanted:
             continue
         wanted.append(tid)
-        if step.channel in PLATFORM_CS and report and MISCONDUCT_TEXT not in wanted:
+        if step.channel in platform_cs_texts() and report and MISCONDUCT_TEXT not in wanted:
             wanted.append(MISCONDUCT_TEXT)
     if report and MISCONDUCT_TEXT not in wanted:
         wanted.insert(1 if wanted[:1] == ["seller"] else 0, MISCONDUCT_TEXT)

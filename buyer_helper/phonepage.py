@@ -277,7 +277,7 @@ def render_page(
                 title=letter.title,
                 channel=channel.name,
                 channel_id=letter.channel,
-                reach=channel.reach_for(case.platform),
+                reach=channel.reach_for(case.app),  # 天猫: 淘宝App's way
                 filename=beside.get(letter.filename, letter.filename),
                 text=letter.text,
                 chars=chars,

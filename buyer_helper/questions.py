@@ -22,7 +22,6 @@ from .case import (
     DEMANDS,
     GOODS_KINDS,
     MISCONDUCT,
-    PLATFORMS,
     PROBLEMS,
     PROMISE_WHERE,
     RESPONDENTS,
@@ -250,15 +249,34 @@ def _parse_phone(value: Any, answers: Answers, ctx: Context) -> str:
     return check_phone(text) if text else ""
 
 
+def _hotline_words(channel_id: str) -> str:
+    """ "拼多多消费者热线（021-53395288）": a hotline channel's name with its number after it."""
+    ch = get_channel(channel_id)
+    return f"{ch.name.removesuffix(ch.reach).strip()}（{ch.reach}）"
+
+
 def _tried_choices(answers: Answers) -> dict[str, str]:
-    """The `tried` states that fit this case (case.tried_fits), the 拼多多 hotline named."""
+    """The `tried` states that fit this case (case.tried_fits), the platform's hotline named."""
+    from .platforms import load_platforms
+
     platform = answer_at(answers, "platform")
     delivery = answer_at(answers, "delivery")
     tried = {k: v for k, v in TRIED.items() if tried_fits(k, platform, delivery)}
-    if platform == "pdd":
-        reach = get_channel("pdd_hotline").reach
-        return {**tried, "hotline_called": f"已打拼多多消费者热线（{reach}）"}
+    known = load_platforms().get(platform) if isinstance(platform, str) else None
+    if known is not None and known.hotline is not None and "hotline_called" in tried:
+        return {**tried, "hotline_called": f"已打{_hotline_words(known.hotline.channel)}"}
     return tried
+
+
+def _platform_choices(answers: Answers) -> dict[str, str]:
+    """The platforms the buyer may choose (platforms.yaml, and an extra platforms file)."""
+    from .platforms import platform_choices
+
+    return platform_choices()
+
+
+def _parse_platform(value: Any, answers: Answers, ctx: Context) -> str:
+    return _select(_platform_choices(answers))(value, answers, ctx)
 
 
 # province (optional), city, and a county-level city after it ("浙江省金华市义乌市")
@@ -426,15 +444,30 @@ def stale_reason(q: Question, answers: Answers, ctx: Context) -> str | None:
         items = value if isinstance(value, list) else [value]
         bad = [v for v in items if not isinstance(v, str) or v not in choices] or items
         text = f"{where}“{'、'.join(map(str, bad))}”不是可选值"
-        if "hotline_called" in bad and answer_at(answers, "platform") == "taobao":
-            reach = get_channel("pdd_hotline").reach
-            text += f"（“{TRIED['hotline_called']}”指拼多多的热线 {reach}，淘宝的案子没有这一项）"
+        if "hotline_called" in bad:
+            text += _no_hotline_words(answer_at(answers, "platform"))
         return text + "，请重新选择"
     shown = " ".join(str(value).split())
     shown = shown if len(shown) <= 20 else shown[:19] + "…"
     if shown and shown not in message:
         where += f"“{shown}”"
     return f"{where}不能用：{message}。请重新填写"
+
+
+def _no_hotline_words(platform: Any) -> str:
+    """On a platform without a hotline: which platforms' hotline the state means."""
+    from .platforms import load_platforms
+
+    platforms = load_platforms()
+    here = platforms.get(platform) if isinstance(platform, str) else None
+    if here is None or here.hotline is not None:
+        return ""
+    theirs = "、".join(
+        f"{p.name}的热线 {get_channel(p.hotline.channel).reach}"
+        for pid, p in platforms.items()
+        if p.hotline is not None and p.app == pid
+    )
+    return f"（“{TRIED['hotline_called']}”指{theirs}，{here.name}的案子没有这一项）"
 
 
 def _signed_on_help(answers: Answers, ctx: Context) -> str:
@@ -445,10 +478,17 @@ def _signed_on_help(answers: Answers, ctx: Context) -> str:
 
 
 def _demand_help(answers: Answers, ctx: Context) -> str:
-    # 拼多多 售后维权: the 维权要求 is chosen once and cannot be changed (004 §⑴.3, FACTS.md §1);
-    # 售后 applies once the parcel is signed for (an unsigned parcel is refused or returned instead)
-    if answer_at(answers, "platform") == "pdd" and _signed(answers, ctx):
-        return "拼多多交易完成后发起售后维权时，维权要求只能选一次、之后不能改；选你真正想要的。"
+    # once-only platforms (拼多多 售后维权): the 维权要求 is chosen once and cannot be changed
+    # (004 §⑴.3, FACTS.md §1); 售后 applies once the parcel is signed for (an unsigned parcel
+    # is refused or returned instead)
+    from .platforms import load_platforms
+
+    platform = load_platforms().get(str(answer_at(answers, "platform")))
+    if platform is not None and platform.once_only and _signed(answers, ctx):
+        return (
+            f"{platform.name}交易完成后发起售后维权时，维权要求只能选一次、之后不能改；"
+            "选你真正想要的。"
+        )
     return "选你真正想要的结果，之后的投诉文字都按它来写。"
 
 
@@ -512,10 +552,10 @@ QUESTIONS: list[Question] = [
         "platform",
         "在哪个平台买的？",
         "select",
-        _select(PLATFORMS),
+        _parse_platform,
         label="平台",
-        # 天猫 stores are bought in the 淘宝 app: said so where the buyer chooses
-        choices={**PLATFORMS, "tmall": "天猫（淘宝App里的天猫店铺）"},
+        # platforms.yaml `choice`: 天猫 stores are bought in the 淘宝 app, said where it is chosen
+        choices_for=_platform_choices,
     ),
     Question(
         "problem",

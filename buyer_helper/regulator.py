@@ -90,8 +90,10 @@ def event_at(ctx: Ctx, state: str) -> dt.datetime | None:
 
 
 def seller_clock(ctx: Ctx) -> Deadline | None:
-    """拼多多 sellers handle after-sales orders within about 48 hours (004 §⑻.2)."""
-    if not ctx.pdd:
+    """Where the platform gives the seller a time to handle after-sales orders (platforms.yaml
+    seller_wait_hours: 拼多多, about 48 hours, 004 §⑻.2)."""
+    wait = ctx.platform.seller_wait_hours
+    if wait is None:
         return None
     filed = event_at(ctx, "after_sales_filed")
     if filed is None:
@@ -99,14 +101,14 @@ def seller_clock(ctx: Ctx) -> Deadline | None:
     from .hours import cn_datetime
 
     return Deadline(
-        label="商家一般应处理售后申请的时间（约48小时）",
+        label=f"商家一般应处理售后申请的时间（约{wait.value}小时）",
         kind="seller_handling",
-        due=filed + dt.timedelta(hours=48),
+        due=filed + dt.timedelta(hours=wait.value),
         basis=(
-            f"从 {cn_datetime(filed, weekday=False)} 提交售后起约48小时，这是对商家处理时间的"
-            "一般要求，不是自动退款的时间"
+            f"从 {cn_datetime(filed, weekday=False)} 提交售后起约{wait.value}小时，"
+            "这是对商家处理时间的一般要求，不是自动退款的时间"
         ),
-        source="004 §⑻.2",
+        source="、".join(wait.sources),
         approximate=True,
     )
 

@@ -109,7 +109,7 @@ def _context(case: Case, now: dt.datetime) -> Ctx:
         case=case,
         now=now,
         today=today,
-        pdd=case.platform == "pdd",
+        platform=case.platform_data,
         path=path,
         window_end=window_end,
         in_window=in_window,
@@ -139,7 +139,7 @@ def route(case: Case, now: dt.datetime) -> Plan:
     # or a promise the seller made before the sale to hold it to (FACTS.md §4a)
     if not (ctx.path in ("expired", "excluded") and not ctx.misconduct and not case.promises):
         ladder.append((RUNG_PLATFORM, platform_step(ctx, goods)))
-        if ctx.pdd:
+        if ctx.platform.hotline is not None:
             ladder.append((RUNG_HOTLINE, hotline_step(ctx)))
         ladder += [(RUNG_REGULATOR, s) for s in regulator_steps(ctx)]
         ladder.append((RUNG_REGULATOR + 1, heimao_step(ctx)))  # parallel, never "done"
@@ -289,11 +289,17 @@ def skipped_note(ctx: Ctx, rung: int, step: Step) -> str:
         "一般的顺序是先和商家协商，商家驳回再请平台客服介入，对平台处理不满意再向12315或"
         "黑猫投诉（004 §⑴.4–5；003）；法律没有规定这个顺序，消保法第三十九条只列出可选的途径。"
     )
-    if rung == RUNG_GOODS and ctx.pdd and step.channel in ("after_sales", "return_7day"):
-        note += (
-            "在平台上提交的售后申请才是实际退款的途径：商家逾期不处理，系统默认同意并自动退款"
-            "（004 §⑴.4）；只能申请一次（004 §⑴.3）。"
-        )
+    p = ctx.platform
+    rules = [
+        *(
+            [f"商家逾期不处理，系统默认同意并自动退款（{p.overdue_auto_refund.cite}）"]
+            if p.overdue_auto_refund
+            else []
+        ),
+        *([f"只能申请一次（{p.once_only.cite}）"] if p.once_only else []),
+    ]
+    if rung == RUNG_GOODS and rules and step.channel in ("after_sales", "return_7day"):
+        note += f"在平台上提交的{p.request.text}才是实际退款的途径：{'；'.join(rules)}。"
     elif rung == RUNG_GOODS and step.channel != "seller":
         note += "在平台上提交的退款申请才是实际退款的途径，平台介入也要从这笔申请的页面发起。"
     return note

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .case import PLATFORMS
 from .fileio import write_bytes_atomic, write_text_atomic
+from .platforms import get_platform
 from .sample_case import SAMPLE_ANSWERS
 from .tz import to_shanghai
 
@@ -60,7 +60,7 @@ class SampleEvidence:
         at = {e.get("tried"): to_shanghai(_moment(e["at"])) for e in answers["timeline"]}
         order = answers["order"]
         return cls(
-            platform=PLATFORMS[answers["platform"]],
+            platform=get_platform(answers["platform"]).name,
             shop=order["shop"],
             order_id=order["id"],
             item=order["item"],

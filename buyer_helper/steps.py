@@ -265,9 +265,7 @@ def _goods_step(ctx: Ctx) -> Step | None:
                 "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证。",
             ],
             have_ready=evidence(ctx),
-            if_fails=to_platform(
-                ctx, "商家驳回，或约48小时还没处理" if ctx.pdd else "商家驳回或不处理"
-            ),
+            if_fails=to_platform(ctx, _refused_or_waited(ctx)),
             sources=["004 §⑴.2", "消费者权益保护法 第二十四条", "003 二", "001 第三部分 2"],
             deadlines=deadlines,
         )
@@ -302,14 +300,20 @@ def _goods_step(ctx: Ctx) -> Step | None:
             *ctx.once_only("提交后不要点“取消”：售后只能申请一次，取消后无法再申请。"),
         ]
         sources = ["004 §⑴.3", "004 §⑴.4", "消费者权益保护法 第二十四条"]
-    if ctx.pdd:
-        actions.append(
-            "商家一般应在约48小时内处理（004 §⑻.2）。商家逾期不处理的，系统默认同意并自动退款"
-            "（004 §⑴.4）；资料没有说逾期是多长时间，不要把48小时当成自动退款的时间。"
-        )
-        sources += ["004 §⑻.2", "004 §⑴.4", "004 §⑸.1"]
+    p = ctx.platform
+    wait, auto = p.seller_wait_hours, p.overdue_auto_refund
+    if wait:
+        line = f"商家一般应在约{wait.value}小时内处理（{wait.cite}）。"
+        sources += list(wait.sources)
+        if auto:
+            line += (
+                f"商家逾期不处理的，系统默认同意并自动退款（{auto.cite}）；资料没有说逾期是多长"
+                f"时间，不要把{wait.value}小时当成自动退款的时间。"
+            )
+            sources += list(auto.sources)
+        actions.append(line)
     title = "发起售后：七天无理由退货" if no_reason else "发起售后维权"
-    if ctx.pdd:
+    if p.once_only:
         title += "（售后只能申请一次）"
     return Step(
         channel="after_sales",
@@ -325,7 +329,7 @@ def _goods_step(ctx: Ctx) -> Step | None:
 def refused_step(ctx: Ctx) -> Step:
     """The parcel was already refused with the courier (拒签退回): what is left of the
     refuse_delivery path is the app's 仅退款, reason 未收到货 (004 §⑴.1)."""
-    app = "拼多多App" if ctx.pdd else "淘宝App"
+    app = ctx.platform.app_name
     return Step(
         channel="refuse_delivery",
         title="已拒签退回：申请仅退款（未收到货）",
@@ -341,21 +345,25 @@ def refused_step(ctx: Ctx) -> Step:
             *evidence(ctx),
         ],
         if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
-        sources=["004 §⑴.1", *(["004 §⑴.3"] if ctx.pdd else [])],
+        sources=["004 §⑴.1", *(ctx.platform.once_only.sources if ctx.platform.once_only else [])],
         reach=f"{app} 申请仅退款",
         note="你已经当面拒签、包裹退回，拒签这部分做过了，不用再拒签；还差在App里申请仅退款。",
     )
 
 
+def _refused_or_waited(ctx: Ctx) -> str:
+    """ "商家驳回，或约48小时还没处理" where the platform gives the seller a wait (004 §⑻.2)."""
+    wait = ctx.platform.seller_wait_hours
+    return f"商家驳回，或约{wait.value}小时还没处理" if wait else "商家驳回或不处理"
+
+
 def to_platform(ctx: Ctx, what: str) -> str:
     """`if_fails` of a goods step: ask the platform to step in, in the platform's words
-    (拼多多: 004 §⑴.4, 000 第三步; 淘宝: 002 ⑻)."""
+    (platforms.yaml intervene.after_refusal; 拼多多: 004 §⑴.4, 000 第三步; 淘宝: 002 ⑻)."""
     from .channels import get_channel
 
     cs = get_channel(ctx.platform_cs).name
-    if ctx.pdd:
-        return f"{what}：在退款详情页点“要求平台客服介入”。下一步：{cs}。"
-    return f"{what}：在这笔订单的退款页面点“要求淘宝小二介入”。下一步：{cs}。"
+    return f"{what}：{ctx.platform.intervene.after_refusal}。下一步：{cs}。"
 
 
 # Goods-step actions for after the seller agrees: still to do once the request is filed.
@@ -375,22 +383,21 @@ def wait_for_seller(ctx: Ctx) -> str:
     """The buyer has filed: wait for the seller before asking the platform (004 §⑻.2, §⑴.4)."""
     from .hours import cn_datetime
 
-    if not ctx.pdd:
-        return (
-            "你已经提交了退款申请：先等商家处理；商家拒绝或不处理时，再在退款页面申请"
-            "淘宝小二介入（002 ⑻）。"
-        )
+    p = ctx.platform
+    wait, filed, ask, cite = p.seller_wait_hours, p.request.text, p.intervene.ask, p.intervene.cite
+    if not wait:
+        return f"你已经提交了{filed}：先等商家处理；商家拒绝或不处理时，再{ask}（{cite}）。"
     clock = seller_clock(ctx)
     if clock and clock.due < ctx.now:
         return (
-            f"你已经提交了售后申请，约48小时（到 {cn_datetime(clock.due)} 左右，约数，004 §⑻.2）"
-            "已经过了：商家驳回或还没处理，就申请平台介入（004 §⑴.4）；商家已同意的，按商家给的"
-            "处理继续。"
+            f"你已经提交了{filed}，约{wait.value}小时（到 {cn_datetime(clock.due)} 左右，约数，"
+            f"{wait.cite}）已经过了：商家驳回或还没处理，就{ask}（{cite}）；商家已同意的，"
+            "按商家给的处理继续。"
         )
     until = f"，大约到 {cn_datetime(clock.due)}" if clock else ""
     return (
-        f"你已经提交了售后申请：先等商家处理。商家一般应在约48小时内处理{until}"
-        "（约数，004 §⑻.2）。商家驳回或不处理时，再申请平台介入（004 §⑴.4）。"
+        f"你已经提交了{filed}：先等商家处理。商家一般应在约{wait.value}小时内处理{until}"
+        f"（约数，{wait.cite}）。商家驳回或不处理时，再{ask}（{cite}）。"
     )
 
 
@@ -405,11 +412,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
     )
     if goods_back:
         titles.append("商品已退回商家：请平台介入，现在退款")
-        intervene = (
-            "打开这笔订单的退款详情页，点“申请平台介入”（“要求客服介入处理”）"
-            if ctx.pdd
-            else "打开这笔订单的退款页面，点“要求淘宝小二介入”"
-        )
+        intervene = ctx.platform.intervene.open
         actions += [
             f"你已经{return_words(ctx)}：商品已经不在你手里，商家应当退款，不用再等商家同意。",
             f"{intervene}，写明退货的快递单号和商家签收的物流记录，要求平台现在处理退款。",
@@ -425,7 +428,7 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
                 "七天无理由退货：商家应在收到退回商品之日起7日内退款（消保法第二十五条）。"
             )
             sources.append("消费者权益保护法 第二十五条")
-        sources += ["004 §⑴.4", "000 第三步"] if ctx.pdd else ["002 ⑻"]
+        sources += ctx.platform.intervene.sources
     if c.promises and (goods is None or goods.channel == "seller" or ctx.path == "excluded"):
         titles.append("要求商家兑现购买前的承诺")
         actions += [
@@ -439,12 +442,8 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
 
         titles.append("向平台投诉平台自己的规则、客服或处理决定")
         actions += [
-            (
-                "拼多多App → 个人中心 → 官方客服（或 下方“聊天” → 拼多多官方客服），"
-                if ctx.pdd
-                else "淘宝App 里找平台客服（有订单的，从这笔订单的退款页面申请淘宝小二介入），"
-            )
-            + "说明你投诉的是平台本身（活动规则、平台客服的答复或平台的处理决定），"
+            f"{ctx.platform.cs.against_platform}，"
+            "说明你投诉的是平台本身（活动规则、平台客服的答复或平台的处理决定），"
             "附上活动页面、规则和聊天的截图，要求平台书面答复。",
             f"被投诉方是平台经营者：{get_company(c.platform).name}。",
         ]
@@ -462,33 +461,25 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
         titles.append("等商家处理；驳回或不处理再申请平台介入")
         actions.append(wait_for_seller(ctx))
         actions += [f"商家同意后：{a}" for a in follow_ups(goods)]
-        sources += ["004 §⑻.2", "004 §⑴.4"] if ctx.pdd else ["002 ⑻"]
+        wait = ctx.platform.seller_wait_hours
+        sources += [*(wait.sources if wait else []), ctx.platform.intervene.cite]
     if goods is not None and goods.channel != "seller" and not goods_back:
         if not waiting:
             titles.append("申请平台介入")
-        if ctx.pdd:
+        p = ctx.platform
+        actions.append(p.intervene.when_refused)
+        sources += p.intervene.sources
+        no_reply = p.cs.no_reply
+        if "seller_no_reply" in ctx.states and no_reply is not None:
+            actions.append(no_reply.text)
+            sources += no_reply.sources
+        auto = p.overdue_auto_refund
+        if "seller_no_reply" in ctx.states and "after_sales_filed" in ctx.states and auto:
             actions.append(
-                "商家驳回或不处理时：打开这笔订单的退款详情页，点“申请平台介入”"
-                "（“要求客服介入处理”），上传凭证。"
+                f"商家一直不回复：{p.request.text}逾期未处理时系统会默认同意并自动退款；"
+                f"到时没有退款再{p.intervene.ask}。"
             )
-            sources += ["004 §⑴.4", "000 第三步"]
-        else:
-            actions.append(
-                "商家拒绝或不处理时：打开这笔订单的退款页面，点“要求淘宝小二介入”，"
-                "上传完整的聊天记录和照片。"
-            )
-            sources += ["002 ⑻"]
-        if "seller_no_reply" in ctx.states and ctx.pdd:
-            actions.append(
-                "商家客服不理你：保留让你“自行处理”或一直不回的聊天记录，提交给拼多多官方客服处理。"
-            )
-            sources.append("004 §⑵")
-        if "seller_no_reply" in ctx.states and "after_sales_filed" in ctx.states and ctx.pdd:
-            actions.append(
-                "商家一直不回复：售后申请逾期未处理时系统会默认同意并自动退款；"
-                "到时没有退款再申请平台介入。"
-            )
-            sources.append("004 §⑸.1")
+            sources.append(auto.sources[-1])
     if ctx.misconduct:
         what = misconduct_lines(ctx)
         titles.append(f"举报商家{what}")
@@ -499,26 +490,13 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
                 "到平台外付款，请平台处理店铺并保存它的信息；追回这笔钱靠警方（上一步）。"
             )
             sources += ["001 第一部分 2", "001 场景二"]
-        if ctx.pdd:
-            actions.append(
-                f"把商家{what}的聊天截图发给拼多多官方客服，要求平台处理："
-                "拼多多App → 下方“聊天” → 拼多多官方客服（或 个人中心 → 官方客服；"
-                "订单详情页往下拉 → 投诉）。"
-            )
-            if "seller_abuse" in ctx.misconduct:
-                actions.append(
-                    "资料显示：买家带聊天截图投诉商家辱骂，拼多多会罚商家，赔付可能以无门槛券"
-                    "发给你（000 说是100元，以平台处理为准）。"
-                )
-                sources += ["000 二", "000 四"]
-            sources += ["004 §⑷", "001 第一部分"]
-        else:
-            actions.append(
-                f"在这笔订单的退款（售后）页面申请淘宝小二介入，说明商家{what}，上传完整聊天记录。"
-            )
-            if "seller_harassment" in ctx.misconduct:
-                actions.append("淘宝规则对恶意骚扰每次扣12分，情节严重扣48分（查封账户）。")
-            sources += ["002 ⑹", "002 ⑻"]
+        # reporting to the platform's own customer service, and what the seller risks there
+        actions.append(ctx.platform.cs.report_for(what))
+        for penalty in ctx.platform.penalties:
+            if penalty.misconduct in ctx.misconduct:
+                actions.append(penalty.text)
+                sources += penalty.sources
+        sources += ctx.platform.cs.report_sources
         if ctx.detected:
             hints.append(
                 "这一项是根据你描述里的字眼加上的："
@@ -531,12 +509,10 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
                 + "、".join(MISCONDUCT_LABELS[k] for k in ctx.quoted)
                 + "。"
             )
-    if ctx.pdd:
-        actions.append(
-            "其他入口：微信公众号“拼多多” → 平台服务 → 联系平台客服；"
-            "微信小程序“拼多多” → 个人中心 → 我的消息 → 官方客服。"
-        )
-        sources += ["000 第四步", "004 §⑷.3"]
+    other = ctx.platform.other_entries
+    if other is not None:
+        actions.append("其他入口：" + "；".join(other.entries) + "。")
+        sources += other.sources
     if not titles:
         titles.append("找平台客服")
     have_ready = evidence(ctx)
@@ -548,10 +524,10 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
         have_ready.append("售后申请和商家驳回的截图（退款详情页）")
     if ctx.misconduct:
         have_ready.insert(0, f"商家{misconduct_lines(ctx)}的聊天截图（要显示时间和店铺名）")
-    if ctx.pdd:
+    if ctx.platform.hotline is not None:
         from .channels import get_channel
 
-        hotline = get_channel("pdd_hotline")
+        hotline = get_channel(ctx.platform.hotline.channel)
         if_fails = f"平台处理不了或结果不满意：打{hotline.name}（下一步）。"
     else:
         if_fails = "平台处理不满意：向12315投诉，同时可以在黑猫投诉公开投诉（下一步）。"
@@ -574,21 +550,32 @@ def hotline_step(ctx: Ctx) -> Step:
     from .channels import get_channel, load_data
     from .hours import channel_state, state_words
 
-    hotline, line400 = get_channel("pdd_hotline"), get_channel("pdd_400")
-    state400 = channel_state(line400, ctx.now)
-    status, nxt = state_words(state400, ctx.now)
-    words = status if state400.status == "open" else f"{status}，下次开放：{nxt}"
-    avoid = "或".join(f"{x.what} {x.number}" for x in load_data().not_for_buyers)
+    line = ctx.platform.hotline
+    assert line is not None  # routing adds this step only on a platform with a hotline
+    hotline = get_channel(line.channel)
+    also = []
+    for cid in line.also:  # further numbers (拼多多's 400), with today's hours
+        other = get_channel(cid)
+        state = channel_state(other, ctx.now)
+        status, nxt = state_words(state, ctx.now)
+        words = status if state.status == "open" else f"{status}，下次开放：{nxt}"
+        also.append(f"也可以拨打 {other.reach}；它今天的时间：{state.today_hours}；现在：{words}。")
+    # numbers that are not for buyers (003), said on the platform they belong to
+    avoid = "或".join(
+        f"{x.what} {x.number}"
+        for x in load_data().not_for_buyers
+        if x.platform in ("any", ctx.platform.app)
+    )
     return Step(
-        channel="pdd_hotline",
+        channel=hotline.id,
         title=f"打{hotline.name}",
         actions=[
             f"拨打 {hotline.reach}（{hotline.name}，线上客服没解决时用）。",
             f"报订单号 {ctx.case.order.id}，说明已经申请售后、找过官方客服以及结果，提出你的要求："
             f"{ctx.case.demand_name}。",
-            f"也可以拨打 {line400.reach}；它今天的时间：{state400.today_hours}；现在：{words}。",
+            *also,
             "记下通话时间和工单号。",
-            f"不要拨打{avoid}：那不是给消费者的。",
+            *([f"不要拨打{avoid}：那不是给消费者的。"] if avoid else []),
         ],
         have_ready=[
             *evidence(ctx),
@@ -596,9 +583,9 @@ def hotline_step(ctx: Ctx) -> Step:
             "电话要点",
         ],
         if_fails="热线也没解决：向12315投诉（下一步），同时可以在黑猫投诉公开投诉。",
-        sources=["003", "004 §⑷", "000 其他方式"],
+        sources=list(line.sources),
         hints=[
-            "电话要点可以这样生成：buyer-helper letter pdd_hotline --answers 案子文件夹",
+            f"电话要点可以这样生成：buyer-helper letter {hotline.id} --answers 案子文件夹",
             '打完后记到案子里：buyer-helper log 案子文件夹 "打了热线，工单号……" '
             "--tried hotline_called",
         ],

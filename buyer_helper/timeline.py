@@ -70,14 +70,7 @@ def _append_event(directory: Path, case_file: Path, text: str, tried: str | None
         raise BuyerHelperError(f"{case_file} 的内容不是“键: 值”的格式，无法追加时间线，请先修好它")
     unfit = tried is not None and not tried_fits(tried, data.get("platform"), data.get("delivery"))
     if unfit and tried == "hotline_called":
-        from .channels import get_channel
-
-        hotline = get_channel("pdd_hotline")
-        raise BuyerHelperError(
-            f"“已打消费者热线”指的是{hotline.name}，这是拼多多的号码，而这个案子是淘宝的，"
-            "这次没有记录。淘宝的案子请在订单的退款页面申请淘宝小二介入；如果你打的是别的电话，"
-            f'不带 --tried 记下来，例如：buyer-helper log {directory} "打了……，工单号……"'
-        )
+        raise BuyerHelperError(_no_hotline(str(data.get("platform")), directory))
     if unfit and tried == "refused_delivery":
         raise BuyerHelperError(
             f"“{TRIED[tried]}”只用于还没签收、当面拒签的包裹，而这个案子记的是"
@@ -152,4 +145,24 @@ def _next_step_words(directory: Path, moment) -> str:
     return (
         f"下一步：{step.title}\n  渠道：{get_channel(step.channel).name}｜{step.reach}{when}"
         f"\n完整计划：buyer-helper plan --answers {directory}"
+    )
+
+
+def _no_hotline(platform: str, directory) -> str:
+    """`log --tried hotline_called` on a platform without a consumer hotline (淘宝): whose
+    hotline the state means, and how this platform's buyer asks the platform instead."""
+    from .channels import get_channel
+    from .platforms import get_platform, load_platforms
+
+    here = get_platform(platform)
+    lines = [
+        (get_channel(p.hotline.channel).name, p.name)
+        for pid, p in load_platforms().items()
+        if p.hotline is not None and p.app == pid
+    ]
+    whose = "、".join(f"{name}，这是{owner}的号码" for name, owner in lines)
+    return (
+        f"“已打消费者热线”指的是{whose}，而这个案子是{here.name}的，"
+        f"这次没有记录。{here.name}的案子请{here.intervene.ask}；如果你打的是别的电话，"
+        f'不带 --tried 记下来，例如：buyer-helper log {directory} "打了……，工单号……"'
     )

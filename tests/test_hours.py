@@ -182,7 +182,7 @@ channels:
 """
     # the rest of the file (regulator rules) as shipped
     shipped = data_path("channels.yaml").read_text(encoding="utf-8")
-    rest = shipped[shipped.index("\nregulator:") : shipped.index("\ncompanies:")]
+    rest = shipped[shipped.index("\nregulator:") : shipped.index("\nnot_for_buyers:")]
     path = tmp_path / "channels.yaml"
     path.write_text(rest + text, encoding="utf-8")
     ch = load_channels(path)["late"]

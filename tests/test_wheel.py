@@ -51,9 +51,12 @@ def test_wheel_contains_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "buyer_helper/_data/channels.yaml" in names
     assert "buyer_helper/_data/calendar.yaml" in names  # official schedules as data (issue 8)
+    assert "buyer_helper/_data/platforms.yaml" in names  # one entry per platform (issue 10)
     assert any(n.startswith("buyer_helper/_data/templates/") for n in names)
     shipped = zipfile.ZipFile(wheel).read("buyer_helper/_data/channels.yaml")
     assert shipped == (ROOT / "channels.yaml").read_bytes()
+    shipped = zipfile.ZipFile(wheel).read("buyer_helper/_data/platforms.yaml")
+    assert shipped == (ROOT / "platforms.yaml").read_bytes()
     for tpl in (ROOT / "templates").rglob("*"):
         if tpl.is_file():
             assert f"buyer_helper/_data/templates/{tpl.relative_to(ROOT / 'templates')}" in names
