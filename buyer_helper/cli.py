@@ -48,6 +48,17 @@ def _usage_message(e: click.UsageError) -> str:
     return f"{text}。运行 {where} --help 查看用法。"
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`: the installed distribution's version. (click's version_option would look
+    up its English help text with gettext, which imports locale, on every start.)"""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    click.echo(f"buyer-helper {version('buyer-helper')}", color=ctx.color)
+    ctx.exit()
+
+
 class _Group(ChineseCommand, click.Group):
     """The command group: a subcommand is loaded from commands.py when it runs or shows its own
     help; `buyer-helper --help` lists them all from COMMANDS without importing any."""
@@ -128,8 +139,13 @@ class _Group(ChineseCommand, click.Group):
     options_metavar="[选项]",
     subcommand_metavar="命令 [参数]...",
 )
-@click.version_option(
-    package_name="buyer-helper", message="buyer-helper %(version)s", help="显示版本号"
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="显示版本号",
 )
 def main():
     """网购维权助手：选对渠道、写好投诉、打包证据。

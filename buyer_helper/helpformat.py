@@ -32,6 +32,13 @@ class HelpContext(click.Context):
         return self.formatter_class(width=width, max_width=max_width)
 
 
+def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """The help option's callback, as click's own: print the help and stop."""
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
 class ChineseCommand(click.Command):
     """A command whose help reads in Chinese.
 
@@ -40,6 +47,7 @@ class ChineseCommand(click.Command):
 
     epilog_source = None
     context_class = HelpContext
+    _chinese_help_option = None
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
@@ -50,11 +58,24 @@ class ChineseCommand(click.Command):
             self.epilog = self.epilog_source()
         super().format_epilog(ctx, formatter)
 
-    def get_help_option(self, ctx: click.Context):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示这段帮助"
-        return option
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click's help option with its help in Chinese, made here rather than by click's
+        # help_option(): that one looks up its English default text with gettext even when
+        # the text is replaced, and gettext's first lookup imports locale (a millisecond and
+        # a half of `--help`). Made once per command, as click does.
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        if self._chinese_help_option is None:
+            self._chinese_help_option = click.Option(
+                names,
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                help="显示这段帮助",
+                callback=_show_help,
+            )
+        return self._chinese_help_option
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "用法：")

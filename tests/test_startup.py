@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -135,6 +136,9 @@ def test_help_loads_nothing_but_click_and_the_group():
         "buyer_helper.helpformat",
     }
     assert not {"shutil", "bz2", "lzma", "importlib.metadata"} & ours
+    # click's own help and version options look up their English texts with gettext, whose
+    # first lookup imports locale; ours are made without it (helpformat, cli._print_version)
+    assert "locale" in bare_click and "locale" not in ours
 
 
 def test_the_console_entry_takes_start_up_objects_out_of_the_collector():
@@ -155,6 +159,22 @@ def test_the_console_entry_takes_start_up_objects_out_of_the_collector():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     ).stdout.split()
     assert out == ["True", "False", "True"]
+
+
+def test_version(runner):
+    from importlib.metadata import version
+
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"buyer-helper {version('buyer-helper')}\n"
+
+
+@pytest.mark.parametrize("args", [["-h"], ["--help"], ["log", "-h"], ["hours", "--help"]])
+def test_both_help_options_show_the_help_in_chinese(runner, args):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：")
+    assert re.search(r"^  -h, --help +显示这段帮助$", result.output, re.M)
 
 
 def test_a_command_loads_the_commands_module():
