@@ -53,9 +53,13 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     up its English help text with gettext, which imports locale, on every start.)"""
     if not value or ctx.resilient_parsing:
         return
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    click.echo(f"buyer-helper {version('buyer-helper')}", color=ctx.color)
+    try:
+        number = version("buyer-helper")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from . import __version__ as number
+    click.echo(f"buyer-helper {number}", color=ctx.color)
     ctx.exit()
 
 
