@@ -67,6 +67,8 @@ class _Group(ChineseCommand, click.Group):
     """The command group: a subcommand is loaded from commands.py when it runs or shows its own
     help; `buyer-helper --help` lists them all from COMMANDS without importing any."""
 
+    command_class = ChineseCommand  # for @main.command(), which loads with the group
+
     def __call__(self, *args, **kwargs):
         # The console script's way in (CliRunner calls .main()). What is loaded by now (click
         # and this module) lives until the process ends, so the cyclic garbage collector need
