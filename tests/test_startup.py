@@ -2,10 +2,14 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
+import click
 import pytest
+
+from buyer_helper.cli import main
 
 HEAVY = ("reportlab", "questionary", "jinja2", "PIL", "prompt_toolkit", "pillow_heif")
 
@@ -93,23 +97,113 @@ def test_hours_does_not_load_routing_letters_or_bundle():
     }, loaded
 
 
-def test_help_loads_only_the_cli_and_no_terminal_size_helpers():
-    # `--help` imports click and the CLI module, nothing else of ours; the help's width comes
-    # from cli._terminal_columns, not shutil (which drags in bz2, lzma and zlib)
+def _modules_after(code: str) -> set[str]:
+    """The modules loaded after running `code` in a fresh interpreter (stdout swallowed)."""
     code = (
         "import sys, io, contextlib\n"
-        "from buyer_helper.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try: main(args=['--help'], prog_name='buyer-helper')\n"
-        "    except SystemExit: pass\n"
+        "    try:\n"
+        + "".join(f"        {line}\n" for line in code.splitlines())
+        + "    except SystemExit:\n        pass\n"
         "print(' '.join(sorted(sys.modules)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_help_loads_nothing_but_click_and_the_group():
+    # What `buyer-helper --help` loads beyond what click needs to print a bare group's help:
+    # the group, its help format and the error type, and nothing else: the commands are listed
+    # from cli.COMMANDS (commands.py, pathlib and every command's module stay unloaded), and no
+    # module of the standard library is added (the help's width comes from
+    # helpformat.terminal_columns, not shutil, which drags in bz2, lzma and zlib).
+    bare_click = _modules_after(
+        "import click\n"
+        "option = click.Option(['--o'], help='选项')\n"
+        "command = click.Command('c', help='命令', params=[option])\n"
+        "click.Group('g', commands=[command]).main(['--help'], prog_name='g')"
+    )
+    ours = _modules_after(
+        "from buyer_helper.cli import main\nmain(args=['--help'], prog_name='buyer-helper')"
+    )
+    # (modules built into the interpreter, such as gc, load no file and cost nothing)
+    assert ours - bare_click - set(sys.builtin_module_names) == {
+        "buyer_helper",
+        "buyer_helper.cli",
+        "buyer_helper.errors",
+        "buyer_helper.helpformat",
+    }
+    assert not {"shutil", "bz2", "lzma", "importlib.metadata"} & ours
+    # click's own help and version options look up their English texts with gettext, whose
+    # first lookup imports locale; ours are made without it (helpformat, cli._print_version)
+    assert "locale" in bare_click and "locale" not in ours
+
+
+def test_the_console_entry_takes_start_up_objects_out_of_the_collector():
+    # Without this the interpreter's shutdown walks click and the CLI again in its full garbage
+    # collections (about a tenth of `--help`'s wall time): the console script's entry
+    # (main.__call__) freezes them, and only then runs the command.
+    code = (
+        "import gc, io, contextlib\n"
+        "from buyer_helper.cli import main\n"
+        "walked = lambda: any(o is main for o in gc.get_objects())\n"
+        "before = walked()\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(args=['--help'], prog_name='buyer-helper')\n"
+        "    except SystemExit: pass\n"
+        "print(before, walked(), gc.get_freeze_count() > 1000)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     ).stdout.split()
-    ours = {m for m in out if m.startswith("buyer_helper")}
-    assert ours == {"buyer_helper", "buyer_helper.cli", "buyer_helper.errors"}, ours
-    assert not {"shutil", "bz2", "lzma", "importlib.metadata"} & set(out)
+    assert out == ["True", "False", "True"]
+
+
+def test_version(runner):
+    from importlib.metadata import version
+
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"buyer-helper {version('buyer-helper')}\n"
+
+
+@pytest.mark.parametrize("args", [["-h"], ["--help"], ["log", "-h"], ["hours", "--help"]])
+def test_both_help_options_show_the_help_in_chinese(runner, args):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：")
+    assert re.search(r"^  -h, --help +显示这段帮助$", result.output, re.M)
+
+
+def test_a_command_loads_the_commands_module():
+    loaded = _modules_after(
+        "from buyer_helper.cli import main\nmain(args=['log', '--help'], prog_name='buyer-helper')"
+    )
+    assert "buyer_helper.commands" in loaded
+
+
+def test_the_listed_help_is_each_commands_own():
+    # `--help` lists the commands from cli.COMMANDS without loading them: each line must be
+    # what click makes of the command's own docstring, and every command must be listed
+    from buyer_helper import commands
+    from buyer_helper.cli import COMMANDS
+
+    defined = {c.name: c for c in vars(commands).values() if isinstance(c, click.Command)}
+    assert set(COMMANDS) == set(defined)
+    for name, listed in COMMANDS.items():
+        assert main.get_command(click.Context(main), name) is defined[name]
+        assert listed == defined[name].get_short_help_str(limit=60), name
+
+
+def test_help_lists_every_command_with_its_line(runner):
+    from buyer_helper.cli import COMMANDS
+
+    result = runner.invoke(main, ["--help"], terminal_width=200)
+    assert result.exit_code == 0
+    listed = [line.split(None, 1) for line in result.output.split("命令:")[1].splitlines() if line]
+    assert listed == [[name, COMMANDS[name]] for name in sorted(COMMANDS)]
 
 
 @pytest.mark.parametrize("columns", ["60", "120"])
