@@ -6,6 +6,7 @@ Every step cites its source (seed section, FACTS.md section or law article) besi
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .case import MISCONDUCT_LABELS, QUALITY_PROBLEMS
@@ -105,172 +106,199 @@ def goods_step(ctx: Ctx) -> Step | None:
 
 
 def _goods_step(ctx: Ctx) -> Step | None:
+    """The goods step of the case's path (routing._context decides the path), from GOODS_STEPS."""
+    build = GOODS_STEPS.get(ctx.path) if ctx.path is not None else None
+    return build(ctx) if build is not None else None
+
+
+def _window_deadlines(ctx: Ctx) -> list[Deadline]:
+    """The 7-day window's end, while the buyer is inside it."""
+    no_reason = ctx.case.problem == "no_reason_return"
+    return [window_deadline(ctx, no_reason)] if ctx.in_window else []
+
+
+def refuse_delivery_step(ctx: Ctx) -> Step:
+    """Not signed yet: refuse the parcel at the door, then 仅退款 (004 §⑴.1); nothing sent:
+    仅退款 for goods not received; already refused: what is left (refused_step)."""
     c = ctx.case
-    path = ctx.path
-    if path is None:
-        return None
-    if path == "refuse_delivery":
-        if "refused_delivery" in ctx.states:
-            return refused_step(ctx)
-        if c.problem == "not_received":
-            return Step(
-                channel="refuse_delivery",
-                title="申请仅退款（未收到货）",
-                actions=[
-                    f"{ctx.order_path} → 查看物流，截图保存物流记录。",
-                    f"{ctx.chat}，问清发货和物流情况（用文字，留下记录）。",
-                    f"物流长时间不动或异常：{ctx.order_path} → {ctx.apply} → 选“仅退款”，"
-                    "原因选“未收到货”。",
-                    "如果之后快递送到而你已申请退款或不再需要：当着快递员的面拒签，请快递退回。",
-                ],
-                have_ready=[*evidence(ctx)],
-                if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
-                sources=["004 §⑴.1"],
-            )
-        reason_line = (
-            "不想要了也可以拒签，不用说明理由（七天无理由，消保法第二十五条）。"
-            if c.problem == "no_reason_return"
-            else "发现货物有问题，直接对快递员说拒签，请快递退回，不要签收。"
-        )
-        fresh_line = (
-            "生鲜、易腐商品拒收后可能被当作“报废”、无法退款：拒收前一定在门口拍下包裹和问题"
-            "（照片或视频，带时间），告诉快递员拒收原因，并在退款申请里写明为什么拒收。"
-            if perishable(ctx)
-            else "生鲜、冷冻商品：拒收前在门口拍下包裹和问题，告诉快递员拒收原因。"
-        )
+    if "refused_delivery" in ctx.states:
+        return refused_step(ctx)
+    if c.problem == "not_received":
         return Step(
             channel="refuse_delivery",
-            title="当面验货，拒签后申请仅退款（未收到货）",
+            title="申请仅退款（未收到货）",
             actions=[
-                "快递送到时，当着快递员的面开箱验货，最好录像或拍照。",
-                reason_line,
-                fresh_line,
-                f"拒签后：{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，"
-                "说明里写“已拒签退回”，附上拒签照片或物流截图。",
+                f"{ctx.order_path} → 查看物流，截图保存物流记录。",
+                f"{ctx.chat}，问清发货和物流情况（用文字，留下记录）。",
+                f"物流长时间不动或异常：{ctx.order_path} → {ctx.apply} → 选“仅退款”，"
+                "原因选“未收到货”。",
+                "如果之后快递送到而你已申请退款或不再需要：当着快递员的面拒签，请快递退回。",
             ],
-            have_ready=[
-                "验货和拒签时的照片或视频",
-                "物流记录截图（显示拒签、退回）",
-                *evidence(ctx),
-            ],
+            have_ready=[*evidence(ctx)],
             if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
-            sources=["004 §⑴.1", "公开案例报道（生鲜拒收）"],
+            sources=["004 §⑴.1"],
         )
-    if path == "not_received":
-        return Step(
-            channel="after_sales",
-            title="物流显示已签收但你没收到：申请仅退款（未收到货）",
-            actions=[
-                f"{ctx.order_path} → 查看物流，截图保存签收信息（谁签收、放在哪个驿站或快递柜）。",
-                "先问快递员、驿站、快递柜、家人和门卫，确认确实没有收到。",
-                f"{ctx.chat}，用文字说明没有收到货。",
-                f"{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，写清实际情况。",
-                *ctx.once_only("售后只能申请一次，提交后不要点“取消”。"),
-            ],
-            have_ready=["物流签收记录截图", "与快递员或驿站沟通的记录", *evidence(ctx)],
-            if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
-            sources=["004 §⑴.1", "004 §⑴.3", "004 §⑴.4"],
-        )
-    if path == "expired":
-        assert ctx.window_end is not None
-        return Step(
-            channel="seller",
-            title="与商家协商退货（七天无理由期限已过）",
-            actions=[
-                f"七天无理由退货期限已在 {cn_date(ctx.window_end)} 结束（签收次日起算7天），"
-                "法律不再保证无理由退货，商家可以不同意。",
-                f"{ctx.chat}，礼貌说明情况，请商家同意退货。",
-                "如果商品页承诺了更长的退货期（例如“30天无理由”），截图保存，"
-                f"然后 {ctx.order_path} → {ctx.apply}，附上截图。",
-                "如果其实是质量问题，把问题类型改成“质量问题”重新生成计划：质量问题过了7天"
-                "仍可要求修理、更换（消保法第二十四条）。",
-            ],
-            have_ready=["商品页关于退货期限的承诺截图（如有）", *evidence(ctx)],
-            if_fails=(
-                "商家不同意、商品页也没有更长退货期的承诺：法律不再保证无理由退货"
-                "（消保法第二十五条）；如果其实是质量问题，按质量问题重新生成计划。"
-            ),
-            sources=[
-                "消费者权益保护法 第二十五条",
-                "网络购买商品七日无理由退货暂行办法",
-                "000 第五步",
-            ],
-        )
+    reason_line = (
+        "不想要了也可以拒签，不用说明理由（七天无理由，消保法第二十五条）。"
+        if c.problem == "no_reason_return"
+        else "发现货物有问题，直接对快递员说拒签，请快递退回，不要签收。"
+    )
+    fresh_line = (
+        "生鲜、易腐商品拒收后可能被当作“报废”、无法退款：拒收前一定在门口拍下包裹和问题"
+        "（照片或视频，带时间），告诉快递员拒收原因，并在退款申请里写明为什么拒收。"
+        if perishable(ctx)
+        else "生鲜、冷冻商品：拒收前在门口拍下包裹和问题，告诉快递员拒收原因。"
+    )
+    return Step(
+        channel="refuse_delivery",
+        title="当面验货，拒签后申请仅退款（未收到货）",
+        actions=[
+            "快递送到时，当着快递员的面开箱验货，最好录像或拍照。",
+            reason_line,
+            fresh_line,
+            f"拒签后：{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，"
+            "说明里写“已拒签退回”，附上拒签照片或物流截图。",
+        ],
+        have_ready=[
+            "验货和拒签时的照片或视频",
+            "物流记录截图（显示拒签、退回）",
+            *evidence(ctx),
+        ],
+        if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
+        sources=["004 §⑴.1", "公开案例报道（生鲜拒收）"],
+    )
 
-    if path == "excluded":
-        from .case import GOODS_KINDS
 
-        kind = GOODS_KINDS[c.goods_kind]
-        return Step(
-            channel="seller",
-            title=f"与商家协商（{kind}不适用无理由退货）",
-            actions=[
-                f"这件商品属于{kind}：消保法第二十五条把定制的、鲜活易腐的、拆封的音像制品和软件"
-                "等数字商品排除在无理由退货之外，商家可以不同意退。",
-                f"{ctx.chat}，礼貌说明情况，问商家能否协商退货或换货。",
-                *promise_actions(ctx),
-                "如果其实是质量问题、破损或与描述不符，把问题类型改成对应的一项重新生成计划："
-                "质量问题不受这个限制（消保法第二十四条）。",
-            ],
-            have_ready=evidence(ctx),
-            if_fails="商家不同意：法律不保证这类商品无理由退货；质量问题请按质量问题重新生成计划。",
-            sources=["消费者权益保护法 第二十五条", "公开案例报道"],
-        )
+def not_received_step(ctx: Ctx) -> Step:
+    """Signed for by someone else or a locker, never reached the buyer: 仅退款 (004 §⑴.1)."""
+    return Step(
+        channel="after_sales",
+        title="物流显示已签收但你没收到：申请仅退款（未收到货）",
+        actions=[
+            f"{ctx.order_path} → 查看物流，截图保存签收信息（谁签收、放在哪个驿站或快递柜）。",
+            "先问快递员、驿站、快递柜、家人和门卫，确认确实没有收到。",
+            f"{ctx.chat}，用文字说明没有收到货。",
+            f"{ctx.order_path} → {ctx.apply} → 选“仅退款”，原因选“未收到货”，写清实际情况。",
+            *ctx.once_only("售后只能申请一次，提交后不要点“取消”。"),
+        ],
+        have_ready=["物流签收记录截图", "与快递员或驿站沟通的记录", *evidence(ctx)],
+        if_fails=to_platform(ctx, "商家驳回或拖着不处理"),
+        sources=["004 §⑴.1", "004 §⑴.3", "004 §⑴.4"],
+    )
 
-    no_reason = c.problem == "no_reason_return"
+
+def expired_step(ctx: Ctx) -> Step:
+    """七天无理由 asked for after the 7 days: only the seller's goodwill or a longer promise
+    (消保法第二十五条)."""
+    assert ctx.window_end is not None
+    return Step(
+        channel="seller",
+        title="与商家协商退货（七天无理由期限已过）",
+        actions=[
+            f"七天无理由退货期限已在 {cn_date(ctx.window_end)} 结束（签收次日起算7天），"
+            "法律不再保证无理由退货，商家可以不同意。",
+            f"{ctx.chat}，礼貌说明情况，请商家同意退货。",
+            "如果商品页承诺了更长的退货期（例如“30天无理由”），截图保存，"
+            f"然后 {ctx.order_path} → {ctx.apply}，附上截图。",
+            "如果其实是质量问题，把问题类型改成“质量问题”重新生成计划：质量问题过了7天"
+            "仍可要求修理、更换（消保法第二十四条）。",
+        ],
+        have_ready=["商品页关于退货期限的承诺截图（如有）", *evidence(ctx)],
+        if_fails=(
+            "商家不同意、商品页也没有更长退货期的承诺：法律不再保证无理由退货"
+            "（消保法第二十五条）；如果其实是质量问题，按质量问题重新生成计划。"
+        ),
+        sources=[
+            "消费者权益保护法 第二十五条",
+            "网络购买商品七日无理由退货暂行办法",
+            "000 第五步",
+        ],
+    )
+
+
+def excluded_step(ctx: Ctx) -> Step:
+    """Goods the law leaves out of 七天无理由 (custom, perishable, digital; 消保法第二十五条)."""
+    c = ctx.case
+    from .case import GOODS_KINDS
+
+    kind = GOODS_KINDS[c.goods_kind]
+    return Step(
+        channel="seller",
+        title=f"与商家协商（{kind}不适用无理由退货）",
+        actions=[
+            f"这件商品属于{kind}：消保法第二十五条把定制的、鲜活易腐的、拆封的音像制品和软件"
+            "等数字商品排除在无理由退货之外，商家可以不同意退。",
+            f"{ctx.chat}，礼貌说明情况，问商家能否协商退货或换货。",
+            *promise_actions(ctx),
+            "如果其实是质量问题、破损或与描述不符，把问题类型改成对应的一项重新生成计划："
+            "质量问题不受这个限制（消保法第二十四条）。",
+        ],
+        have_ready=evidence(ctx),
+        if_fails="商家不同意：法律不保证这类商品无理由退货；质量问题请按质量问题重新生成计划。",
+        sources=["消费者权益保护法 第二十五条", "公开案例报道"],
+    )
+
+
+def return_7day_step(ctx: Ctx) -> Step:
+    """Signed within 7 days: 七天无理由 (消保法第二十五条) or a quality return (第二十四条,
+    004 §⑴.2)."""
+    c = ctx.case
     demand = c.demand_name
-    deadlines: list[Deadline] = []
-    if ctx.in_window:
-        deadlines.append(window_deadline(ctx, no_reason))
-    if path == "return_7day":
-        if no_reason:
-            return Step(
-                channel="return_7day",
-                title="申请七天无理由退货",
-                actions=[
-                    f"{ctx.order_path} → {ctx.apply} → 选“退货退款”，"
-                    "原因如实选“不想要了/七天无理由”。",
-                    "商品要保持完好；拆开包装检查不影响退货（消保法实施条例第十九条）。",
-                    "退货运费由你承担，另有约定的除外（消保法第二十五条）。",
-                    "不能无理由退的只有：定制的、鲜活易腐的、拆封的音像制品和软件等数字商品、"
-                    "已交付的报纸期刊；其他商品只有购买时你确认过“不支持七天无理由”才不能退。",
-                    "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证；"
-                    "商家应在收到退货后7日内退款（第二十五条）。",
-                ],
-                have_ready=evidence(ctx),
-                if_fails=to_platform(ctx, "商家拒绝或不处理"),
-                sources=[
-                    "消费者权益保护法 第二十五条",
-                    "消费者权益保护法实施条例 第十九条",
-                    "网络购买商品七日无理由退货暂行办法",
-                ],
-                deadlines=deadlines,
-            )
-        reason = ctx.refund_reason or "质量问题"
-        choose = f"选“退货退款”，原因选“{reason}”"
-        if c.demand == "refund":
-            choose += "（你的诉求是“仅退款”：也可以选“仅退款”，是否同意由商家和平台决定）"
-        elif c.demand in ("exchange", "repair"):
-            choose += f"（你的诉求是“{demand}”：也可以选“{demand}”；7天内质量问题你有权直接退货）"
+    deadlines = _window_deadlines(ctx)
+    if c.problem == "no_reason_return":
         return Step(
             channel="return_7day",
-            title="7天内质量问题退货退款",
+            title="申请七天无理由退货",
             actions=[
-                f"马上{ctx.chat}：说明问题，发照片或视频（平台核查的是平台内的文字记录）。",
-                f"{ctx.order_path} → {ctx.apply} → {choose}。",
-                "写清问题，上传照片、视频和聊天截图；商家要你改成“不想要了”“七天无理由”"
-                "“协商一致”时不要改。",
-                "质量问题退货的运费等必要费用由商家承担（消保法第二十四条）；商家要你先垫付的，"
-                "要求商家承担。",
-                "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证。",
+                f"{ctx.order_path} → {ctx.apply} → 选“退货退款”，原因如实选“不想要了/七天无理由”。",
+                "商品要保持完好；拆开包装检查不影响退货（消保法实施条例第十九条）。",
+                "退货运费由你承担，另有约定的除外（消保法第二十五条）。",
+                "不能无理由退的只有：定制的、鲜活易腐的、拆封的音像制品和软件等数字商品、"
+                "已交付的报纸期刊；其他商品只有购买时你确认过“不支持七天无理由”才不能退。",
+                "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证；"
+                "商家应在收到退货后7日内退款（第二十五条）。",
             ],
             have_ready=evidence(ctx),
-            if_fails=to_platform(ctx, _refused_or_waited(ctx)),
-            sources=["004 §⑴.2", "消费者权益保护法 第二十四条", "003 二", "001 第三部分 2"],
+            if_fails=to_platform(ctx, "商家拒绝或不处理"),
+            sources=[
+                "消费者权益保护法 第二十五条",
+                "消费者权益保护法实施条例 第十九条",
+                "网络购买商品七日无理由退货暂行办法",
+            ],
             deadlines=deadlines,
         )
+    reason = ctx.refund_reason or "质量问题"
+    choose = f"选“退货退款”，原因选“{reason}”"
+    if c.demand == "refund":
+        choose += "（你的诉求是“仅退款”：也可以选“仅退款”，是否同意由商家和平台决定）"
+    elif c.demand in ("exchange", "repair"):
+        choose += f"（你的诉求是“{demand}”：也可以选“{demand}”；7天内质量问题你有权直接退货）"
+    return Step(
+        channel="return_7day",
+        title="7天内质量问题退货退款",
+        actions=[
+            f"马上{ctx.chat}：说明问题，发照片或视频（平台核查的是平台内的文字记录）。",
+            f"{ctx.order_path} → {ctx.apply} → {choose}。",
+            "写清问题，上传照片、视频和聊天截图；商家要你改成“不想要了”“七天无理由”"
+            "“协商一致”时不要改。",
+            "质量问题退货的运费等必要费用由商家承担（消保法第二十四条）；商家要你先垫付的，"
+            "要求商家承担。",
+            "商家同意后按给出的退货地址寄回，填写快递单号，保存寄件凭证。",
+        ],
+        have_ready=evidence(ctx),
+        if_fails=to_platform(ctx, _refused_or_waited(ctx)),
+        sources=["004 §⑴.2", "消费者权益保护法 第二十四条", "003 二", "001 第三部分 2"],
+        deadlines=deadlines,
+    )
 
-    # after_sales
+
+def after_sales_step(ctx: Ctx) -> Step:
+    """Past the 7 days or the transaction complete: 发起售后 (004 §⑴.3–4), with the platform's
+    own rules (once only, the seller's wait) from its entry in platforms.yaml."""
+    c = ctx.case
+    no_reason = c.problem == "no_reason_return"
+    demand = c.demand_name
+    deadlines = _window_deadlines(ctx)
     if no_reason:
         actions = [
             f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后 → 选“退货退款”，"
@@ -324,6 +352,17 @@ def _goods_step(ctx: Ctx) -> Step | None:
         sources=sources,
         deadlines=deadlines,
     )
+
+
+# ctx.path → the builder of its goods step; each builder cites its sources beside its words.
+GOODS_STEPS: dict[str, Callable[[Ctx], Step]] = {
+    "refuse_delivery": refuse_delivery_step,
+    "not_received": not_received_step,
+    "expired": expired_step,
+    "excluded": excluded_step,
+    "return_7day": return_7day_step,
+    "after_sales": after_sales_step,
+}
 
 
 def refused_step(ctx: Ctx) -> Step:
