@@ -107,11 +107,11 @@ def make_photo(args: tuple[str, str, int, bool]) -> int:
 BUNDLE_CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from buyer_helper.case import case_from_dict
-from buyer_helper.hours import parse_now
-from buyer_helper.routing import route
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
-from buyer_helper.bundle import build_bundle
+from buyer_helper.casefile.case import case_from_dict
+from buyer_helper.facts.hours import parse_now
+from buyer_helper.decide.routing import route
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.pdf.bundle import build_bundle
 
 now = parse_now(SAMPLE_NOW)
 answers = dict(SAMPLE_ANSWERS, evidence_notes={})

@@ -12,13 +12,13 @@ import copy
 import statistics
 import time
 
-from buyer_helper.case import case_from_dict
-from buyer_helper.hours import parse_now
-from buyer_helper.letters import letters_for_plan
-from buyer_helper.phonepage import render_page
-from buyer_helper.reminders import render_ics
-from buyer_helper.routing import route
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.casefile.case import case_from_dict
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.decide.routing import route
+from buyer_helper.facts.hours import parse_now
+from buyer_helper.texts.compose import letters_for_plan
+from buyer_helper.texts.phonepage import render_page
+from buyer_helper.texts.reminders import render_ics
 
 
 def _median(fn, runs: int) -> float:

@@ -43,8 +43,8 @@ def _cli() -> list[str]:
 
 
 def timings(work: Path, warm: int = 3) -> dict[str, float]:
-    from buyer_helper import ocr
-    from buyer_helper.scan import scan_case
+    from buyer_helper.evidence import ocr
+    from buyer_helper.evidence.scan import scan_case
 
     case = work / "timing"
     _screens(case / "evidence", 1 + warm)

@@ -28,7 +28,7 @@ def _run(now: str) -> float:
 
 
 def _replay() -> tuple[float, int]:
-    from buyer_helper import workdays
+    from buyer_helper.facts import workdays
 
     start = time.perf_counter()
     years = workdays.chinesecalendar_years()

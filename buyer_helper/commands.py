@@ -35,7 +35,7 @@ def _optional_case_dir(default: str | None):
 
 def _use_calendar(ctx, param, value):
     """Option callback: the buyer's calendar file (else BUYER_HELPER_CALENDAR), checked now."""
-    from .workdays import ENV_VAR, use_calendar_file
+    from .facts.workdays import ENV_VAR, use_calendar_file
 
     if value is not None or os.environ.get(ENV_VAR):
         use_calendar_file(value)
@@ -68,10 +68,10 @@ def calendar_option(command):
 
 def _use_platforms(ctx, param, value):
     """Option callback: an extra platforms file (else BUYER_HELPER_PLATFORMS), checked now."""
-    from .platforms import ENV_VAR, use_platforms_file
+    from .facts.platforms import ENV_VAR, use_platforms_file
 
     if value is not None or os.environ.get(ENV_VAR):
-        from .channels import load_data
+        from .facts.channels import load_data
 
         use_platforms_file(value)
         load_data()  # the added platforms' channels, checked against channels.yaml now
@@ -95,7 +95,7 @@ def _echo(text: str | None) -> None:
 @click.option("--channel", "channels", multiple=True, metavar="渠道", help="只看这个渠道（可重复）")
 def hours(now, as_json, channels):
     """各渠道现在是否开放、下次何时开放。"""
-    from .hours import hours_command
+    from .facts.hours import hours_command
 
     _echo(hours_command(now=now, as_json=as_json, channel_ids=channels))
 
@@ -113,7 +113,7 @@ def hours(now, as_json, channels):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
 def plan(answers, now, as_json):
     """根据答案文件给出维权步骤。"""
-    from .render import colour_wanted, plan_command
+    from .terminal.render import colour_wanted, plan_command
 
     colour = not as_json and colour_wanted(sys.stdout)
     _echo(plan_command(answers=answers, now=now, as_json=as_json, colour=colour))
@@ -125,8 +125,8 @@ def plan(answers, now, as_json):
 @calendar_option
 def start(directory, now):
     """一问一答建立案子（可随时 Ctrl-C，下次接着答）。"""
-    from .interview import start_command
-    from .render import colour_wanted
+    from .terminal.interview import start_command
+    from .terminal.render import colour_wanted
 
     _echo(start_command(directory=directory, now=now, colour=colour_wanted(sys.stdout)))
 
@@ -144,7 +144,7 @@ def start(directory, now):
 @calendar_option
 def log(directory, text, tried, now):
     """在案子的时间线上记一笔（例如“打了021-53395288，工单号 123”）。"""
-    from .timeline import log_command
+    from .casefile.timeline import log_command
 
     if len(tried) > 1:
         raise BuyerHelperError(
@@ -187,7 +187,7 @@ def _follow_links_option(f):
 @_follow_links_option
 def letter(channel, answers, now, output, follow_outside_links):
     """生成某个渠道的投诉文字。"""
-    from .letters import letter_command
+    from .texts.compose import letter_command
 
     _echo(
         letter_command(
@@ -207,7 +207,7 @@ def letter(channel, answers, now, output, follow_outside_links):
 @calendar_option
 def letters(directory, now, follow_outside_links):
     """为案子的每一步生成文字，写入 DIR/out/（另有离线页面 维权助手.html 和日历提醒 提醒.ics）。"""
-    from .letters import letters_command
+    from .texts.compose import letters_command
 
     _echo(letters_command(directory=directory, now=now, follow_outside_links=follow_outside_links))
 
@@ -241,7 +241,7 @@ def bundle(directory, answers, evidence, output, channel, now, follow_outside_li
     有无法预览的证据文件时仍会生成 PDF，并以退出码 3 结束。证据文件夹里指向案子文件夹以外的
     链接只列在证据清单里、不读取，除非加 --follow-outside-links。
     """
-    from .bundle import bundle_command
+    from .pdf.bundle import bundle_command
 
     message, code = bundle_command(
         directory=directory,
@@ -263,7 +263,7 @@ def bundle(directory, answers, evidence, output, channel, now, follow_outside_li
 @click.option("--reject", metavar="编号", help="排除这些原话（识别错了或不是商家说的）：all 或 2")
 def scan(directory, as_json, confirm, reject):
     """识别证据截图里的文字（需要可选组件 ocr，完全离线）。"""
-    from .scancommand import scan_command
+    from .terminal.scan_command import scan_command
 
     _echo(scan_command(directory=directory, as_json=as_json, confirm=confirm, reject=reject))
 
@@ -274,8 +274,8 @@ def scan(directory, as_json, confirm, reject):
 @calendar_option
 def demo(directory, now):
     """用内置示例案子走一遍：计划、全部文字、证据 PDF。"""
-    from .demo import demo_command
-    from .render import colour_wanted
+    from .terminal.demo import demo_command
+    from .terminal.render import colour_wanted
 
     _echo(demo_command(directory=directory, now=now, colour=colour_wanted(sys.stdout)))
 
@@ -287,13 +287,13 @@ def _aligned(rows) -> str:
 
 
 def _tried_epilog() -> str:
-    from .case import TRIED
+    from .casefile.case import TRIED
 
     return "\b\n--tried 的可选值：\n" + _aligned(TRIED.items())
 
 
 def _channels_epilog() -> str:
-    from .channels import load_channels
+    from .facts.channels import load_channels
 
     return "\b\n渠道编号：\n" + _aligned((cid, ch.name) for cid, ch in load_channels().items())
 

@@ -4,7 +4,7 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from buyer_helper.sample_case import SAMPLE_ANSWERS
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,7 @@ CHAT = [
 def _fonts():
     from PIL import ImageFont
 
-    from buyer_helper.fonts import font_path
+    from buyer_helper.pdf.fonts import font_path
 
     path = str(font_path("sans"))
     return ImageFont.truetype(path, MSG), ImageFont.truetype(path, SMALL)
@@ -177,7 +177,7 @@ def push_screenshot(message: str = "加我微信wx_youpin88，好评返现15元"
     """A WeChat notification on the lock screen: the shop writing to the buyer off-platform."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from buyer_helper.fonts import font_path
+    from buyer_helper.pdf.fonts import font_path
 
     f_msg, f_small = _fonts()
     f_clock = ImageFont.truetype(str(font_path("sans")), 150)
@@ -204,6 +204,6 @@ def no_text_photo() -> bytes:
     """A photo with no writing in it (the demo's leaking cup)."""
     import datetime as dt
 
-    from buyer_helper.sample_evidence import leak_photo_jpeg
+    from buyer_helper.evidence.sample_evidence import leak_photo_jpeg
 
     return leak_photo_jpeg(dt.datetime(2026, 11, 20, 18, 50))

@@ -22,9 +22,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from buyer_helper.casefile.sample_case import SAMPLE_NOW
 from buyer_helper.cli import main
-from buyer_helper.phonepage import PAGE_FILE, split_for_qr
-from buyer_helper.sample_case import SAMPLE_NOW
+from buyer_helper.texts.phonepage import PAGE_FILE, split_for_qr
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -90,7 +90,7 @@ def page(tmp_path_factory):
 def _fontconfig(folder: Path) -> Path:
     """A fontconfig file adding the Chinese font buyer-helper installs (for the PDF) to the
     system's, so the screenshots show Chinese on a machine without a CJK system font."""
-    from buyer_helper.fonts import font_path
+    from buyer_helper.pdf.fonts import font_path
 
     conf = folder / "fonts.conf"
     conf.write_text(

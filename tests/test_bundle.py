@@ -14,14 +14,14 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from buyer_helper.bundle import build_bundle, bundle_command
-from buyer_helper.case import load_case
+from buyer_helper.casefile.case import load_case
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.cli import main
+from buyer_helper.decide.routing import route
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.hours import parse_now
-from buyer_helper.routing import route
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
-from buyer_helper.sample_evidence import make_sample_evidence
+from buyer_helper.evidence.sample_evidence import make_sample_evidence
+from buyer_helper.facts.hours import parse_now
+from buyer_helper.pdf.bundle import build_bundle, bundle_command
 
 NOW = SAMPLE_NOW
 ORDER_ID = SAMPLE_ANSWERS["order"]["id"]
@@ -134,7 +134,7 @@ def sample_bundle(tmp_path_factory):
 
 
 def test_sample_bundle_holds_order_complaint_and_every_file(sample_bundle):
-    from buyer_helper.letters import render_letter
+    from buyer_helper.texts.compose import render_letter
 
     assert sample_bundle["code"] == 0, sample_bundle["message"]
     assert "证据包已生成" in sample_bundle["message"]
@@ -450,7 +450,7 @@ def test_answers_evidence_output_form(tmp_path, runner):
 
 
 def test_explicit_channel_is_used(tmp_path):
-    from buyer_helper.letters import render_letter
+    from buyer_helper.texts.compose import render_letter
 
     directory = make_case_dir(tmp_path / "case")
     message, code, pdf = run_bundle(directory, channel="heimao")
@@ -504,7 +504,7 @@ def test_long_scrolling_screenshot_is_cut_into_readable_pages(tmp_path):
 
 
 def test_default_text_skips_steps_without_one(tmp_path):
-    from buyer_helper.plan import Plan, Step
+    from buyer_helper.decide.plan import Plan, Step
 
     directory = make_case_dir(tmp_path / "case", samples=False)
     now = parse_now(NOW)
@@ -527,7 +527,7 @@ def test_default_text_skips_steps_without_one(tmp_path):
 def test_channel_table_keeps_the_hours_caveats(sample_bundle):
     """As in the terminal `hours` table: unverified hours say 以当地公布为准, conflicting sources
     are shown with both sources' hours — each right under its channel's row."""
-    from buyer_helper.channels import load_channels
+    from buyer_helper.facts.channels import load_channels
 
     text = squash(pdf_text(sample_bundle["pdf"]))
     start = text.index("渠道一览")
@@ -583,8 +583,8 @@ def test_pdf_complaint_is_the_first_written_text_letters_writes(tmp_path, name):
     message), listing the evidence folder's files."""
     from test_letters import CASES
 
-    from buyer_helper.channels import load_channels
-    from buyer_helper.letters import letters_for_plan
+    from buyer_helper.facts.channels import load_channels
+    from buyer_helper.texts.compose import letters_for_plan
 
     directory = make_case_dir(tmp_path / "case", copy.deepcopy(CASES[name]))
     now = parse_now(NOW)
@@ -607,8 +607,8 @@ def test_default_text_is_the_12315_complaint_not_heimao_while_12315_is_open(tmp_
     """The PDF goes to an officer: while the 全国12315平台 complaint is open in the plan, it is
     attached rather than the 黑猫 fields (黑猫 is a public site); 黑猫 only once 12315 is done,
     and `--channel heimao` still attaches 黑猫."""
-    from buyer_helper.bundle import pick_letter
-    from buyer_helper.plan import Plan, Step
+    from buyer_helper.decide.plan import Plan, Step
+    from buyer_helper.pdf.bundle import pick_letter
 
     answers = copy.deepcopy(SAMPLE_ANSWERS)
     answers["platform"] = "taobao"
@@ -641,7 +641,7 @@ def test_default_text_is_the_12315_complaint_not_heimao_while_12315_is_open(tmp_
 def test_timeline_labels_the_signing_date_as_signing(tmp_path, delivery):
     """The order's signing date is 签收 in the PDF timeline, also for a completed order:
     the case has no separate completion date to label 交易完成."""
-    from buyer_helper.hours import cn_date
+    from buyer_helper.facts.hours import cn_date
 
     answers = copy.deepcopy(SAMPLE_ANSWERS)
     answers.update(delivery=delivery, timeline=[])
@@ -659,7 +659,7 @@ def test_pdf_complaint_skips_phone_scripts_and_lists_the_evidence(tmp_path):
     """When the next step is a phone call (消费者热线, 12315 by phone) the PDF holds the
     全国12315平台 complaint: a text to hand over, which names each evidence file with the
     buyer's note and says where in the bundle they are."""
-    from buyer_helper.letters import render_letter
+    from buyer_helper.texts.compose import render_letter
 
     answers = copy.deepcopy(SAMPLE_ANSWERS)
     answers["tried"] += ["platform_intervened", "platform_unsatisfied"]
@@ -700,7 +700,7 @@ def test_pdf_has_no_internal_references(tmp_path, channel):
 def test_pdf_plan_prints_hours_caveats_once_and_deadlines_as_in_the_terminal(sample_bundle):
     """P5: a step's hours caveats are in 渠道一览 only (not again under the step); a deadline
     row reads basis〔source〕 like the terminal, without brackets side by side."""
-    from buyer_helper.render import deadline_line
+    from buyer_helper.terminal.render import deadline_line
 
     text = squash(pdf_text(sample_bundle["pdf"]))
     at = text.rindex("三、维权计划与渠道开放时间")  # the section, not the contents line
@@ -728,7 +728,7 @@ def test_cover_names_the_shop_pages_operator(sample_bundle):
 def test_calendar_fallback_note_is_printed_once(tmp_path):
     """In 2027 (no official holiday calendar yet) the plan says once that workdays are
     estimated, not again in every 12315 step and table row."""
-    from buyer_helper.sample_case import sample_answers
+    from buyer_helper.casefile.sample_case import sample_answers
 
     now = parse_now("2027-03-01T10:00:00+08:00")
     directory = make_case_dir(tmp_path / "case", sample_answers(now.date()), samples=False)
@@ -745,7 +745,7 @@ def test_calendar_fallback_note_is_printed_once(tmp_path):
 def test_pdf_channel_table_says_which_calendar_it_used(tmp_path, sample_bundle):
     """Issue 8: the 渠道一览 names the calendar for channels that keep working days: the official
     one in 2026, the estimate by law (调休 unknown, a range for 12315's deadlines) in 2027."""
-    from buyer_helper.sample_case import sample_answers
+    from buyer_helper.casefile.sample_case import sample_answers
 
     official = squash(pdf_text(sample_bundle["pdf"]))
     assert squash("日历：官方放假安排：chinesecalendar") in official
@@ -772,7 +772,7 @@ def test_an_empty_evidence_folder_says_what_to_put_there(tmp_path):
 
 
 def test_hours_legend_is_the_same_in_the_pdf_and_the_terminal(sample_bundle):
-    from buyer_helper.hours import HOURS_LEGEND, hours_command
+    from buyer_helper.facts.hours import HOURS_LEGEND, hours_command
 
     assert squash(HOURS_LEGEND) in squash(pdf_text(sample_bundle["pdf"]))
     assert HOURS_LEGEND in hours_command(NOW, False, ())

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from buyer_helper import workdays
-from buyer_helper.channels import get_channel
 from buyer_helper.cli import main
-from buyer_helper.hours import SHANGHAI, channel_state, evaluate, hours_command
-from buyer_helper.workdays import (
+from buyer_helper.facts import workdays
+from buyer_helper.facts.channels import get_channel
+from buyer_helper.facts.hours import SHANGHAI, channel_state, evaluate, hours_command
+from buyer_helper.facts.workdays import (
     chinesecalendar_years,
     day_info,
     derive_zone,

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import case_from_dict
-from buyer_helper.casefolder import read_yaml, write_yaml
+from buyer_helper.casefile.case import case_from_dict
+from buyer_helper.casefile.casefolder import read_yaml, write_yaml
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.tz import SHANGHAI
+from buyer_helper.facts.tz import SHANGHAI
 
 
 @settings(max_examples=500, deadline=None)
@@ -51,7 +51,7 @@ def test_timeline_times_are_read_as_beijing_time(sample_answers):
 def test_phone_numbers_need_a_plausible_number_of_digits():
     import pytest
 
-    from buyer_helper.case import check_phone
+    from buyer_helper.casefile.case import check_phone
     from buyer_helper.errors import BuyerHelperError
 
     assert check_phone("13800138000") == "13800138000"

@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import case_from_dict, load_case
-from buyer_helper.casefolder import MAX_CASE_BYTES, MAX_YAML_DEPTH
-from buyer_helper.caseschema import SHAPES, Fields, ListOf, MapOf
+from buyer_helper.casefile.case import case_from_dict, load_case
+from buyer_helper.casefile.casefolder import MAX_CASE_BYTES, MAX_YAML_DEPTH
+from buyer_helper.casefile.caseschema import SHAPES, Fields, ListOf, MapOf
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Bounds per case file, generous for CI on two loaded cores (a real case: ~20 ms, ~2 MB).

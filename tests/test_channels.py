@@ -9,9 +9,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import buyer_helper.resources as resources
-from buyer_helper import channels as chmod
-from buyer_helper.channels import (
+import buyer_helper.facts.resources as resources
+from buyer_helper.cli import main
+from buyer_helper.errors import BuyerHelperError
+from buyer_helper.facts import channels as chmod
+from buyer_helper.facts.channels import (
     get_channel,
     get_company,
     load_channels,
@@ -19,9 +21,7 @@ from buyer_helper.channels import (
     parse_channels_text,
     regulator_setting,
 )
-from buyer_helper.cli import main
-from buyer_helper.errors import BuyerHelperError
-from buyer_helper.resources import data_path
+from buyer_helper.facts.resources import data_path
 
 REQUIRED_IDS = {
     "refuse_delivery",

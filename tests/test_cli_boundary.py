@@ -16,7 +16,7 @@ def test_missing_answers_file_is_a_chinese_error(runner, tmp_path):
 
 
 def test_internal_errors_are_caught(runner, monkeypatch):
-    import buyer_helper.hours as hours
+    import buyer_helper.facts.hours as hours
 
     def boom(**kwargs):
         raise RuntimeError("kaputt")

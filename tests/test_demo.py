@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.cli import main
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 
 
 def pdf_text(path) -> str:
@@ -126,8 +126,8 @@ def test_demo_before_the_sample_is_refused_before_writing(runner, tmp_path):
 @settings(max_examples=60, deadline=None)
 @given(st.dates(min_value=dt.date(2026, 11, 23), max_value=dt.date(2999, 12, 31)))
 def test_the_moved_sample_is_a_valid_case_on_any_later_day(today):
-    from buyer_helper.case import case_from_dict
-    from buyer_helper.sample_case import sample_answers
+    from buyer_helper.casefile.case import case_from_dict
+    from buyer_helper.casefile.sample_case import sample_answers
 
     case = case_from_dict(sample_answers(today), today=today)
     shift = today - dt.date(2026, 11, 23)

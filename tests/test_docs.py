@@ -60,7 +60,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_channel_ids_in_readme_exist():
-    from buyer_helper.channels import load_channels
+    from buyer_helper.facts.channels import load_channels
 
     listed = re.search(r"渠道编号.*?：(.*?)。", README, re.S).group(1)
     ids = re.findall(r"`([a-z0-9_]+)`", listed)

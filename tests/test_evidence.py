@@ -11,11 +11,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.evidence import decode_text, list_files, process_image, scan_evidence
-from buyer_helper.fonts import EMOJI_MARK, GlyphFilter, font_path, subset_ttf
-from buyer_helper.sample_case import SAMPLE_ANSWERS
-from buyer_helper.sample_evidence import make_sample_evidence
+from buyer_helper.evidence.files import decode_text, list_files, process_image, scan_evidence
+from buyer_helper.evidence.sample_evidence import make_sample_evidence
+from buyer_helper.pdf.fonts import EMOJI_MARK, GlyphFilter, font_path, subset_ttf
 
 SH = dt.timezone(dt.timedelta(hours=8))
 
@@ -204,7 +204,7 @@ def test_line_separators_and_c1_controls():
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
 def test_cleaned_text_uses_only_glyphs_the_font_has(text):
-    from buyer_helper.fonts import font_coverage
+    from buyer_helper.pdf.fonts import font_coverage
 
     g = GlyphFilter()
     out = g.clean(text)
@@ -218,7 +218,7 @@ def test_cleaned_text_uses_only_glyphs_the_font_has(text):
 
 
 def test_unreadable_image_is_listed_with_a_reason(tmp_path, monkeypatch):
-    import buyer_helper.evidence as evidence
+    import buyer_helper.evidence.files as evidence
 
     def denied(path):
         raise PermissionError(13, "Permission denied")
@@ -260,8 +260,8 @@ def test_pdf_and_letters_apply_one_control_character_policy(text):
     has every glyph; characters beyond the BMP are always marked, see fonts.GlyphFilter)."""
     import re
 
-    from buyer_helper.fonts import font_coverage
-    from buyer_helper.textcheck import clean_block
+    from buyer_helper.pdf.fonts import font_coverage
+    from buyer_helper.texts.textcheck import clean_block
 
     cover = font_coverage("sans")
     line = text.replace("\t", " ")
@@ -274,7 +274,7 @@ def test_pdf_and_letters_apply_one_control_character_policy(text):
 
 def test_progress_counts_every_evidence_file_and_says_so(tmp_path, capsys):
     """12 files, 7 of them images: the buyer sees 处理证据文件 …/12, ending at 12/12."""
-    from buyer_helper.evidence import stderr_progress
+    from buyer_helper.evidence.files import stderr_progress
 
     for i in range(7):
         (tmp_path / f"照片{i}.jpg").write_bytes(_jpeg(color=(i * 30, 0, 0)))
@@ -292,8 +292,8 @@ def test_progress_counts_every_evidence_file_and_says_so(tmp_path, capsys):
 
 
 def test_sample_evidence_names_are_the_files_written(tmp_path):
-    from buyer_helper.sample_case import sample_answers
-    from buyer_helper.sample_evidence import sample_evidence_names
+    from buyer_helper.casefile.sample_case import sample_answers
+    from buyer_helper.evidence.sample_evidence import sample_evidence_names
 
     answers = sample_answers(dt.date(2027, 5, 4))
     make_sample_evidence(tmp_path, answers)
@@ -344,7 +344,7 @@ def test_every_exif_orientation_shows_the_photo_upright(tmp_path, orientation, s
 def test_large_jpeg_photos_go_in_at_the_decoded_scale_or_max_side(tmp_path, size, shown):
     from PIL import Image
 
-    from buyer_helper.evidence import DRAFT_KEEP, MAX_SIDE
+    from buyer_helper.evidence.files import DRAFT_KEEP, MAX_SIDE
 
     path = tmp_path / "p.jpg"
     Image.linear_gradient("L").convert("RGB").resize(size).save(path, "JPEG", quality=90)

@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.cli import main
-from buyer_helper.evidence import (
+from buyer_helper.evidence.files import (
     NOT_READ_OUTSIDE,
     check_access,
     evidence_entries,
     scan_evidence,
 )
-from buyer_helper.letters import evidence_files
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.texts.compose import evidence_files
 
 SECRET = "SENTINEL-OUTSIDE-7f3a9c"
 

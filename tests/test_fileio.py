@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from buyer_helper.fileio import write_bytes_atomic
+from buyer_helper.casefile.fileio import write_bytes_atomic
 
 
 def test_interrupted_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch):

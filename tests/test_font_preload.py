@@ -1,6 +1,6 @@
 """The bundle parses the font while its image workers run (fonts.preload_font): same font."""
 
-from buyer_helper import fonts
+from buyer_helper.pdf import fonts
 
 
 def test_a_preloaded_font_gives_the_same_subset_and_is_used_once():

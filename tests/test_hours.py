@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.channels import get_channel, load_channels
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.hours import (
+from buyer_helper.facts.channels import get_channel, load_channels
+from buyer_helper.facts.hours import (
     SHANGHAI,
     add_working_days,
     channel_state,
@@ -25,7 +25,7 @@ from buyer_helper.hours import (
     parse_now,
     when_words,
 )
-from buyer_helper.resources import data_path
+from buyer_helper.facts.resources import data_path
 
 BJ = dt.timezone(dt.timedelta(hours=8))
 
@@ -339,7 +339,7 @@ def test_same_answer_when_the_machine_is_in_new_york():
 
 def test_default_now_is_beijing_time_in_new_york():
     code = (
-        "import datetime as dt;from buyer_helper.hours import now_shanghai;"
+        "import datetime as dt;from buyer_helper.facts.hours import now_shanghai;"
         "n=now_shanghai();u=dt.datetime.now(dt.timezone.utc);"
         "print(n.utcoffset().total_seconds(), abs((n-u).total_seconds())<60,"
         " n.hour==(u+dt.timedelta(hours=8)).hour)"
@@ -352,7 +352,7 @@ def test_default_now_is_beijing_time_in_new_york():
 
 
 def test_shared_words_for_dates_and_states():
-    from buyer_helper.hours import cn_date, cn_datetime, state_words
+    from buyer_helper.facts.hours import cn_date, cn_datetime, state_words
 
     assert cn_date(dt.date(2026, 11, 7)) == "2026年11月7日"  # no zero padding
     assert cn_datetime(at("2026-11-27T23:59:59")) == "2026年11月27日 周五 23:59"

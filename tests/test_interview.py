@@ -17,11 +17,11 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from buyer_helper import interview as iv
-from buyer_helper import questions as qs
-from buyer_helper.case import DELIVERY, DEMANDS, PLATFORMS, PROBLEMS, TRIED
+from buyer_helper.casefile.case import DELIVERY, DEMANDS, PLATFORMS, PROBLEMS, TRIED
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
+from buyer_helper.terminal import interview as iv
+from buyer_helper.terminal import questions as qs
 
 NOW = "2026-11-23T10:30:00+08:00"  # a Monday; "today" is 2026-11-23
 TODAY = dt.date(2026, 11, 23)
@@ -153,7 +153,7 @@ EXPECTED_ESCALATED = {
 
 
 def test_full_interview_gives_the_plan_and_plan_answers_gives_the_same(tmp_path, capsys):
-    from buyer_helper.render import plan_command
+    from buyer_helper.terminal.render import plan_command
 
     case_dir = tmp_path / "我的案子"
     result, err = run(case_dir, [*escalated_keys(), ENTER])  # ENTER: "✓ 都对" in the review
@@ -757,7 +757,7 @@ def test_importing_the_interview_does_not_import_questionary():
     import subprocess
     import sys
 
-    code = "import sys, buyer_helper.interview; print('questionary' in sys.modules)"
+    code = "import sys, buyer_helper.terminal.interview; print('questionary' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -798,7 +798,7 @@ SAME_CHECK = [
 def test_the_interview_and_the_answers_file_refuse_a_bad_answer_with_the_same_words(
     sample_answers, key, path, value
 ):
-    from buyer_helper.case import FIELD_NAMES, case_from_dict
+    from buyer_helper.casefile.case import FIELD_NAMES, case_from_dict
 
     with pytest.raises(BuyerHelperError) as typed_in:
         _parse(key, value)
@@ -896,7 +896,7 @@ def test_an_amount_with_more_than_two_decimals_is_refused_not_rounded(tmp_path, 
 
 
 def test_the_shop_page_details_are_checked_in_the_answers_file(sample_answers):
-    from buyer_helper.case import case_from_dict
+    from buyer_helper.casefile.case import case_from_dict
 
     sample_answers.update(seller_name="义乌市优品日用品有限公司", seller_address="浙江省义乌市")
     case = case_from_dict(sample_answers, today=TODAY)

@@ -18,18 +18,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyer_helper import letterfiles as LF
-from buyer_helper import letters as L
-from buyer_helper.case import MISCONDUCT, case_from_dict
+from buyer_helper.casefile.case import MISCONDUCT, case_from_dict
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.decide.plan import DISCLAIMER, Plan, Step
+from buyer_helper.decide.routing import route
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.hours import display_width, parse_now
-from buyer_helper.law import REFUSALS
-from buyer_helper.letterfacts import extract_quotes
-from buyer_helper.plan import DISCLAIMER, Plan, Step
-from buyer_helper.resources import data_path
-from buyer_helper.routing import route
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
-from buyer_helper.textcheck import clean_block, clean_inline
+from buyer_helper.facts.hours import display_width, parse_now
+from buyer_helper.facts.law import REFUSALS
+from buyer_helper.facts.resources import data_path
+from buyer_helper.texts import compose as L
+from buyer_helper.texts import outfolder as LF
+from buyer_helper.texts.template_facts import extract_quotes
+from buyer_helper.texts.textcheck import clean_block, clean_inline
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("BUYER_HELPER_UPDATE_GOLDEN") == "1"
@@ -415,7 +415,7 @@ def test_articles_44_and_62_only_where_they_fit():
 
 def test_12315_time_limits_and_required_items_are_labelled_as_2019_rules():
     """F6/F13: the 2019 measures' figures carry "以现行规定为准", before and after 2026-04-15."""
-    from buyer_helper.channels import load_data
+    from buyer_helper.facts.channels import load_data
 
     label = load_data().regulator.accept.label
     assert "以现行规定为准" in label
@@ -436,7 +436,7 @@ def test_statutory_damages_come_from_law_py():
     """F15: 3×/500元 and 10×/1000元 are computed from law.LAWS, never retyped."""
     from decimal import Decimal
 
-    from buyer_helper.law import LAWS
+    from buyer_helper.facts.law import LAWS
 
     for problem, item, amount, key in (
         ("fake_goods", "无线蓝牙耳机 Pro", "250.00", "cpl_55"),
@@ -472,7 +472,7 @@ def test_no_unsourced_claims_in_texts_or_reminders():
 
 
 def test_food_check_is_conservative():
-    from buyer_helper.law import is_food
+    from buyer_helper.facts.law import is_food
 
     assert is_food("混合坚果零食大礼包 1kg")
     assert is_food("新西兰进口奶粉 900g")

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from buyer_helper.casefolder import read_yaml, write_yaml
+from buyer_helper.casefile.casefolder import read_yaml, write_yaml
+from buyer_helper.casefile.fileio import LOCK_FILE, locked
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.fileio import LOCK_FILE, locked
 
 PROCESSES, CALLS = 4, 50
 NOW = "2026-11-23T10:30:00+08:00"
@@ -67,7 +67,7 @@ def test_concurrent_log_calls_keep_every_event(tmp_path, sample_answers):
 
 HOLD = """
 import sys, time
-from buyer_helper.fileio import locked
+from buyer_helper.casefile.fileio import locked
 with locked(sys.argv[1]):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -115,9 +115,9 @@ def test_an_interview_save_keeps_what_log_wrote_meanwhile(tmp_path, sample_answe
     import copy
     import datetime as dt
 
-    from buyer_helper import interview as iv
-    from buyer_helper import questions as qs
     from buyer_helper.cli import main
+    from buyer_helper.terminal import interview as iv
+    from buyer_helper.terminal import questions as qs
 
     answers = copy.deepcopy(sample_answers)
     answers.pop("timeline", None)
@@ -135,8 +135,8 @@ def test_an_interview_save_keeps_what_log_wrote_meanwhile(tmp_path, sample_answe
 
 
 def test_letters_wait_for_the_case_lock_before_reading_the_manifest(tmp_path):
-    from buyer_helper.letter import Letter
-    from buyer_helper.letterfiles import MANIFEST, write_letters
+    from buyer_helper.texts.letter import Letter
+    from buyer_helper.texts.outfolder import MANIFEST, write_letters
 
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(tmp_path), "1.5"], stdout=subprocess.PIPE, text=True

@@ -13,11 +13,11 @@ import zxingcpp
 from pagetools import parse, pre_text
 from PIL import Image
 
+from buyer_helper.casefile.sample_case import SAMPLE_NOW
 from buyer_helper.cli import main
-from buyer_helper.letterfiles import MANIFEST
-from buyer_helper.phonepage import PAGE_FILE, QR_PART_BYTES, qr_svg, split_for_qr
-from buyer_helper.reminders import ICS_FILE
-from buyer_helper.sample_case import SAMPLE_NOW
+from buyer_helper.texts.outfolder import MANIFEST
+from buyer_helper.texts.phonepage import PAGE_FILE, QR_PART_BYTES, qr_svg, split_for_qr
+from buyer_helper.texts.reminders import ICS_FILE
 
 NOW = SAMPLE_NOW
 
@@ -107,7 +107,7 @@ def test_the_page_starts_with_what_to_do_now(demo_case):
 
 
 def test_limits_are_shown_with_their_verified_state(demo_case):
-    from buyer_helper.channels import get_channel
+    from buyer_helper.facts.channels import get_channel
 
     folder, _ = demo_case
     doc = parse(page_of(folder))
@@ -178,7 +178,7 @@ def test_a_long_text_is_split_at_sentence_ends_into_numbered_codes():
 
 
 def test_a_long_text_gets_numbered_parts_on_the_page(tmp_path, runner, write_answers):
-    from buyer_helper.sample_case import SAMPLE_ANSWERS
+    from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS
 
     answers = json.loads(json.dumps(SAMPLE_ANSWERS, default=str))
     answers["story"] = "我在平台聊天里联系商家，商家不同意退货。" * 60
@@ -199,7 +199,7 @@ def test_a_long_text_gets_numbered_parts_on_the_page(tmp_path, runner, write_ans
 
 
 def test_the_buyers_strings_are_escaped(tmp_path, runner, write_answers):
-    from buyer_helper.sample_case import SAMPLE_ANSWERS
+    from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS
 
     answers = json.loads(json.dumps(SAMPLE_ANSWERS, default=str))
     evil = '<script>alert("x")</script> & <b>粗体</b> <img src=x onerror=alert(1)>'

@@ -9,11 +9,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import PROBLEMS
-from buyer_helper.channels import load_channels
+from buyer_helper.casefile.case import PROBLEMS
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.cli import main
-from buyer_helper.plan import DISCLAIMER
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
+from buyer_helper.decide.plan import DISCLAIMER
+from buyer_helper.facts.channels import load_channels
 
 NOW = ["--now", SAMPLE_NOW]
 
@@ -265,7 +265,7 @@ def test_every_goods_path_gives_letters_on_both_platforms(
     runner, tmp_path, sample_answers, platform, delivery, signed_on, problem, goods
 ):
     # R1: the goods paths serve both platforms; the letters for them must not be refused
-    from buyer_helper.casefolder import write_yaml
+    from buyer_helper.casefile.casefolder import write_yaml
 
     data = dict(sample_answers, platform=platform, delivery=delivery, problem=problem, tried=[])
     data["timeline"] = []
@@ -365,10 +365,10 @@ def test_the_nearest_deadline_is_the_seller_clock_while_waiting(runner, write_an
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch, sample_answers):
-    from buyer_helper.case import case_from_dict
-    from buyer_helper.hours import parse_now
-    from buyer_helper.render import colour_wanted, render_plan_text
-    from buyer_helper.routing import route
+    from buyer_helper.casefile.case import case_from_dict
+    from buyer_helper.decide.routing import route
+    from buyer_helper.facts.hours import parse_now
+    from buyer_helper.terminal.render import colour_wanted, render_plan_text
 
     class Tty:
         def __init__(self, tty):

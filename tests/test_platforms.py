@@ -15,11 +15,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from buyer_helper import platforms as P
-from buyer_helper.channels import get_company, load_channels
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.resources import data_path
+from buyer_helper.facts import platforms as P
+from buyer_helper.facts.channels import get_company, load_channels
+from buyer_helper.facts.resources import data_path
 
 FICTIONAL = Path(__file__).parent / "data" / "fictional_platform.yaml"
 NOW = ["--now", "2026-11-23T10:30:00+08:00"]
@@ -120,7 +120,7 @@ def test_platforms_file_is_shipped_beside_channels():
 def test_penalties_name_known_misconduct_kinds(fictional):
     """A penalty's `misconduct` must be a case.MISCONDUCT kind (else it is never shown). Not
     checked on load: platforms.py cannot import case.py (case imports platforms)."""
-    from buyer_helper.case import MISCONDUCT
+    from buyer_helper.casefile.case import MISCONDUCT
 
     for p in P.load_platforms().values():
         for penalty in p.penalties:
@@ -194,7 +194,7 @@ def test_fictional_platform_gets_a_complete_plan_texts_and_bundle(
 
 
 def test_fictional_platform_in_the_interview_and_log(fictional, runner, tmp_path):
-    from buyer_helper.questions import QUESTIONS, choices_of
+    from buyer_helper.terminal.questions import QUESTIONS, choices_of
 
     q = next(q for q in QUESTIONS if q.key == "platform")
     assert choices_of(q, {})["jihaohuo"] == "集好货（测试用虚构平台）"
@@ -254,7 +254,7 @@ def test_broken_yaml_and_a_platform_named_twice(tmp_path):
 
 def test_shipped_cs_channel_must_belong_to_the_platform(tmp_path, monkeypatch):
     """The check that was channels.yaml's companies.<platform>.cs_channel (moved here)."""
-    from buyer_helper import channels as C
+    from buyer_helper.facts import channels as C
 
     doc = yaml.safe_load(data_path("platforms.yaml").read_text("utf-8"))
     doc["platforms"][1]["cs"]["channel"] = "official_cs"  # 淘宝 given 拼多多's

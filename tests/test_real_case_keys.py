@@ -12,12 +12,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.case import case_from_dict
+from buyer_helper.casefile.case import case_from_dict
 from buyer_helper.cli import main
+from buyer_helper.decide.routing import route
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.hours import parse_now
-from buyer_helper.letters import letters_for_plan
-from buyer_helper.routing import route
+from buyer_helper.facts.hours import parse_now
+from buyer_helper.texts.compose import letters_for_plan
 
 NOW = parse_now("2026-11-23T10:30:00+08:00")  # a Monday
 TODAY = NOW.date()
@@ -261,7 +261,7 @@ def test_tmall_follows_taobao_channels_and_names_the_store_and_operator():
 
 
 def test_tmall_is_not_offered_the_pdd_hotline_state():
-    from buyer_helper.case import tried_fits
+    from buyer_helper.casefile.case import tried_fits
 
     assert not tried_fits("hotline_called", "tmall", "signed")
     assert tried_fits("hotline_called", "pdd", "signed")
@@ -426,7 +426,7 @@ VARIANTS = {
 def test_every_problem_and_delivery_with_the_new_keys_writes_sound_texts(platform, variant):
     """No empty shop name, no 仅退款 once the goods are back, no refund asked of the platform for
     an off-platform payment, no 七天无理由 for excluded goods; never an exception."""
-    from buyer_helper.case import DELIVERY, PROBLEMS
+    from buyer_helper.casefile.case import DELIVERY, PROBLEMS
 
     for problem in PROBLEMS:
         for delivery in DELIVERY:

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from buyer_helper.case import case_from_dict
+from buyer_helper.casefile.case import case_from_dict
+from buyer_helper.decide.routing import route
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.hours import parse_now
-from buyer_helper.letters import letters_for_plan, render_letter
-from buyer_helper.routing import route
+from buyer_helper.facts.hours import parse_now
+from buyer_helper.texts.compose import letters_for_plan, render_letter
 
 CASES_DIR = Path(__file__).parent / "real_cases"
 FILES = sorted(CASES_DIR.glob("[0-9]*.yaml"))

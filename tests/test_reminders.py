@@ -9,14 +9,14 @@ import datetime as dt
 import icalendar
 import pytest
 
-from buyer_helper.case import case_from_dict
+from buyer_helper.casefile.case import case_from_dict
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS
 from buyer_helper.cli import main
-from buyer_helper.hours import parse_now, working_days_after
-from buyer_helper.reminders import ICS_FILE, alarm_moment, render_ics, upcoming_deadlines
-from buyer_helper.routing import route
-from buyer_helper.sample_case import SAMPLE_ANSWERS
-from buyer_helper.tz import SHANGHAI
-from buyer_helper.workdays import working_day_range
+from buyer_helper.decide.routing import route
+from buyer_helper.facts.hours import parse_now, working_days_after
+from buyer_helper.facts.tz import SHANGHAI
+from buyer_helper.facts.workdays import working_day_range
+from buyer_helper.texts.reminders import ICS_FILE, alarm_moment, render_ics, upcoming_deadlines
 
 
 def after_sales_case():

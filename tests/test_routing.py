@@ -8,12 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyer_helper.areacode import area_code_for
-from buyer_helper.case import DELIVERY, DEMANDS, PROBLEMS, TRIED, case_from_dict
-from buyer_helper.channels import load_channels
-from buyer_helper.hours import SHANGHAI, parse_now
-from buyer_helper.render import plan_to_dict, render_plan_text
-from buyer_helper.routing import route
+from buyer_helper.casefile.case import DELIVERY, DEMANDS, PROBLEMS, TRIED, case_from_dict
+from buyer_helper.decide.routing import route
+from buyer_helper.facts.areacode import area_code_for
+from buyer_helper.facts.channels import load_channels
+from buyer_helper.facts.hours import SHANGHAI, parse_now
+from buyer_helper.terminal.render import plan_to_dict, render_plan_text
 
 NOW = parse_now("2026-11-23T10:30:00+08:00")  # a Monday
 TODAY = NOW.date()
@@ -189,7 +189,7 @@ def test_refused_parcel_moves_on_to_the_refund_not_a_second_refusal(platform, pr
 
 
 def test_refused_delivery_is_offered_in_the_interview_for_not_signed_only():
-    from buyer_helper import questions as qs
+    from buyer_helper.terminal import questions as qs
 
     tried = qs.BY_KEY["tried"]
     for platform in ("pdd", "taobao"):
@@ -879,7 +879,7 @@ def test_no_unsourced_predictions_or_advice():
 
 
 def test_hotline_numbers_come_from_the_channel_data():
-    from buyer_helper.channels import get_channel, load_data
+    from buyer_helper.facts.channels import get_channel, load_data
 
     plan = plan_for(tried=["after_sales_filed", "platform_intervened"])
     hotline = step(plan, "pdd_hotline")
@@ -902,7 +902,7 @@ def test_once_only_after_sales_is_said_for_pinduoduo_only():
 
 
 def test_12315_step_carries_why_this_number_for_the_texts():
-    from buyer_helper.routing import regulator_number
+    from buyer_helper.decide.routing import regulator_number
 
     plan = plan_for(seller_city="浙江省金华市")
     case = case_from_dict({**BASE, "seller_city": "浙江省金华市"}, today=TODAY)
@@ -983,7 +983,7 @@ def test_no_internal_references_reach_the_buyer(platform, problem, delivery, tri
 @pytest.mark.parametrize("tried", [[], ["platform_unsatisfied", "hotline_called", "c12315_filed"]])
 def test_2019_measures_cited_after_2026_04_15_carry_the_label(tried):
     """P3: after the new measures took over, a 2019 暂行办法 citation says so on the same line."""
-    from buyer_helper.channels import load_data
+    from buyer_helper.facts.channels import load_data
 
     reg = load_data().regulator
     plan = plan_for(tried=tried, seller_city="金华")
@@ -1143,7 +1143,7 @@ def test_a_state_logged_only_on_the_timeline_counts():
     ],
 )
 def test_frequent_or_late_night_contact_is_harassment(story):
-    from buyer_helper.storywords import misconduct_in
+    from buyer_helper.decide.storywords import misconduct_in
 
     assert "seller_harassment" in misconduct_in(story)
 

@@ -17,12 +17,12 @@ import screens
 import yaml
 from click.testing import CliRunner
 
-from buyer_helper import ocr
+from buyer_helper.casefile.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
 from buyer_helper.cli import main
 from buyer_helper.errors import BuyerHelperError
-from buyer_helper.ocr import Line, attribute
-from buyer_helper.sample_case import SAMPLE_ANSWERS, SAMPLE_NOW
-from buyer_helper.scan import CACHE_DIR, scan_case
+from buyer_helper.evidence import ocr
+from buyer_helper.evidence.ocr import Line, attribute
+from buyer_helper.evidence.scan import CACHE_DIR, scan_case
 
 CHAT = "03-聊天.png"
 ORDER = "01-订单详情.png"
@@ -245,7 +245,7 @@ def test_rejected_quotes_stay_out_and_bad_numbers_are_refused(case_dir):
 
 
 def test_interactive_confirmation_uses_the_adapter(case_dir):
-    from buyer_helper.scancommand import scan_command
+    from buyer_helper.terminal.scan_command import scan_command
 
     asked = []
 
@@ -401,8 +401,8 @@ def test_layout_latin_words_wrapped_at_a_space_keep_it():
 
 
 def test_interview_offers_the_order_facts_and_the_quotes(case_dir):
-    from buyer_helper.interview import confirm_quotes, screenshot_answers
-    from buyer_helper.scan import cached_scan
+    from buyer_helper.evidence.scan import cached_scan
+    from buyer_helper.terminal.interview import confirm_quotes, screenshot_answers
 
     scanned = cached_scan(case_dir)
     offered, source = screenshot_answers(scanned)

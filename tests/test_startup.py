@@ -53,7 +53,7 @@ def test_light_commands_import_no_heavy_library(args):
 
 @pytest.fixture
 def answers(tmp_path, sample_answers):
-    from buyer_helper.casefolder import write_yaml
+    from buyer_helper.casefile.casefolder import write_yaml
 
     path = tmp_path / "case.yaml"
     write_yaml(path, sample_answers)
@@ -87,13 +87,13 @@ def test_hours_does_not_load_routing_letters_or_bundle():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     ).stdout
     loaded = set(json.loads(out))
-    assert "buyer_helper.hours" in loaded and "buyer_helper.channels" in loaded
+    assert "buyer_helper.facts.hours" in loaded and "buyer_helper.facts.channels" in loaded
     assert not loaded & {
-        "buyer_helper.routing",
-        "buyer_helper.steps",
-        "buyer_helper.letters",
-        "buyer_helper.bundle",
-        "buyer_helper.areacode",
+        "buyer_helper.decide.routing",
+        "buyer_helper.decide.steps",
+        "buyer_helper.texts.compose",
+        "buyer_helper.pdf.bundle",
+        "buyer_helper.facts.areacode",
     }, loaded
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from buyer_helper.textcheck import clean_block, clean_inline, finish_text, strip_controls
+from buyer_helper.texts.textcheck import clean_block, clean_inline, finish_text, strip_controls
 
 INVISIBLE = "\u200b\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2069\ufeff"
 TEXT = st.text(
@@ -85,7 +85,7 @@ def test_finish_text_fixes_template_punctuation_but_not_the_buyers():
 
 # ------------------------------------------------ nesting of quotes and brackets (P4)
 
-from buyer_helper.textcheck import (  # noqa: E402
+from buyer_helper.texts.textcheck import (  # noqa: E402
     check_buyer_words,
     fix_nesting,
     nesting_problems,

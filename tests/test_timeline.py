@@ -5,9 +5,9 @@ import json
 import pytest
 import yaml
 
-from buyer_helper.case import TRIED
+from buyer_helper.casefile.case import TRIED
+from buyer_helper.casefile.fileio import LOCK_FILE
 from buyer_helper.cli import main
-from buyer_helper.fileio import LOCK_FILE
 
 
 @pytest.fixture

@@ -88,8 +88,8 @@ def test_installed_wheel_finds_its_data(wheel, tmp_path):
     Path(site, "_deps_from_test_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     code = (
-        "import buyer_helper, json; from buyer_helper.resources import data_path;"
-        "from buyer_helper.channels import load_channels;"
+        "import buyer_helper, json; from buyer_helper.facts.resources import data_path;"
+        "from buyer_helper.facts.channels import load_channels;"
         "print(json.dumps([buyer_helper.__file__, str(data_path('channels.yaml')),"
         " str(data_path('templates')), sorted(load_channels())]))"
     )

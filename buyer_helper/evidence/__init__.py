@@ -1,0 +1,3 @@
+"""The buyer's evidence files: listing and checking them, reading screenshots, the demo's sample
+evidence.
+"""

@@ -1,0 +1,1 @@
+"""The evidence bundle PDF: layout primitives, fonts, and the bundle itself."""
