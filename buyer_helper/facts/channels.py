@@ -16,6 +16,7 @@ from typing import Any
 from ..casefile.fileio import read_text
 from ..errors import BuyerHelperError
 from .platforms import Company, Platform, load_platforms, platform_files
+from .resources import YamlSyntaxError, parse_yaml
 
 __all__ = ["Company"]  # the operator lives with its platform (platforms.py); named here too
 
@@ -459,18 +460,14 @@ def parse_channels_text(
     defaults to the loaded ones (platforms.yaml and the extra file). check_platforms: every
     channel a platform names (its customer service, hotline, texts) is in the file; off for a
     partial channels file (a test's, a single channel's)."""
-    import yaml
 
     if platforms is None:
         platforms = load_platforms()
     chk = _Checker(path, platforms)
     try:
-        # libyaml's loader when present: about ten times faster than the pure-Python one
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"第{mark.line + 1}行附近" if mark is not None else ""
-        raise chk.fail(None, f"不是有效的 YAML（{where}格式错误）") from None
+        doc = parse_yaml(text)
+    except YamlSyntaxError as e:
+        raise chk.fail(None, f"不是有效的 YAML（{e.where}格式错误）") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("channels"), list):
         raise chk.fail(None, "缺少 channels 列表")
     if not doc["channels"]:

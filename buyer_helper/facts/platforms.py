@@ -11,15 +11,14 @@ the key. Channels are checked against the platforms in channels.py (it reads thi
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..casefile.fileio import read_text
 from ..errors import BuyerHelperError
+from .resources import YamlSyntaxError, parse_yaml
 
 ENV_VAR = "BUYER_HELPER_PLATFORMS"
 WHAT = "{what}"  # replaced by the seller's misconduct in cs.report
@@ -429,15 +428,12 @@ def parse_platforms_text(
 ) -> dict[str, Platform]:
     """Parse and validate a platforms file; `known` are the platforms already loaded (an extra
     file may `uses:` one of them, and may not redefine it)."""
-    import yaml
 
     chk = _Checker(path)
     try:
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"第{mark.line + 1}行附近" if mark is not None else ""
-        raise chk.fail(None, f"不是有效的 YAML（{where}格式错误）") from None
+        doc = parse_yaml(text)
+    except YamlSyntaxError as e:
+        raise chk.fail(None, f"不是有效的 YAML（{e.where}格式错误）") from None
     if (
         not isinstance(doc, dict)
         or not isinstance(doc.get("platforms"), list)
@@ -489,15 +485,9 @@ def use_platforms_file(path: str | Path | None, check: bool = True) -> None:
 
 def platform_files() -> tuple[Path, ...]:
     """The shipped platforms file, then the extra one (option, else the environment variable)."""
-    from .resources import data_path
+    from .resources import data_files
 
-    files = []
-    with contextlib.suppress(FileNotFoundError):
-        files.append(data_path("platforms.yaml"))
-    user = _user_file or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
-    if user is not None:
-        files.append(user)
-    return tuple(files)
+    return data_files("platforms.yaml", _user_file, ENV_VAR)
 
 
 @functools.lru_cache(maxsize=8)

@@ -25,10 +25,8 @@ of the usual arrangement and are left out.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -428,15 +426,9 @@ def use_calendar_file(path: str | Path | None, check: bool = True) -> None:
 
 def calendar_files() -> tuple[Path, ...]:
     """The shipped calendar file, then the buyer's (option, else the environment variable)."""
-    from .resources import data_path
+    from .resources import data_files
 
-    files = []
-    with contextlib.suppress(FileNotFoundError):
-        files.append(data_path("calendar.yaml"))
-    user = _user_file or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
-    if user is not None:
-        files.append(user)
-    return tuple(files)
+    return data_files("calendar.yaml", _user_file, ENV_VAR)
 
 
 @functools.lru_cache(maxsize=8)
