@@ -601,8 +601,15 @@ def build_bundle(
         if evidence_dir is not None
         else None
     )
-    # before the slow part: fail fast
-    letter = pick_letter(case, plan, channel, channels, evidence=names)
+    letters: list = []
+
+    def letter_now():
+        """The attached text (`pick_letter`), picked once: in while_busy, before any image is
+        waited for (a wrong --channel stops the scan there: fail fast)."""
+        if not letters:
+            letters.append(pick_letter(case, plan, channel, channels, evidence=names))
+        return letters[0]
+
     out_path = Path(out_path)
     o = case.order
     meta = {
@@ -614,12 +621,14 @@ def build_bundle(
     ahead: dict = {}
 
     def while_busy(expected: list[EvidenceFile], processed) -> None:
-        """While the image workers run: lay out and render the document as it will be if every
-        image decodes (subsetting the font, ~0.6 s, included), each picture's bytes taken when
-        its page is drawn (`processed` waits for that image). Used when the scan comes out as
-        expected (same_outcome), else the document is rendered again from the real files."""
+        """While the image workers run: pick the text, lay out and render the document as it
+        will be if every image decodes (reportlab's import and the font's subsetting, ~0.7 s,
+        included), each picture's bytes taken when its page is drawn (`processed` waits for
+        that image). Used when the scan comes out as expected (same_outcome), else the
+        document is rendered again from the real files."""
         from .pdf import render  # reportlab's import, too, while the workers run
 
+        letter = letter_now()
         _attach_text(expected, evidence_dir)
         d = _document(case, plan, letter, channels, expected, processed)
         ahead.update(files=expected, doc=d, pdf=render(d, **meta))
@@ -637,6 +646,7 @@ def build_bundle(
         else []
     )
 
+    letter = letter_now()
     if evidence_dir is not None:
         _attach_text(files, evidence_dir)
 

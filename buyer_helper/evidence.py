@@ -641,12 +641,14 @@ def scan_evidence(
     progress(done, total) is called after each file (total: every file in the folder); the
     images, the slow part, come last.
 
-    while_busy(expected, processed) is called once in this process while the image workers run
-    (work of the caller's that can overlap theirs: laying out the document, subsetting the
-    font) with `expected`, copies of the files as they will be if every image decodes
-    (`peek_image`: their parts hold no JPEG bytes), and `processed(no)`, which waits for image
-    number `no` and returns its final EvidenceFile. Its errors are ignored; `same_outcome`
-    tells whether what it prepared from `expected` still holds."""
+    while_busy(expected, processed) is called once in this process, before any image is
+    waited for, while the image workers run (work of the caller's that can overlap theirs:
+    laying out the document, subsetting the font) with `expected`, copies of the files as they
+    will be if every image decodes (`peek_image`: their parts hold no JPEG bytes), and
+    `processed(no)`, which waits for image number `no` (or processes it here) and returns its
+    final EvidenceFile. A BuyerHelperError it raises stops the scan (queued images are
+    dropped) and is raised; other errors are ignored: `same_outcome` tells whether what it
+    prepared from `expected` still holds."""
     folder = Path(folder)
     notes = notes or {}
     items: list[EvidenceFile] = []
@@ -748,11 +750,6 @@ def _hash(path: str) -> tuple[str, dict | None]:
         return "", {"ok": False, "reason": _read_reason(e), "date": None, "camera": False}
 
 
-def _image_job(path: str) -> tuple[str, dict]:
-    digest, failed = _hash(path)
-    return digest, failed or process_image(path)
-
-
 def _expected(
     items: list[EvidenceFile], images: list[EvidenceFile], hashed: list[tuple[str, dict | None]]
 ) -> list[EvidenceFile]:
@@ -785,45 +782,60 @@ def _process_images(
     while_busy: Callable | None = None,
     items: list[EvidenceFile] | None = None,
 ) -> None:
+    """Hash and process `images` (two worker processes from PARALLEL_FROM images on, else in
+    this process), finishing them in order; see scan_evidence for while_busy."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     total = len(images)
     done = 0
-
-    def finish(item: EvidenceFile, result: tuple[str, dict]) -> None:
-        nonlocal done
-        _apply(item, *result)
-        done += 1
-        tick()
-
+    jobs: list = []  # the workers' process_image, in the order of `images`
+    pool = None
     if workers > 1 and total >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                # the workers decode and shrink; this process hashes meanwhile (the files are
-                # read twice, from the page cache the second time: ~1 ms of a 5 MB photo)
-                jobs = [pool.submit(process_image, str(i.path)) for i in images]
-                hashed = [_hash(str(i.path)) for i in images]
-                by_no = {item.no: k for k, item in enumerate(images)}
+            pool = ProcessPoolExecutor(max_workers=workers)
+            jobs = [pool.submit(process_image, str(i.path)) for i in images]
+        except (OSError, BrokenProcessPool):  # no worker processes here: all in this one
+            jobs = []
+    by_no = {item.no: k for k, item in enumerate(images)}
 
-                def processed(no: int) -> EvidenceFile:
-                    """The image numbered `no`, once processed (waits for it; the images
-                    before it are finished first, in order, so progress keeps counting)."""
-                    k = by_no[no]
-                    while done <= k:
-                        digest, failed = hashed[done]
-                        finish(images[done], (digest, failed or jobs[done].result()))
-                    return images[k]
+    def processed(no: int) -> EvidenceFile:
+        """The image numbered `no`, processed (the ones before it first, in order, so the
+        progress count keeps moving)."""
+        nonlocal done, jobs
+        k = by_no[no]
+        while done <= k:
+            path = str(images[done].path)
+            digest, failed = hashed[done]
+            result = failed
+            if result is None and jobs:
+                try:
+                    result = jobs[done].result()
+                except BrokenProcessPool:  # workers gone: carry on in this process
+                    jobs = []
+            if result is None:
+                result = process_image(path)
+            _apply(images[done], digest, result)
+            done += 1
+            tick()
+        return images[k]
 
-                if while_busy is not None:
-                    with contextlib.suppress(Exception):
-                        while_busy(_expected(items or images, images, hashed), processed)
-                if total:
-                    processed(images[-1].no)
-        except (OSError, BrokenProcessPool):  # no worker processes here: carry on in this one
-            pass
-    for item in images[done:]:
-        finish(item, _image_job(str(item.path)))
+    try:
+        # this process hashes while the workers decode (a file is read twice, the second time
+        # from the page cache: ~1 ms for a 5 MB photo)
+        hashed = [_hash(str(i.path)) for i in images]
+        if while_busy is not None:
+            try:
+                while_busy(_expected(items or images, images, hashed), processed)
+            except BuyerHelperError:  # the caller's refusal (a wrong --channel): stop here
+                raise
+            except Exception:  # what it prepared is checked with same_outcome
+                pass
+        if total:
+            processed(images[-1].no)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def same_outcome(a: list[EvidenceFile], b: list[EvidenceFile]) -> bool:
