@@ -6,7 +6,11 @@ every original file), each image on its own page, chat logs as text. Every page 
 "第 N 页 / 共 M 页".
 
 This module decides what goes into the document (`pdf.Doc`, plain data); `pdf.py` lays it out
-and writes it atomically (same inputs → byte-identical PDF).
+and writes it atomically (same inputs → byte-identical PDF). With images to decode, the
+document is laid out and rendered while the image workers run, from what the images' headers
+say (`evidence.peek_image`), each picture's bytes taken when its page is drawn; when an image
+comes out otherwise (a truncated file), it is rendered again from the finished files, so the
+PDF is always the one the finished files give.
 
 Exit codes of `bundle_command`: 0 = PDF written, every file shown; 3 = PDF written, but some
 evidence files could not be previewed (they are listed in the index with the reason).

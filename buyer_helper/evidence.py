@@ -817,6 +817,8 @@ def _process_images(
                     result = jobs[done].result()
                 except BrokenProcessPool:  # workers gone: carry on in this process
                     jobs = []
+                except Exception:  # the result did not come back (pickling, memory): redo it here
+                    result = None
             if result is None:
                 result = process_image(path)
             _apply(images[done], digest, result)
