@@ -397,21 +397,14 @@ def _materialize(d: Doc, font: str) -> list:
     return story
 
 
-def prepare_font(d: Doc, header: str) -> tuple[str, str]:
-    """Subset and register the font `render(d, header, …)` uses: (font name, cleaned header).
-    Registered fonts are kept by character set, so calling this ahead (the bundle does, while
-    its image workers run) makes the same document's `render` skip the subsetting."""
-    header = d.glyphs.clean(header)
-    d.glyphs.note("第页共/ 0123456789")
-    return register_font("sans", d.glyphs.used), header
-
-
 def render(d: Doc, header: str, title: str, subject: str, keywords: str) -> tuple[bytes, int]:
     """Subset and register the font for `d` and lay the document out in memory (reportlab holds
     the whole PDF until saving anyway). Returns (PDF bytes, number of pages); the caller writes
     them atomically (`fileio.write_bytes_atomic`), so an interrupted run never leaves half a PDF
     under the final name."""
-    font, header = prepare_font(d, header)
+    header = d.glyphs.clean(header)
+    d.glyphs.note("第页共/ 0123456789")
+    font = register_font("sans", d.glyphs.used)
     story = _materialize(d, font)
     saved = rl_config.invariant, rl_config.useA85
     rl_config.invariant, rl_config.useA85 = 1, 0
