@@ -42,6 +42,10 @@ SLICE_RATIO = 1.3  # height / width of each part (about the free space on an A4 
 JPEG_QUALITY = 85
 # A JPEG photo decoded at reduced scale (1/2, 1/4 …) to at most DRAFT_KEEP × MAX_SIDE pixels
 # goes in at that size, without a resize step, at DRAFT_QUALITY (a 4000×3000 photo: 2000×1500).
+# On the A4 page a photo is at most 174 mm wide: 2000×1500 prints at 292 pixels per inch,
+# upright 1500×2000 at 219; a 1/4-scale decode (1000×750) would print at 146 and 110, below the
+# ~150 a photo needs on paper, and would save only ~15 % of the decode (the entropy decoding of
+# the whole file is the same at every scale: ~60 of ~70 ms for a 5 MB photo).
 DRAFT_KEEP = 1.3
 DRAFT_QUALITY = 72
 MAX_TEXT_BYTES = 30 * 1024 * 1024  # a chat log larger than this is listed, not printed
@@ -365,18 +369,11 @@ def process_image(path: str) -> dict:
     """
     from PIL import Image
 
-    _open_heic_too()
+    _open_heic_too(path)
     try:
         with Image.open(path) as im:
-            original = im.size
-            exif = im.getexif()
-            date = _exif_date(exif)
-            camera = bool(exif.get(0x010F) or exif.get(0x0110))
-            orientation = exif.get(0x0112, 1)
-            turn_name = ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+            original, date, camera, turn_name, (w, h), tall = _header(im)
             fmt = im.format
-            w, h = original if turn_name not in QUARTER_TURNS else original[::-1]
-            tall = h > TALL_RATIO * w
             # Small baseline/progressive RGB or grey JPEGs that need no rotation go in as they are.
             if (
                 fmt == "JPEG"
@@ -389,14 +386,7 @@ def process_image(path: str) -> dict:
                 with open(path, "rb") as fh:
                     data = fh.read()
                 return _ok([(data, original)], original, date, camera, False, original)
-            drafted = False
-            if fmt == "JPEG" and not tall and max(original) > MAX_SIDE:
-                # Decode at 1/2, 1/4 … scale (libjpeg's DCT scaling): the smallest that still
-                # gives at least MAX_SIDE, so nothing the page can show is lost; a 4000×3000
-                # phone photo decodes at 2000×1500.
-                scale = MAX_SIDE / max(original)
-                im.draft("RGB", (math.ceil(original[0] * scale), math.ceil(original[1] * scale)))
-                drafted = max(im.size) < max(original)  # libjpeg does decode at a smaller scale
+            drafted = _draft(im, tall)
             im.load()
             im = _flatten(im)  # before resizing: a palette image would be resized nearest-pixel
             turn = getattr(Image.Transpose, turn_name) if turn_name else None
@@ -421,8 +411,91 @@ def process_image(path: str) -> dict:
         return {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
 
 
-def _open_heic_too() -> None:
-    """Let Pillow open iPhone HEIC photos (pillow-heif, a dependency)."""
+def _header(im) -> tuple:
+    """What an opened (not decoded) image's header says: (size as stored, EXIF date or None,
+    camera make/model present, the Transpose name that turns it upright or None, size once
+    upright, a tall scrolling screenshot)."""
+    original = im.size
+    exif = im.getexif()
+    date = _exif_date(exif)
+    camera = bool(exif.get(0x010F) or exif.get(0x0110))
+    orientation = exif.get(0x0112, 1)
+    turn_name = ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+    w, h = original if turn_name not in QUARTER_TURNS else original[::-1]
+    return original, date, camera, turn_name, (w, h), h > TALL_RATIO * w
+
+
+def _draft(im, tall: bool) -> bool:
+    """Set a large JPEG to decode at 1/2, 1/4 … scale (libjpeg's DCT scaling): the smallest
+    that still gives at least MAX_SIDE, so nothing the page can show is lost; a 4000×3000 phone
+    photo decodes at 2000×1500 (im.size says so at once; nothing is decoded here). True when
+    libjpeg does decode at a smaller scale."""
+    original = im.size
+    if im.format != "JPEG" or tall or max(original) <= MAX_SIDE:
+        return False
+    scale = MAX_SIDE / max(original)
+    im.draft("RGB", (math.ceil(original[0] * scale), math.ceil(original[1] * scale)))
+    return max(im.size) < max(original)
+
+
+def _thumbnail_size(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """The size PIL's Image.thumbnail((side, side)) gives an image of `size` (its rounding)."""
+    w, h = size
+    if side >= w and side >= h:
+        return size
+    aspect = w / h
+    if aspect <= 1:
+        x = max(
+            min(
+                math.floor(side * aspect),
+                math.ceil(side * aspect),
+                key=lambda n: abs(aspect - n / side),
+            ),
+            1,
+        )
+        return x, side
+    y = max(
+        min(
+            math.floor(side / aspect),
+            math.ceil(side / aspect),
+            key=lambda n: 0 if n == 0 else abs(aspect - side / n),
+        ),
+        1,
+    )
+    return side, y
+
+
+def peek_image(path: str) -> dict:
+    """What `process_image(path)` will return if the image decodes, from its header alone
+    (nothing is decoded: well under a millisecond), with empty JPEG bytes in the parts.
+    Raises what Image.open raises."""
+    from PIL import Image
+
+    _open_heic_too(path)
+    with Image.open(path) as im:
+        original, date, camera, turn_name, shown, tall = _header(im)
+        if tall:
+            parts = _slice_sizes(*shown)
+        else:
+            if _draft(im, tall) and max(im.size) <= DRAFT_KEEP * MAX_SIDE:
+                size = im.size  # goes in at the decoded size
+            else:
+                size = _thumbnail_size(im.size, MAX_SIDE)
+            parts = [size[::-1] if turn_name in QUARTER_TURNS else size]
+    return _ok([(b"", px) for px in parts], original, date, camera, turn_name is not None, shown)
+
+
+def _open_heic_too(path: str | Path | None = None) -> None:
+    """Let Pillow open iPhone HEIC photos (pillow-heif, a dependency). Given `path`, only when
+    that file is an ISO media file (HEIC/HEIF start with an `ftyp` box): importing pillow-heif
+    costs ~45 ms, in each image worker, which a folder of JPEG photos does without."""
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(12)[4:8] != b"ftyp":
+                    return
+        except OSError:
+            return  # Image.open will say why
     try:
         import pillow_heif
 
@@ -437,7 +510,7 @@ def open_upright(path: Path):
     BuyerHelperError with the reason process_image would give when it cannot be read."""
     from PIL import Image
 
-    _open_heic_too()
+    _open_heic_too(path)
     try:
         with Image.open(path) as im:
             orientation = im.getexif().get(0x0112, 1)
@@ -461,22 +534,40 @@ def _slices(im) -> list[tuple[bytes, tuple[int, int]]]:
     """A tall image cut into page-shaped parts, each overlapping the next a little."""
     from PIL import Image
 
-    w, h = im.size
-    if w > SLICE_WIDTH:
-        h = max(1, round(h * SLICE_WIDTH / w))
-        w = SLICE_WIDTH
+    w, h = _slice_width(*im.size)
+    if (w, h) != im.size:
         im = im.resize((w, h), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    parts = []
+    for top, bottom in _slice_rows(w, h):
+        part = im.crop((0, top, w, bottom))
+        parts.append((_encode(part), part.size))
+    return parts
+
+
+def _slice_width(w: int, h: int) -> tuple[int, int]:
+    """The size a tall image is cut at: SLICE_WIDTH wide at most."""
+    if w > SLICE_WIDTH:
+        return SLICE_WIDTH, max(1, round(h * SLICE_WIDTH / w))
+    return w, h
+
+
+def _slice_rows(w: int, h: int) -> list[tuple[int, int]]:
+    """(top, bottom) of each page-shaped part of a w×h tall image, each overlapping the next."""
     step = int(w * SLICE_RATIO)
     overlap = max(1, step // 25)
-    parts = []
+    rows = []
     top = 0
     while True:
         bottom = min(h, top + step)
-        part = im.crop((0, top, w, bottom))
-        parts.append((_encode(part), part.size))
+        rows.append((top, bottom))
         if bottom >= h:
-            return parts
+            return rows
         top = bottom - overlap
+
+
+def _slice_sizes(w: int, h: int) -> list[tuple[int, int]]:
+    w, h = _slice_width(w, h)
+    return [(w, bottom - top) for top, bottom in _slice_rows(w, h)]
 
 
 def _ok(parts, original, date, camera, rotated, shown) -> dict:
@@ -545,15 +636,23 @@ def scan_evidence(
     workers: int = 2,
     root: Path | None = None,
     follow_outside_links: bool = False,
-    while_busy: Callable[[], None] | None = None,
+    while_busy: Callable | None = None,
 ) -> list[EvidenceFile]:
     """Index and prepare every file in `folder` (see the module docstring).
 
     root: the case folder (default: `folder`); entries leading outside it are listed, not read,
     unless `follow_outside_links` (see `check_access`).
     progress(done, total) is called after each file (total: every file in the folder); the
-    images, the slow part, come last. while_busy() is called once in this process while the
-    image workers run (work of the caller's that can overlap them); its errors are ignored."""
+    images, the slow part, come last.
+
+    while_busy(expected, processed) is called once in this process, before any image is
+    waited for, while the image workers run (work of the caller's that can overlap theirs:
+    laying out the document, subsetting the font) with `expected`, copies of the files as they
+    will be if every image decodes (`peek_image`: their parts hold no JPEG bytes), and
+    `processed(no)`, which waits for image number `no` (or processes it here) and returns its
+    final EvidenceFile. A BuyerHelperError it raises stops the scan (queued images are
+    dropped) and is raised; other errors are ignored: `same_outcome` tells whether what it
+    prepared from `expected` still holds."""
     folder = Path(folder)
     notes = notes or {}
     items: list[EvidenceFile] = []
@@ -586,7 +685,7 @@ def scan_evidence(
             images.append(item)  # hashed and shrunk in the image pass
         else:
             tick()
-    _process_images(images, tick, workers, while_busy)
+    _process_images(images, tick, workers, while_busy, items)
     return items
 
 
@@ -647,45 +746,116 @@ def _load_text(item: EvidenceFile) -> None:
     item.preview = "文字"
 
 
-def _image_job(path: str) -> tuple[str, dict]:
+def _hash(path: str) -> tuple[str, dict | None]:
+    """(SHA-256 of the file, None), or ("", the failed result) when it cannot be read."""
     try:
-        digest = sha256_file(Path(path))
+        return sha256_file(Path(path)), None
     except OSError as e:
         return "", {"ok": False, "reason": _read_reason(e), "date": None, "camera": False}
-    return digest, process_image(path)
+
+
+def _expected(
+    items: list[EvidenceFile], images: list[EvidenceFile], hashed: list[tuple[str, dict | None]]
+) -> list[EvidenceFile]:
+    """Copies of `items` as they will be once every image is processed, if every image decodes
+    (`peek_image`: headers only, empty JPEG bytes); the items themselves are not touched."""
+    from dataclasses import replace
+
+    ahead = {id(item): (item, h) for item, h in zip(images, hashed, strict=True)}
+    out = []
+    for item in items:
+        if id(item) not in ahead:
+            out.append(item)
+            continue
+        copy = replace(item)
+        digest, failed = ahead[id(item)][1]
+        if failed is None:
+            try:
+                failed = peek_image(str(item.path))
+            except Exception as exc:
+                failed = {"ok": False, "reason": _image_reason(exc), "date": None, "camera": False}
+        _apply(copy, digest, failed)
+        out.append(copy)
+    return out
 
 
 def _process_images(
     images: list[EvidenceFile],
     tick: Callable[[], None],
     workers: int,
-    while_busy: Callable[[], None] | None = None,
+    while_busy: Callable | None = None,
+    items: list[EvidenceFile] | None = None,
 ) -> None:
+    """Hash and process `images` (two worker processes from PARALLEL_FROM images on, else in
+    this process), finishing them in order; see scan_evidence for while_busy."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     total = len(images)
     done = 0
-
-    def finish(item: EvidenceFile, result: tuple[str, dict]) -> None:
-        nonlocal done
-        _apply(item, *result)
-        done += 1
-        tick()
-
+    jobs: list = []  # the workers' process_image, in the order of `images`
+    pool = None
     if workers > 1 and total >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = pool.map(_image_job, [str(i.path) for i in images])  # all submitted
-                if while_busy is not None:
-                    with contextlib.suppress(Exception):
-                        while_busy()
-                for item, result in zip(images, results, strict=False):
-                    finish(item, result)
-        except (OSError, BrokenProcessPool):  # no worker processes here: carry on in this one
-            pass
-    for item in images[done:]:
-        finish(item, _image_job(str(item.path)))
+            pool = ProcessPoolExecutor(max_workers=workers)
+            jobs = [pool.submit(process_image, str(i.path)) for i in images]
+        except (OSError, BrokenProcessPool):  # no worker processes here: all in this one
+            jobs = []
+    by_no = {item.no: k for k, item in enumerate(images)}
+
+    def processed(no: int) -> EvidenceFile:
+        """The image numbered `no`, processed (the ones before it first, in order, so the
+        progress count keeps moving)."""
+        nonlocal done, jobs
+        k = by_no[no]
+        while done <= k:
+            path = str(images[done].path)
+            digest, failed = hashed[done]
+            result = failed
+            if result is None and jobs:
+                try:
+                    result = jobs[done].result()
+                except BrokenProcessPool:  # workers gone: carry on in this process
+                    jobs = []
+                except Exception:  # the result did not come back (pickling, memory): redo it here
+                    result = None
+            if result is None:
+                result = process_image(path)
+            _apply(images[done], digest, result)
+            done += 1
+            tick()
+        return images[k]
+
+    try:
+        # this process hashes while the workers decode (a file is read twice, the second time
+        # from the page cache: ~1 ms for a 5 MB photo)
+        hashed = [_hash(str(i.path)) for i in images]
+        if while_busy is not None:
+            try:
+                while_busy(_expected(items or images, images, hashed), processed)
+            except BuyerHelperError:  # the caller's refusal (a wrong --channel): stop here
+                raise
+            except Exception:  # what it prepared is checked with same_outcome
+                pass
+        if total:
+            processed(images[-1].no)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def same_outcome(a: list[EvidenceFile], b: list[EvidenceFile]) -> bool:
+    """Whether two scans of a folder came out the same, JPEG bytes aside (`while_busy`'s
+    expected files against the final ones)."""
+    from dataclasses import fields
+
+    def key(f: EvidenceFile) -> tuple:
+        return tuple(
+            [px for _, px in f.parts] if x.name == "parts" else getattr(f, x.name)
+            for x in fields(f)
+        )
+
+    return len(a) == len(b) and all(key(x) == key(y) for x, y in zip(a, b, strict=True))
 
 
 def _apply(item: EvidenceFile, digest: str, result: dict) -> None:

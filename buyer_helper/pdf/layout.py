@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -69,7 +70,9 @@ class Table:
 
 @dataclass
 class Image:
-    data: bytes  # JPEG
+    # JPEG bytes, or a function giving them when the page is drawn (the bundle lays out its
+    # pages while the image workers still run); px must be their size either way
+    data: bytes | Callable[[], bytes]
     px: tuple[int, int]
     # text read from the picture (`scan`), drawn invisibly over it so it can be searched and
     # copied: (cleaned text, (x0, y0, x1, y1) as fractions of the picture, y from the top)
@@ -127,13 +130,12 @@ class Doc:
 class JpegImage(Flowable):
     """JPEG bytes drawn as large as the space allows (DCT passthrough, no ASCII85)."""
 
-    def __init__(self, data: bytes, px: tuple[int, int], text=(), font: str = ""):
+    def __init__(self, data, px: tuple[int, int], text=(), font: str = ""):
         super().__init__()
-        self.data = data
+        self.data = data  # bytes, or a function that gives them (called once, when drawn)
         self.px = px
         self.text = list(text)
         self.font = font
-        self.digest = hashlib.sha256(data).hexdigest()[:32]
 
     def wrap(self, avail_w, avail_h):
         w, h = self.px
@@ -145,11 +147,12 @@ class JpegImage(Flowable):
     def draw(self):
         c = self.canv
         doc = c._doc
-        name = "bhimg" + self.digest
+        data = self.data() if callable(self.data) else self.data
+        name = "bhimg" + hashlib.sha256(data).hexdigest()[:32]
         reg = doc.getXObjectName(name)
         if not doc.idToObject.get(reg):
             obj = pdfdoc.PDFImageXObject(name)
-            if not obj.loadImageFromJPEG(io.BytesIO(self.data)):
+            if not obj.loadImageFromJPEG(io.BytesIO(data)):
                 raise ValueError("not a JPEG")
             obj.name = name
             c._setXObjects(obj)
