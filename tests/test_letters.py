@@ -1461,3 +1461,39 @@ def test_an_older_manifest_without_text_ids_still_finds_the_edited_text(tmp_path
     assert (edited.name, edited.name.replace(".txt", "（新）.txt")) in result.beside
     assert not (out / renumbered).exists()  # no second copy under the new number
     assert result.kept_stale == [] and result.removed == [letters[0].filename]
+
+
+@pytest.mark.parametrize(
+    ("now", "within"), [("2026-11-29T10:00:00+08:00", True), ("2026-12-07T10:00:00+08:00", False)]
+)
+def test_a_return_without_reason_after_the_seven_days_asks_the_seller_not_the_law(
+    runner, tmp_path, now, within
+):
+    """Signed 11-25, the seven days end 12-02: after that the seller text asks for goodwill, as
+    the plan does, and cites no 第二十五条 right the buyer no longer has."""
+    from buyer_helper.cli import main
+
+    answers = {
+        "platform": "pdd",
+        "order": {
+            "id": "231125-123456789",
+            "shop": "小林杂货铺",
+            "item": "棉拖鞋",
+            "amount": "29.90",
+            "ordered_on": "2026-11-20",
+        },
+        "demand": "return_refund",
+        "problem": "no_reason_return",
+        "delivery": "signed",
+        "signed_on": "2026-11-25",
+        "tried": [],
+        "story": "尺码不合适，想退。",
+    }
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
+    result = runner.invoke(main, ["letter", "seller", "--answers", str(path), "--now", now])
+    assert result.exit_code == 0, result.output
+    claims = ("按七天无理由退货" in result.output, "第二十五条" in result.output)
+    assert claims == (within, within), result.output
+    if not within:
+        assert "希望与商家协商退货" in result.output

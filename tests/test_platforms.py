@@ -25,6 +25,8 @@ FICTIONAL = Path(__file__).parent / "data" / "fictional_platform.yaml"
 NOW = ["--now", "2026-11-23T10:30:00+08:00"]
 # words of the three real platforms that must not leak into a fictional platform's outputs
 LEAKS = ("拼多多", "淘宝", "天猫", "小二", "旺旺", "021-53395288", "400-8822528", "0571", "寻梦")
+# the real platforms' own buttons and pages (platforms.yaml after_sales_apply, request_page)
+LEAKS += ("发起售后/维权", "退款详情页")
 OWN_WORDS = ("集好货",)
 
 BASE = {
@@ -158,8 +160,6 @@ def test_fictional_platform_gets_a_complete_plan_texts_and_bundle(
         assert word in text.output, word
     if name == "quality_7day":  # its own seller wait (72 hours), not 拼多多's 48
         assert "约72小时还没处理" in text.output and "48小时" not in text.output
-    if name == "quality_7day":  # its own seller wait (72 hours), not 拼多多's 48
-        assert "约72小时还没处理" in text.output and "48小时" not in text.output
     if name == "rejected_abuse":
         assert "请集好货仲裁" in text.output and "信誉星" in text.output  # its own penalty
 
@@ -172,6 +172,10 @@ def test_fictional_platform_gets_a_complete_plan_texts_and_bundle(
         _no_leak(f.read_text("utf-8"), f.name)
     every = "".join(f.read_text("utf-8") for f in written)
     assert "集好货" in every and ("集好货仲裁员" in every or "集好货服务台" in every)
+
+    for cid in ("c12315", "heimao"):  # the operator's registered name, brackets and all
+        one = runner.invoke(main, ["letter", cid, "--answers", str(d), *NOW])
+        assert "星河集市网络科技有限公司（虚构）" in one.output, one.output
 
     for cid in channels:
         one = runner.invoke(main, ["letter", cid, "--answers", str(d), *NOW])
@@ -221,6 +225,9 @@ BROKEN = [
     (lambda p: p["ways"].pop("after_sales"), "after_sales"),
     (lambda p: p.update(uses="nowhere"), "uses"),
     (lambda p: p["channels"][0].update(platform="pdd"), "jhh_cs"),
+    # a hotline must be a phone channel; the customer service must have its message
+    (lambda p: p["hotline"].update(channel="jhh_cs"), "hotline.channel"),
+    (lambda p: p["texts"].pop("jhh_cs"), "texts"),
 ]
 
 

@@ -46,6 +46,22 @@ class Ctx:
         return self.platform.apply.text
 
     @property
+    def after_sales_apply(self) -> str:
+        """The button that files after-sales on a completed order (else `apply`)."""
+        return (self.platform.after_sales_apply or self.platform.apply).text
+
+    @property
+    def no_reason_apply(self) -> str:
+        """The button that files a 七天无理由 return on a completed order (else `apply`)."""
+        return (self.platform.no_reason_apply or self.platform.apply).text
+
+    @property
+    def request_page(self) -> str:
+        """Where the filed request and the seller's answer show ("退款详情页")."""
+        page = self.platform.request_page
+        return page.text if page else f"{self.platform.request.text}页面"
+
+    @property
     def platform_cs(self) -> str:
         """The platform's own customer service channel (platforms.yaml cs.channel)."""
         return self.platform.cs.channel

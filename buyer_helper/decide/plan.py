@@ -90,6 +90,9 @@ class Plan:
     misconduct: list[str] = field(default_factory=list)
     misconduct_detected: bool = False
     threat: bool = False
+    # the case's goods path (routing: refuse_delivery | not_received | return_7day | after_sales |
+    # expired | excluded), None when there is no goods step
+    path: str | None = None
 
     @property
     def next_step(self) -> Step | None:

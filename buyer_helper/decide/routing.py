@@ -196,6 +196,7 @@ def route(case: Case, now: dt.datetime) -> Plan:
         misconduct=list(ctx.misconduct),
         misconduct_detected=bool(ctx.detected),
         threat=ctx.threat,
+        path=ctx.path,
     )
 
 

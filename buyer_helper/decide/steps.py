@@ -301,7 +301,7 @@ def after_sales_step(ctx: Ctx) -> Step:
     deadlines = _window_deadlines(ctx)
     if no_reason:
         actions = [
-            f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后 → 选“退货退款”，"
+            f"{ctx.order_path}（交易已完成的订单也在这里）→ {ctx.no_reason_apply} → 选“退货退款”，"
             "原因如实选“不想要了/七天无理由”。",
             "签收后7天内仍可无理由退货（消保法第二十五条）；商品要保持完好，"
             "退货运费由你承担，另有约定的除外。",
@@ -320,7 +320,7 @@ def after_sales_step(ctx: Ctx) -> Step:
             )
         actions = [
             f"先{ctx.chat}，说明问题，发照片或视频。",
-            f"{ctx.order_path}（交易已完成的订单也在这里）→ 发起售后/维权。",
+            f"{ctx.order_path}（交易已完成的订单也在这里）→ {ctx.after_sales_apply}。",
             *ctx.once_only(f"维权要求只能选一次，之后不能修改：想清楚再选（你的诉求：{demand}）。"),
             f"原因如实选“{ctx.refund_reason or '质量问题'}”，不要选“不想要了”。",
             law_line,
@@ -556,11 +556,11 @@ def platform_step(ctx: Ctx, goods: Step | None) -> Step:
         titles.append("找平台客服")
     have_ready = evidence(ctx)
     if waiting:
-        have_ready.append("售后申请的截图（退款详情页；商家驳回的话，驳回也截图）")
+        have_ready.append(f"售后申请的截图（{ctx.request_page}；商家驳回的话，驳回也截图）")
     elif goods_back:
-        have_ready.append("退货申请的截图（退款详情页）")
+        have_ready.append(f"退货申请的截图（{ctx.request_page}）")
     elif goods is not None and goods.channel != "seller":
-        have_ready.append("售后申请和商家驳回的截图（退款详情页）")
+        have_ready.append(f"售后申请和商家驳回的截图（{ctx.request_page}）")
     if ctx.misconduct:
         have_ready.insert(0, f"商家{misconduct_lines(ctx)}的聊天截图（要显示时间和店铺名）")
     if ctx.platform.hotline is not None:

@@ -401,6 +401,11 @@ def _check_platforms(chk: _Checker, channels: dict[str, Channel]) -> None:
             ch = channels.get(cid)
             if ch is None or ch.platform not in (ANY, p.app):
                 raise fail(p, f"的 {key} “{cid}”不是这个平台的渠道")
+            if key.startswith("hotline") and ch.kind != "phone":
+                raise fail(p, f"的 {key} “{cid}”不是电话渠道（kind: phone），不能当热线")
+        # the platform's own customer service gets the message asking it to step in
+        if p.app == p.id and p.cs.channel not in p.texts:
+            raise fail(p, f"的 texts 里没有客服渠道 {p.cs.channel}：请写上它的文字标题")
         for cid, way in p.ways.items():
             ch = channels.get(cid)
             if ch is None or ch.platform != ANY:

@@ -175,8 +175,9 @@ def is_fresh(item: str) -> bool:
 #   form      the short description in an app form (one clause at most)
 #   platform  asking the platform (official customer service, hotline) to act
 #   regulator the 12315 complaint and the 12315 phone script
-def laws_for(case, purpose: str) -> list[Law]:
-    """The articles that fit this case for this kind of text, in citing order."""
+def laws_for(case, purpose: str, window_over: bool = False) -> list[Law]:
+    """The articles that fit this case for this kind of text, in citing order. window_over: the
+    seven days for a return without reason have passed (the plan's path is "expired")."""
     keys: list[str] = []
     if purpose == "seller":
         keys.append("cpl_39")
@@ -192,7 +193,8 @@ def laws_for(case, purpose: str) -> list[Law]:
     ):
         keys.append("cpl_24")
     # 七天无理由 does not cover custom, perishable and opened digital goods (第二十五条)
-    if case.problem == "no_reason_return" and not case.no_reason_excluded:
+    # and is over seven days after signing: then there is no right left to cite
+    if case.problem == "no_reason_return" and not case.no_reason_excluded and not window_over:
         keys += ["cpl_25", "rule_7day_start"]
         if purpose in ("seller", "platform"):
             keys.append("impl_19")

@@ -26,6 +26,9 @@ WHAT = "{what}"  # replaced by the seller's misconduct in cs.report
 # keys a `uses:` entry does not take from the platform whose app it is bought in
 _OWN_KEYS = ("id", "name", "choice", "uses", "company", "channels", "sources", "verified")
 _TEXT_KEYS = ("order_path", "chat", "apply", "request", "staff")
+# optional words; without them the platform's `apply` button (and for request_page, the
+# `request`'s own page) is what the steps name
+_OPTIONAL_TEXT_KEYS = ("after_sales_apply", "no_reason_apply", "request_page")
 _INTERVENE_KEYS = ("after_refusal", "open", "ask", "when_refused")
 _KNOWN_KEYS = frozenset(
     {
@@ -44,6 +47,7 @@ _KNOWN_KEYS = frozenset(
         "texts",
         "ways",
         "said",
+        *_OPTIONAL_TEXT_KEYS,
     }
 )
 
@@ -180,6 +184,9 @@ class Platform:
     once_only: Flag
     overdue_auto_refund: Flag
     seller_wait_hours: Number | None = None
+    after_sales_apply: Words | None = None  # the button on a completed order (发起售后/维权)
+    no_reason_apply: Words | None = None  # the button for 七天无理由 there (发起售后)
+    request_page: Words | None = None  # where the request and the seller's answer show
     other_entries: Entries | None = None
     hotline: Hotline | None = None
     penalties: tuple[Penalty, ...] = ()
@@ -411,6 +418,11 @@ def _platform(raw: dict, pid: str, base: dict | None, chk: _Checker, path: Path)
             merged.get("overdue_auto_refund"), pid, "overdue_auto_refund", chk
         ),
         seller_wait_hours=_number(merged.get("seller_wait_hours"), pid, "seller_wait_hours", chk),
+        **{
+            k: _words(merged[k], pid, k, chk)
+            for k in _OPTIONAL_TEXT_KEYS
+            if merged.get(k) is not None
+        },
         other_entries=other,
         hotline=hotline,
         penalties=tuple(penalties),
@@ -447,7 +459,7 @@ def parse_platforms_text(
         if not isinstance(raw, dict):
             raise chk.fail(None, f"platforms 的第{i + 1}项不是键值表")
         pid = raw.get("id")
-        if not isinstance(pid, str) or not pid.isidentifier() or pid == "any":
+        if not isinstance(pid, str) or not (pid.isidentifier() and pid.isascii()) or pid == "any":
             raise chk.fail(
                 None, f"platforms 的第{i + 1}项缺少 id（英文字母、数字、下划线，不能是 any）"
             )

@@ -328,7 +328,8 @@ def build_facts(
             if q and q not in m_quotes:
                 m_quotes.append(q)
     accounts = [a for a in misconduct_accounts(story, kinds, threat, m_quotes) if a]
-    laws = laws_for(case, purpose)
+    window_over = plan.path == "expired"
+    laws = laws_for(case, purpose, window_over)
     # the seller's usual refusals the buyer reports, answered as FACTS.md §4a does
     # said by the seller only when the buyer's sentence names the seller as the speaker; a
     # refusal from the platform's staff is put as theirs, one naming nobody gets the answer alone
@@ -440,6 +441,8 @@ def build_facts(
         "reach": reach,
         "reach_lines": reach_lines,
         **real_case_facts(case),
+        # 七天无理由 asked for after the seven days: a request to the seller's goodwill
+        "no_reason_expired": case.problem == "no_reason_return" and window_over,
     }
 
 
@@ -479,7 +482,8 @@ def real_case_facts(case: Case) -> dict:
 
 
 def user_strings(facts: dict) -> list[str]:
-    """Every string in the facts that came from the buyer (for the output check)."""
+    """Every string in the facts that came from the buyer, and names that must stay exactly as
+    they are (for the output check and the nesting rule)."""
     out = [
         facts["story"],
         facts["story_first"],
@@ -492,6 +496,9 @@ def user_strings(facts: dict) -> list[str]:
     ]
     out += facts["quotes"] + facts["misconduct_quotes"] + facts["misconduct_accounts"]
     out += facts["screenshot_quotes"]
+    # the platform operator's legal name is written exactly as registered (brackets and all:
+    # "某某（杭州）电子商务有限公司"), never reworded by the nesting rule
+    out.append(facts["company"]["name"])
     out += [t["text"] for t in facts["timeline"]]
     out += [e["file"] for e in facts["evidence"]] + [e["note"] for e in facts["evidence"]]
     out += list(facts["contact"].values())
