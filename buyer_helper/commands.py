@@ -144,7 +144,7 @@ def start(directory, now):
 @calendar_option
 def log(directory, text, tried, now):
     """在案子的时间线上记一笔（例如“打了021-53395288，工单号 123”）。"""
-    from .casefile.timeline import log_command
+    from .terminal.timeline import log_command
 
     if len(tried) > 1:
         raise BuyerHelperError(

@@ -91,7 +91,7 @@ def test_the_walk_sees_function_level_and_type_checking_imports():
     graph = own_imports(_package_modules())
     # function level: the group loads its commands on demand, each command its own module
     assert "buyer_helper.commands" in graph["buyer_helper.cli"]
-    assert "buyer_helper.casefile.timeline" in graph["buyer_helper.commands"]
+    assert "buyer_helper.terminal.timeline" in graph["buyer_helper.commands"]
     # under `if TYPE_CHECKING:` only
     assert "buyer_helper.decide.context" in graph["buyer_helper.decide.steps"]
     assert "buyer_helper.texts.letter" in graph["buyer_helper.texts.outfolder"]

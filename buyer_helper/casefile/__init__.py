@@ -1,3 +1,3 @@
-"""The buyer's case: the answers file, its shape and checks, the case folder, its lock and
-timeline.
+"""The buyer's case: the answers file, its shape and checks, the case folder and its lock,
+confirmed quotes, the sample case.
 """

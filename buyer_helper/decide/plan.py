@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..facts.hours import ChannelState
+
 DISCLAIMER = "本工具提供的是信息整理和文书起草帮助，不是法律意见，也不保证任何处理结果。"
 
 
@@ -30,25 +32,6 @@ class Deadline:
     estimated: bool = False
     earliest: dt.date | None = None
     latest: dt.date | None = None
-
-
-@dataclass
-class ChannelState:
-    """Whether a channel is open at the plan's `now` (filled from the hours engine)."""
-
-    status: str  # open | maybe | closed
-    open_now: bool
-    next_open: dt.datetime | None  # None when open around the clock
-    today_hours: str  # e.g. "08:00–21:30" or "全天"
-    notes: list[str] = field(default_factory=list)
-    # years whose holidays are not in the calendar data (Monday–Friday assumed); the note
-    # saying so is the plan's calendar_notes, not repeated here
-    fallback_years: tuple[int, ...] = ()
-    # which calendar: "official" (chinesecalendar or a calendar file) | "estimated" (by law,
-    # 调休 unknown) | None (the channel ignores holidays); the calendars' names
-    calendar: str | None = None
-    calendar_sources: tuple[str, ...] = ()
-    calendar_unknown: bool = False  # `maybe` because today's 调休 is not published
 
 
 @dataclass

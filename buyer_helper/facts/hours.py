@@ -15,7 +15,6 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..decide.plan import ChannelState
 from ..errors import BuyerHelperError
 from .channels import WEEKDAY_ZH, Channel, Schedule, get_channel, load_channels
 from .tz import SHANGHAI, to_shanghai
@@ -128,6 +127,25 @@ def _day_label(day: dt.date) -> str:
 
 
 # --------------------------------------------------------------------------- engine
+
+
+@dataclass
+class ChannelState:
+    """Whether a channel is open at the plan's `now` (the plan's steps carry one each)."""
+
+    status: str  # open | maybe | closed
+    open_now: bool
+    next_open: dt.datetime | None  # None when open around the clock
+    today_hours: str  # e.g. "08:00–21:30" or "全天"
+    notes: list[str] = field(default_factory=list)
+    # years whose holidays are not in the calendar data (Monday–Friday assumed); the note
+    # saying so is the plan's calendar_notes, not repeated here
+    fallback_years: tuple[int, ...] = ()
+    # which calendar: "official" (chinesecalendar or a calendar file) | "estimated" (by law,
+    # 调休 unknown) | None (the channel ignores holidays); the calendars' names
+    calendar: str | None = None
+    calendar_sources: tuple[str, ...] = ()
+    calendar_unknown: bool = False  # `maybe` because today's 调休 is not published
 
 
 @dataclass

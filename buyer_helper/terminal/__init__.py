@@ -1,3 +1,3 @@
-"""What the buyer sees and types: the interview, its questions, the plan as text and JSON, the demo
-and scan commands.
+"""What the buyer sees and types: the interview, its questions, the plan as text and JSON, the demo,
+scan and log commands.
 """

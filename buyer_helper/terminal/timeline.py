@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..casefile.case import DELIVERY, TRIED, load_case, tried_fits
+from ..casefile.casefolder import CASE_FILE, read_yaml, write_yaml
+from ..casefile.fileio import locked
 from ..errors import BuyerHelperError
-from .case import DELIVERY, TRIED, load_case, tried_fits
-from .casefolder import CASE_FILE, read_yaml, write_yaml
-from .fileio import locked
 
 MAX_TEXT = 500
 
@@ -103,8 +103,8 @@ def _append_event(directory: Path, case_file: Path, text: str, tried: str | None
 
 def _check_not_before_order(data: dict, moment) -> None:
     """An event dated before the order was placed is a typo in --now: say so, record nothing."""
+    from ..casefile.case import parse_date
     from ..facts.hours import cn_date
-    from .case import parse_date
 
     order = data.get("order")
     if not isinstance(order, dict) or order.get("ordered_on") in (None, ""):
