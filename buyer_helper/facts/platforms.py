@@ -52,22 +52,28 @@ _KNOWN_KEYS = frozenset(
 )
 
 
+class _Cited:
+    """A value from the platforms file with its sources; `cite` is the first source, as
+    written into a buyer's text ("004 §⑻.2")."""
+
+    sources: tuple[str, ...]
+
+    @property
+    def cite(self) -> str:
+        return self.sources[0]
+
+
 @dataclass(frozen=True)
-class Words:
+class Words(_Cited):
     """Words the buyer sees, with where they come from."""
 
     text: str
     sources: tuple[str, ...]
     verified: bool = True
 
-    @property
-    def cite(self) -> str:
-        """The first source, as written into a buyer's text: "004 §⑻.2"."""
-        return self.sources[0]
-
 
 @dataclass(frozen=True)
-class Flag:
+class Flag(_Cited):
     value: bool
     sources: tuple[str, ...]
     verified: bool = True
@@ -75,20 +81,12 @@ class Flag:
     def __bool__(self) -> bool:
         return self.value
 
-    @property
-    def cite(self) -> str:
-        return self.sources[0]
-
 
 @dataclass(frozen=True)
-class Number:
+class Number(_Cited):
     value: int
     sources: tuple[str, ...]
     verified: bool = True
-
-    @property
-    def cite(self) -> str:
-        return self.sources[0]
 
 
 @dataclass(frozen=True)
