@@ -133,27 +133,6 @@ class GlyphFilter:
         ]
 
 
-_preloaded: dict[str, object] = {}
-_KEPT_TABLES = ("head", "hhea", "maxp", "OS/2", "hmtx", "cmap", "name", "post", "CFF ")
-
-
-def preload_font(face: str = "sans") -> None:
-    """Open and parse the packaged font now: about a third of `subset_ttf`'s time, done while
-    something else waits (the bundle's image workers). The next `subset_ttf(face, …)` in this
-    process uses it, once (subsetting changes the font object)."""
-    from fontTools.ttLib import TTFont
-
-    if face in _preloaded:
-        return
-    font = TTFont(font_path(face), recalcTimestamp=False, recalcBBoxes=True)
-    for tag in _KEPT_TABLES:  # the tables the subset keeps; GSUB/GPOS are dropped unread
-        if tag in font:
-            font[tag]
-    if "CFF " in font:
-        font["CFF "].cff[0].CharStrings  # noqa: B018  (parses the charstring index)
-    _preloaded[face] = font
-
-
 def subset_ttf(face: str, chars: set[str]) -> bytes:
     """A TrueType (glyf) font holding just `chars`, converted from the packaged CFF font.
 
@@ -165,9 +144,7 @@ def subset_ttf(face: str, chars: set[str]) -> bytes:
     from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
     unicodes = sorted({ord(c) for c in chars if c not in "\n"} | {0x20})
-    font = _preloaded.pop(face, None) or TTFont(
-        font_path(face), recalcTimestamp=False, recalcBBoxes=True
-    )
+    font = TTFont(font_path(face), recalcTimestamp=False, recalcBBoxes=True)
     # Subset by hand (what fontTools.subset did with these fonts, without importing it: the
     # same bytes): the glyphs of `chars` and .notdef, in the font's order; their outlines drawn
     # from the CFF ones into quadratic glyf outlines; the layout and vertical tables dropped.
