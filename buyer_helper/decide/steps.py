@@ -107,7 +107,7 @@ def goods_step(ctx: Ctx) -> Step | None:
 
 def _goods_step(ctx: Ctx) -> Step | None:
     """The goods step of the case's path (routing._context decides the path), from GOODS_STEPS."""
-    build = GOODS_STEPS.get(ctx.path) if ctx.path is not None else None
+    build = GOODS_STEPS.get(ctx.path)  # no path (None): no goods step
     return build(ctx) if build is not None else None
 
 

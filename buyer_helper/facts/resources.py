@@ -20,9 +20,12 @@ def data_path(name: str) -> Path:
 def data_files(shipped: str, extra: Path | None, env_var: str) -> tuple[Path, ...]:
     """The shipped data file `shipped` (if present), then the user's extra file: `extra` (a
     command-line option), else the one the environment variable `env_var` names."""
+    import contextlib
     import os
 
-    files = [p for p in (_PKG / "_data" / shipped, _PKG.parent / shipped) if p.exists()][:1]
+    files = []
+    with contextlib.suppress(FileNotFoundError):
+        files.append(data_path(shipped))
     user = extra or (Path(os.environ[env_var]) if os.environ.get(env_var) else None)
     if user is not None:
         files.append(user)
