@@ -119,13 +119,6 @@ def calendar_source_words(source: str) -> str:
     return f"{CALENDAR_ZH[kind]}：{source}"
 
 
-def _day_label(day: dt.date) -> str:
-    """'国庆节假期' / '国庆节调休上班日' / '周末' / '春节前后可能调休' / '' for a date."""
-    from .workdays import day_info
-
-    return day_info(day).label
-
-
 # --------------------------------------------------------------------------- engine
 
 

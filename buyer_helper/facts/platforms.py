@@ -532,9 +532,3 @@ def platform_names() -> dict[str, str]:
 def platform_choices() -> dict[str, str]:
     """{id: the interview's label} ("天猫（淘宝App里的天猫店铺）")."""
     return {pid: p.choice for pid, p in load_platforms().items()}
-
-
-def app_of(pid: str | None) -> str | None:
-    """The app a platform's orders are made in (天猫 → taobao); None for an unknown id."""
-    p = load_platforms().get(pid or "")
-    return p.app if p else None
